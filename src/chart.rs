@@ -1,0 +1,420 @@
+//! Charts as SVG, drawn by plotters at build time, so reading them needs no JavaScript.
+//!
+//! Three rules shape this module:
+//! - Same output on every machine. plotters is built without its `ttf` feature, so it
+//!   never measures text with the machine's fonts (its estimate counts UTF-8 bytes, so a
+//!   Han character counts as ~2 em). Every label is therefore anchored with
+//!   `text-anchor` and laid out with our own width rule ([`text_width`]).
+//! - Readable in dark mode and print. Ink is drawn in a sentinel colour that is replaced
+//!   by `currentColor`, so the chart takes the text colour of the page around it.
+//! - Accessible. Each SVG carries `role="img"`, `<title>` and `<desc>`; the page puts a
+//!   table with the same numbers beside it.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::content::{Bound, Period, Status};
+use crate::format::number;
+
+pub const WIDTH: u32 = 640;
+const FONT: &str = "sans-serif";
+/// Replaced by `currentColor` after drawing; no real chart uses this exact colour.
+const INK: RGBColor = RGBColor(1, 2, 3);
+/// The data colour: a mid blue with ≥3:1 contrast on both the light and dark page.
+const SERIES: RGBColor = RGBColor(0x2f, 0x6f, 0xd6);
+
+/// One plotted value.
+#[derive(Debug, Clone)]
+pub struct Point {
+    pub period: Period,
+    pub value: f64,
+    pub status: Status,
+    pub bound: Option<Bound>,
+}
+
+/// Width of `s` in pixels at `size` px: CJK and other wide characters count 1 em,
+/// everything else 0.6 em. A stable rule, not a measurement.
+pub fn text_width(s: &str, size: f64) -> f64 {
+    s.chars()
+        .map(|c| if c.len_utf8() >= 3 { 1.0 } else { 0.6 })
+        .sum::<f64>()
+        * size
+}
+
+/// A time series of one indicator for one place: actual values as a solid line with
+/// filled, labelled points; targets as hollow points joined by a dashed line.
+pub fn series_chart(id: &str, title: &str, subtitle: &str, desc: &str, points: &[Point]) -> String {
+    let height = 320;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        draw_series(&root, title, subtitle, points);
+        root.present().ok();
+    }
+    finish(svg, id, title, desc)
+}
+
+fn draw_series(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    title: &str,
+    subtitle: &str,
+    points: &[Point],
+) {
+    draw_titles(root, title, subtitle);
+    if points.is_empty() {
+        return;
+    }
+    let (mut lo, mut hi) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.value), hi.max(p.value))
+        });
+    lo = lo.min(0.0);
+    hi = hi.max(0.0);
+    if hi - lo <= f64::EPSILON {
+        hi = lo + 1.0;
+    }
+    // Headroom for the value labels above the highest point.
+    let span = hi - lo;
+    let (y0, y1) = (
+        if lo < 0.0 { lo - span * 0.08 } else { 0.0 },
+        hi + span * 0.15,
+    );
+
+    let xs: Vec<f64> = points.iter().map(|p| p.period.axis_position()).collect();
+    let xmin = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let xmax = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((xmax - xmin) * 0.06).max(0.5);
+    let (x0, x1) = (xmin - pad, xmax + pad);
+
+    let ytick_width = [y0, y1]
+        .iter()
+        .map(|v| text_width(&number(*v), 12.0))
+        .fold(0.0, f64::max);
+    let label_font = (FONT, 12).into_font().color(&INK);
+    let mut chart = ChartBuilder::on(root)
+        .margin_top(64)
+        .margin_right(24)
+        .margin_left(8)
+        .margin_bottom(8)
+        .x_label_area_size(28)
+        .y_label_area_size((ytick_width + 14.0) as u32)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .expect("chart ranges are finite and non-empty");
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(5)
+        .y_label_formatter(&|v| number(*v))
+        .y_label_style(label_font.clone())
+        .axis_style(INK.mix(0.6))
+        .bold_line_style(INK.mix(0.12))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .ok();
+
+    // Period labels under their points, skipping some when they would collide.
+    let mut periods: Vec<Period> = points.iter().map(|p| p.period).collect();
+    periods.sort_by_key(|p| p.sort_key());
+    periods.dedup();
+    let mut last_right = f64::NEG_INFINITY;
+    let axis_y = chart.backend_coord(&(x0, y0)).1;
+    for p in &periods {
+        let label = p.label_short();
+        let (px, _) = chart.backend_coord(&(p.axis_position(), y0));
+        let w = text_width(&label, 12.0);
+        if f64::from(px) - w / 2.0 < last_right + 6.0 {
+            continue;
+        }
+        last_right = f64::from(px) + w / 2.0;
+        root.draw(&Text::new(
+            label,
+            (px, axis_y + 8),
+            label_font.clone().pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .ok();
+    }
+
+    let mut actual: Vec<&Point> = points
+        .iter()
+        .filter(|p| p.status == Status::Actual)
+        .collect();
+    actual.sort_by_key(|p| p.period.sort_key());
+    let mut targets: Vec<&Point> = points
+        .iter()
+        .filter(|p| p.status == Status::Target)
+        .collect();
+    targets.sort_by_key(|p| p.period.sort_key());
+    let at = |p: &Point| (p.period.axis_position(), p.value);
+
+    chart
+        .draw_series(LineSeries::new(
+            actual.iter().map(|p| at(p)),
+            SERIES.stroke_width(2),
+        ))
+        .ok();
+    // A target continues the line from the latest actual value before it, dashed.
+    for t in &targets {
+        let from = actual
+            .iter()
+            .rev()
+            .find(|a| a.period.sort_key() < t.period.sort_key());
+        if let Some(a) = from {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [at(a), at(t)],
+                    6,
+                    4,
+                    SERIES.stroke_width(2),
+                ))
+                .ok();
+        }
+    }
+    chart
+        .draw_series(
+            actual
+                .iter()
+                .map(|p| Circle::new(at(p), 4, SERIES.filled())),
+        )
+        .ok();
+    chart
+        .draw_series(
+            targets
+                .iter()
+                .map(|p| Circle::new(at(p), 5, SERIES.stroke_width(2))),
+        )
+        .ok();
+
+    let value_font = (FONT, 12).into_font().color(&INK);
+    for p in actual.iter().chain(targets.iter()) {
+        let (px, py) = chart.backend_coord(&at(p));
+        let mut label = String::new();
+        if let Some(b) = p.bound {
+            label.push_str(b.symbol());
+        }
+        label.push_str(&number(p.value));
+        if p.status == Status::Target {
+            label.push_str(" 目标");
+        }
+        root.draw(&Text::new(
+            label,
+            (px, py - 9),
+            value_font.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
+        ))
+        .ok();
+    }
+}
+
+fn draw_titles(root: &DrawingArea<SVGBackend<'_>, Shift>, title: &str, subtitle: &str) {
+    root.draw(&Text::new(
+        title.to_string(),
+        (12, 12),
+        (FONT, 17)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&INK)
+            .pos(Pos::new(HPos::Left, VPos::Top)),
+    ))
+    .ok();
+    root.draw(&Text::new(
+        subtitle.to_string(),
+        (12, 38),
+        (FONT, 13)
+            .into_font()
+            .color(&INK.mix(0.75))
+            .pos(Pos::new(HPos::Left, VPos::Top)),
+    ))
+    .ok();
+}
+
+/// One bar per place, largest first: how places compare on their latest value.
+pub fn ranking_chart(
+    id: &str,
+    title: &str,
+    subtitle: &str,
+    desc: &str,
+    rows: &[(String, f64)],
+) -> String {
+    let bar = 22;
+    let gap = 8;
+    let top = 64;
+    let height = top + (rows.len().max(1) as u32) * (bar + gap) + 16;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        draw_titles(&root, title, subtitle);
+        let name_w = rows
+            .iter()
+            .map(|(n, _)| text_width(n, 13.0))
+            .fold(0.0, f64::max)
+            .min(200.0) as i32
+            + 20;
+        let value_w = rows
+            .iter()
+            .map(|(_, v)| text_width(&number(*v), 12.0))
+            .fold(0.0, f64::max) as i32
+            + 12;
+        let lo = rows.iter().map(|r| r.1).fold(0.0, f64::min);
+        let hi = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+        let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
+        let plot_w = f64::from(WIDTH as i32 - name_w - value_w - 12);
+        let x_of = |v: f64| name_w + ((v - lo) / span * plot_w).round() as i32;
+        let zero = x_of(0.0);
+        for (i, (name, value)) in rows.iter().enumerate() {
+            let y = (top + i as u32 * (bar + gap)) as i32;
+            let x = x_of(*value);
+            let (l, r) = if x >= zero {
+                (zero, x.max(zero + 1))
+            } else {
+                (x, zero)
+            };
+            root.draw(&Rectangle::new(
+                [(l, y), (r, y + bar as i32)],
+                SERIES.filled(),
+            ))
+            .ok();
+            root.draw(&Text::new(
+                name.clone(),
+                (name_w - 8, y + bar as i32 / 2),
+                (FONT, 13)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .ok();
+            let (vx, anchor) = if x >= zero {
+                (r + 6, HPos::Left)
+            } else {
+                (l - 6, HPos::Right)
+            };
+            root.draw(&Text::new(
+                number(*value),
+                (vx, y + bar as i32 / 2),
+                (FONT, 12)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(anchor, VPos::Center)),
+            ))
+            .ok();
+        }
+        root.draw(&PathElement::new(
+            vec![(zero, top as i32 - 4), (zero, height as i32 - 12)],
+            INK.mix(0.6),
+        ))
+        .ok();
+        root.present().ok();
+    }
+    finish(svg, id, title, desc)
+}
+
+/// Makes the raw plotters output accessible, themeable and fluid: text alternatives,
+/// `currentColor` ink, and a width that follows its container.
+fn finish(svg: String, id: &str, title: &str, desc: &str) -> String {
+    let body_start = svg.find('>').map_or(0, |i| i + 1);
+    let (w, h) = svg_size(&svg[..body_start]).unwrap_or((WIDTH, 320));
+    let ink = format!("#{:02X}{:02X}{:02X}", INK.0, INK.1, INK.2);
+    let body = svg[body_start..].replace(&ink, "currentColor");
+    let mut out = String::with_capacity(body.len() + 512);
+    out.push_str(&format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" class=\"chart-svg\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>",
+        xml_escape(title),
+        xml_escape(desc)
+    ));
+    out.push_str(&body);
+    out
+}
+
+/// A chart as a standalone `.svg` file: the same drawing, with its own colours since
+/// there is no page around it.
+pub fn standalone(svg: &str) -> String {
+    let style = "<style>svg{color:#1f2328;background:#fff;font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"PingFang SC\",\"Microsoft YaHei\",\"WenQuanYi Zen Hei\",sans-serif}text{font-family:inherit}@media (prefers-color-scheme:dark){svg{color:#e6e6e6;background:#16181d}}</style>";
+    let insert_at = svg.find("</desc>").map_or(0, |i| i + "</desc>".len());
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n{}{}",
+        &svg[..insert_at],
+        style,
+        &svg[insert_at..]
+    )
+}
+
+fn svg_size(tag: &str) -> Option<(u32, u32)> {
+    let attr = |name: &str| -> Option<u32> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        tag[start..].split('"').next()?.parse().ok()
+    };
+    Some((attr("width")?, attr("height")?))
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts() -> Vec<Point> {
+        [(2008, 87.0), (2015, 157.0), (2016, 228.0), (2021, 681.0)]
+            .into_iter()
+            .map(|(y, v)| Point {
+                period: Period::Year(y),
+                value: v,
+                status: Status::Actual,
+                bound: None,
+            })
+            .chain(std::iter::once(Point {
+                period: Period::Year(2023),
+                value: 900.0,
+                status: Status::Target,
+                bound: Some(Bound::Above),
+            }))
+            .collect()
+    }
+
+    #[test]
+    fn series_chart_is_accessible_and_labelled() {
+        let svg = series_chart("c1", "兰州市 · 高新技术企业", "单位：家", "描述", &pts());
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 320\"")
+        );
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains("<title id=\"c1-title\">兰州市 · 高新技术企业</title>"));
+        for label in ["2008", "2021", "681", "&gt;900 目标", "单位：家"] {
+            assert!(svg.contains(label), "missing {label}");
+        }
+        // Actual values are filled points, the target a hollow one reached by a dashed
+        // line (plotters draws each dash as its own short polyline).
+        assert_eq!(svg.matches("<circle").count(), 5);
+        assert_eq!(svg.matches("fill=\"none\" stroke=\"#2F6FD6\"").count(), 1);
+        assert!(svg.matches("<polyline").count() > 5, "no dashed target line");
+        assert!(!svg.contains("#010203"), "sentinel ink left in the SVG");
+        assert!(svg.contains("currentColor"));
+    }
+
+    #[test]
+    fn charts_are_deterministic() {
+        let a = series_chart("c", "t", "s", "d", &pts());
+        let b = series_chart("c", "t", "s", "d", &pts());
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn ranking_chart_names_every_place() {
+        let rows = vec![
+            ("福州市".to_string(), 3759.0),
+            ("兰州市".to_string(), 681.0),
+        ];
+        let svg = ranking_chart("r", "高新技术企业", "最新值", "d", &rows);
+        assert!(svg.contains("福州市") && svg.contains("3,759") && svg.contains("681"));
+    }
+
+    #[test]
+    fn cjk_text_counts_one_em() {
+        assert_eq!(text_width("福州", 10.0), 20.0);
+        assert_eq!(text_width("ab", 10.0), 12.0);
+    }
+}

@@ -1,0 +1,415 @@
+//! Check: the loaded site is consistent, and every figure is traceable to its sentence.
+//!
+//! Runs before anything is rendered, so `build` and `check` refuse the same content.
+//! Its by-product, [`Provenance`], is where each quote sits in its article: the
+//! renderer needs exactly that to put `<mark>`s in articles and link figures to them,
+//! so finding quotes is done once, here.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::content::yaml::YamlPath;
+use crate::content::{Article, Figure, Place, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown;
+use crate::text::{Normalized, normalize};
+
+/// A figure, by position: `site.places[place].figures[figure]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FigureRef {
+    pub place: usize,
+    pub figure: usize,
+}
+
+/// A highlighted passage of an article and the figures that cite it.
+#[derive(Debug, Clone)]
+pub struct QuoteMark {
+    pub run: usize,
+    pub range: Range<usize>,
+    pub id: String,
+    pub citing: Vec<FigureRef>,
+}
+
+/// Where every quote was found.
+#[derive(Debug, Default)]
+pub struct Provenance {
+    /// Article id → its marks, sorted by position, not overlapping.
+    pub marks: BTreeMap<String, Vec<QuoteMark>>,
+    /// Figure → the id of the mark holding its (first) quote.
+    pub figure_mark: HashMap<FigureRef, String>,
+}
+
+/// Runs every check and returns where the quotes are; errors go to `diags`.
+pub fn check(site: &Site, diags: &mut Diagnostics) -> Provenance {
+    check_config(site, diags);
+    check_articles(site, diags);
+    check_figures(site, diags);
+    locate_quotes(site, diags)
+}
+
+fn check_config(site: &Site, diags: &mut Diagnostics) {
+    let Some(file) = &site.config_file else {
+        return;
+    };
+    for (i, id) in site.config.headline.iter().enumerate() {
+        if !site.indicators.contains_key(id) {
+            diags.push(
+                Diagnostic::error("E020", format!("unknown indicator `{id}` in `headline`"))
+                    .at(file.locate(&YamlPath::default().key("headline").index(i), None))
+                    .label("not in content/indicators.yaml")
+                    .help(known_ids_help(site, id)),
+            );
+        }
+    }
+}
+
+fn check_articles(site: &Site, diags: &mut Diagnostics) {
+    for article in site.articles.values() {
+        if site.place(&article.meta.city).is_none() {
+            diags.push(
+                Diagnostic::error("E023", format!("unknown place `{}`", article.meta.city))
+                    .at(article.file.locate(&YamlPath::default().key("city"), None))
+                    .label("no content/cities/<this>.yaml")
+                    .help(format!(
+                        "use the file name of a place under content/cities/ ({}), or add that place",
+                        site.places.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
+            );
+        }
+    }
+}
+
+fn check_figures(site: &Site, diags: &mut Diagnostics) {
+    for place in &site.places {
+        let mut unknown_reported = Vec::new();
+        let mut seen: HashMap<(&str, _, _), &Figure> = HashMap::new();
+        for fig in &place.figures {
+            if !site.indicators.contains_key(&fig.indicator) {
+                if !unknown_reported.contains(&fig.indicator) {
+                    unknown_reported.push(fig.indicator.clone());
+                    diags.push(
+                        Diagnostic::error("E020", format!("unknown indicator `{}`", fig.indicator))
+                            .at(place
+                                .origin
+                                .file
+                                .locate(&YamlPath::default().key("figures"), Some(&fig.indicator)))
+                            .label("not in content/indicators.yaml")
+                            .help(known_ids_help(site, &fig.indicator)),
+                    );
+                }
+                continue;
+            }
+            match site.articles.get(&fig.source) {
+                None => diags.push(
+                    Diagnostic::error("E021", format!("no article `{}`", fig.source))
+                        .at(fig.origin.locate(Some("source")))
+                        .label("no such file under content/articles/")
+                        .help(article_help(site, place, &fig.source)),
+                ),
+                Some(article) => check_article_place(place, fig, article, diags),
+            }
+            let key = (fig.indicator.as_str(), fig.period, fig.status);
+            if let Some(first) = seen.get(&key) {
+                let (line, _) = first.origin.locate(None).map_or((0, 0), |l| l.line_col());
+                diags.push(
+                    Diagnostic::error(
+                        "E022",
+                        format!(
+                            "{} has two {} figures for `{}` in {}",
+                            place.name,
+                            fig.status,
+                            fig.indicator,
+                            fig.period
+                        ),
+                    )
+                    .at(fig.origin.locate(Some("period")))
+                    .label("second figure for this period")
+                    .help(format!(
+                        "the first is at line {line}; keep the one its source supports, or correct this period"
+                    )),
+                );
+            } else {
+                seen.insert(key, fig);
+            }
+        }
+    }
+}
+
+/// An article is a valid source for a place if it is filed under that place or names it.
+fn check_article_place(place: &Place, fig: &Figure, article: &Article, diags: &mut Diagnostics) {
+    if article.meta.city == place.slug {
+        return;
+    }
+    let short = place
+        .name
+        .trim_end_matches(['市', '区', '县', '省'])
+        .to_string();
+    let names_it = article.body.contains(&place.name)
+        || (short.chars().count() >= 2 && article.body.contains(&short));
+    if !names_it {
+        diags.push(
+            Diagnostic::error(
+                "E024",
+                format!(
+                    "article `{}` is about `{}` and never names {}",
+                    fig.source, article.meta.city, place.name
+                ),
+            )
+            .at(fig.origin.locate(Some("source")))
+            .label("source about another place")
+            .help("cite an article about this place, or move the figure to the place the article is about"),
+        );
+    }
+}
+
+fn known_ids_help(site: &Site, id: &str) -> String {
+    let close: Vec<&str> = site
+        .indicators
+        .keys()
+        .filter(|k| similar(k, id))
+        .map(String::as_str)
+        .collect();
+    if close.is_empty() {
+        format!(
+            "add `{id}` to content/indicators.yaml, or use one of: {}",
+            site.indicators
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        format!("did you mean `{}`?", close.join("` or `"))
+    }
+}
+
+fn article_help(site: &Site, place: &Place, source: &str) -> String {
+    let prefix = format!("{}/", place.slug);
+    let candidates: Vec<&str> = site
+        .articles
+        .keys()
+        .filter(|k| k.starts_with(&prefix) || similar(k, source))
+        .map(String::as_str)
+        .take(8)
+        .collect();
+    let mut help = format!(
+        "`source` is the article's path under content/articles/ without `.md`; there is no content/articles/{source}.md"
+    );
+    if !candidates.is_empty() {
+        help.push_str(&format!(
+            "; articles for {}: {}",
+            place.name,
+            candidates.join(", ")
+        ));
+    }
+    help
+}
+
+/// Loose similarity for "did you mean": a shared prefix or a small edit distance.
+fn similar(a: &str, b: &str) -> bool {
+    let d = edit_distance(a, b);
+    d <= 2.max(b.len() / 4) || (a.len() >= 4 && b.len() >= 4 && a[..4] == b[..4])
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// A quote of a figure that must be found in `article`.
+struct Wanted {
+    fig: FigureRef,
+    quote_index: usize,
+    normalized: String,
+}
+
+fn locate_quotes(site: &Site, diags: &mut Diagnostics) -> Provenance {
+    let mut wanted: BTreeMap<&str, Vec<Wanted>> = BTreeMap::new();
+    for (pi, place) in site.places.iter().enumerate() {
+        for (fi, fig) in place.figures.iter().enumerate() {
+            if !site.articles.contains_key(&fig.source)
+                || !site.indicators.contains_key(&fig.indicator)
+            {
+                continue;
+            }
+            for (qi, q) in fig.quotes.iter().enumerate() {
+                wanted.entry(fig.source.as_str()).or_default().push(Wanted {
+                    fig: FigureRef {
+                        place: pi,
+                        figure: fi,
+                    },
+                    quote_index: qi,
+                    normalized: normalize(q),
+                });
+            }
+        }
+    }
+
+    let results: Vec<(String, ArticleQuotes)> = wanted
+        .into_par_iter()
+        .map(|(id, wanted)| {
+            let article = &site.articles[id];
+            (id.to_string(), locate_in_article(site, article, &wanted))
+        })
+        .collect();
+
+    let mut prov = Provenance::default();
+    for (id, (marks, figure_marks, d)) in results {
+        diags.extend(d);
+        prov.figure_mark.extend(figure_marks);
+        prov.marks.insert(id, marks);
+    }
+    prov
+}
+
+/// An article's marks, the mark each figure links to, and the quotes not found.
+type ArticleQuotes = (Vec<QuoteMark>, Vec<(FigureRef, String)>, Vec<Diagnostic>);
+
+fn locate_in_article(site: &Site, article: &Article, wanted: &[Wanted]) -> ArticleQuotes {
+    let runs: Vec<Normalized> = markdown::runs(&article.body)
+        .iter()
+        .map(|r| Normalized::new(r))
+        .collect();
+    let mut diags = Vec::new();
+    // (run, normalized range, quote id, figure, is first quote of the figure)
+    let mut found: Vec<(usize, Range<usize>, String, FigureRef, bool)> = Vec::new();
+    for w in wanted {
+        let hit = runs
+            .iter()
+            .enumerate()
+            .find_map(|(i, r)| r.find_all(&w.normalized).next().map(|m| (i, m)));
+        let fig = &site.places[w.fig.place].figures[w.fig.figure];
+        match hit {
+            Some((run, range)) => found.push((
+                run,
+                range,
+                format!("q-{:08x}", xxh3_64(w.normalized.as_bytes()) as u32),
+                w.fig,
+                w.quote_index == 0,
+            )),
+            None => diags.push(quote_not_found(fig, w, &runs, article)),
+        }
+    }
+    found.sort_by_key(|a| (a.0, a.1.start, a.1.end));
+
+    // Overlapping quotes share one mark, so the passage is highlighted once and lists
+    // every figure that cites any part of it.
+    let mut marks: Vec<(usize, Range<usize>, String, Vec<FigureRef>)> = Vec::new();
+    let mut quote_to_mark: Vec<(FigureRef, bool, usize)> = Vec::new();
+    for (run, range, id, fig, first) in found {
+        match marks.last_mut() {
+            Some(last) if last.0 == run && range.start < last.1.end => {
+                last.1.end = last.1.end.max(range.end);
+                if !last.3.contains(&fig) {
+                    last.3.push(fig);
+                }
+            }
+            _ => marks.push((run, range, id, vec![fig])),
+        }
+        quote_to_mark.push((fig, first, marks.len() - 1));
+    }
+    let mut used = std::collections::HashSet::new();
+    let marks: Vec<QuoteMark> = marks
+        .into_iter()
+        .map(|(run, range, mut id, mut citing)| {
+            let base = id.clone();
+            let mut n = 2;
+            while !used.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            citing.sort();
+            QuoteMark {
+                range: runs[run].original_range(range),
+                run,
+                id,
+                citing,
+            }
+        })
+        .collect();
+    let figure_marks = quote_to_mark
+        .into_iter()
+        .filter(|(_, first, _)| *first)
+        .map(|(fig, _, m)| (fig, marks[m].id.clone()))
+        .collect();
+    (marks, figure_marks, diags)
+}
+
+fn quote_not_found(fig: &Figure, w: &Wanted, runs: &[Normalized], article: &Article) -> Diagnostic {
+    let location = if fig.quotes.len() > 1 {
+        fig.origin.locate_index("quote", w.quote_index)
+    } else {
+        fig.origin.locate(Some("quote"))
+    };
+    let mut d = Diagnostic::error(
+        "E030",
+        format!("the quote is not in article `{}`", article.id),
+    )
+    .at(location)
+    .label("not found in the article");
+    if let Some(passage) = closest_passage(&w.normalized, runs) {
+        d = d.help(format!("the closest passage of the article is: {passage}"));
+    }
+    d.help("copy the sentence fragment exactly as the article has it (full-width and ASCII digits and punctuation count as the same, spaces are ignored)")
+}
+
+/// The sentence of the article sharing the most character pairs with the quote.
+fn closest_passage(quote: &str, runs: &[Normalized]) -> Option<String> {
+    let pairs = |s: &str| -> Vec<(char, char)> {
+        let c: Vec<char> = s.chars().collect();
+        c.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    let q = pairs(quote);
+    if q.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for run in runs {
+        for sentence in run.text.split_inclusive(['。', '；', ';', '！', '？']) {
+            let s = pairs(sentence);
+            let score = q.iter().filter(|p| s.contains(p)).count();
+            if score > 0 && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, sentence));
+            }
+        }
+    }
+    best.map(|(_, s)| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similarity_for_suggestions() {
+        assert!(similar("high_tech_enterprises", "high_tech_enterprise"));
+        assert!(similar(
+            "fuzhou/2023-02-13-gaoqi",
+            "fuzhou/2023-02-13-gaoqi-zongliang"
+        ));
+        assert!(!similar("rd_spending", "tech_smes"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn closest_passage_finds_the_sentence_with_the_typo() {
+        let runs = vec![Normalized::new(
+            "全市备案科技型中小企业2437家,占全省39%。国家高新技术企业数达3759家,首次实现赶超厦门。",
+        )];
+        let p = closest_passage(&normalize("国家高新技术企业数达3795家"), &runs).unwrap();
+        assert!(p.starts_with("国家高新技术企业数达3759家"), "{p}");
+    }
+}

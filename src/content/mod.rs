@@ -1,0 +1,484 @@
+//! Load: `content/` on disk → [`Site`] in memory.
+//!
+//! Loading never stops at the first bad file: every file that parses contributes to
+//! the site and every one that does not contributes a diagnostic, so the curator sees
+//! all problems of a run at once. Directory walks are sorted so the site, and so the
+//! output, never depends on the order the file system lists entries in.
+
+pub mod model;
+pub mod period;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use walkdir::WalkDir;
+
+pub use model::*;
+pub use period::Period;
+use yaml::{SourceFile, YamlPath};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Where each kind of content lives under the site root.
+pub const CONTENT_DIR: &str = "content";
+pub const SITE_FILE: &str = "content/site.yaml";
+pub const INDICATORS_FILE: &str = "content/indicators.yaml";
+pub const PLACES_DIR: &str = "content/cities";
+pub const ARTICLES_DIR: &str = "content/articles";
+
+/// Reads and parses everything under `root/content`.
+///
+/// Returns the site made of every file that could be read, and the diagnostics of
+/// those that could not; the caller decides whether errors are fatal.
+pub fn load(root: &Path) -> (Site, Diagnostics) {
+    let mut diags = Diagnostics::default();
+
+    let (config, config_file) = match read(root, Path::new(SITE_FILE), &mut diags) {
+        Some(file) => match file.parse::<SiteConfig>() {
+            Ok(c) => (c, Some(file)),
+            Err(d) => {
+                diags.push(d);
+                (fallback_config(), Some(file))
+            }
+        },
+        None => (fallback_config(), None),
+    };
+
+    let (indicators, indicators_file) = match read(root, Path::new(INDICATORS_FILE), &mut diags) {
+        Some(file) => (load_indicators(&file, &mut diags), Some(file)),
+        None => (IndexMap::new(), None),
+    };
+
+    let place_paths = list(root, PLACES_DIR, "yaml", &mut diags);
+    let places: Vec<_> = place_paths
+        .par_iter()
+        .map(|rel| {
+            let mut d = Diagnostics::default();
+            let place = read(root, rel, &mut d).and_then(|f| load_place(f, &mut d));
+            (place, d)
+        })
+        .collect();
+    let mut site_places = Vec::with_capacity(places.len());
+    for (place, d) in places {
+        diags.extend(d.0);
+        site_places.extend(place);
+    }
+    site_places.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+    let article_paths = list(root, ARTICLES_DIR, "md", &mut diags);
+    let articles: Vec<_> = article_paths
+        .par_iter()
+        .map(|rel| {
+            let mut d = Diagnostics::default();
+            let article = read(root, rel, &mut d).and_then(|f| load_article(f, &mut d));
+            (article, d)
+        })
+        .collect();
+    let mut site_articles = BTreeMap::new();
+    for (article, d) in articles {
+        diags.extend(d.0);
+        if let Some(a) = article {
+            site_articles.insert(a.id.clone(), a);
+        }
+    }
+
+    let site = Site {
+        config,
+        config_file,
+        indicators,
+        indicators_file,
+        places: site_places,
+        articles: site_articles,
+    };
+    (site, diags)
+}
+
+fn fallback_config() -> SiteConfig {
+    SiteConfig {
+        title: "indicity".to_string(),
+        title_en: None,
+        description: String::new(),
+        base_url: "http://localhost/".to_string(),
+        language: "zh-CN".to_string(),
+        headline: Vec::new(),
+        footer: None,
+        recent_articles: 10,
+    }
+}
+
+fn read(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    match fs::read(root.join(rel)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.remove(0);
+                }
+                if text.contains('\r') {
+                    text = text.replace("\r\n", "\n").replace('\r', "\n");
+                }
+                Some(Arc::new(SourceFile::new(rel, Arc::from(text))))
+            }
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        "E013",
+                        format!(
+                            "{} is not UTF-8 (invalid byte at offset {})",
+                            rel.display(),
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
+                    .help("save the file as UTF-8; `indicity clean` converts GBK and Big5 pages"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("E013", format!("cannot read {}: {e}", rel.display())).help(
+                    format!("create {} (see the README for its format)", rel.display()),
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Files with extension `ext` under `root/dir`, as paths relative to `root`, sorted.
+fn list(root: &Path, dir: &str, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for entry in WalkDir::new(&base).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let p = e.path();
+                let hidden = p
+                    .strip_prefix(&base)
+                    .map(|r| {
+                        r.components()
+                            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                    })
+                    .unwrap_or(false);
+                if !hidden && p.extension().is_some_and(|x| x == ext) {
+                    out.push(p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diagnostic::error("E013", format!("cannot list {dir}: {e}"))),
+        }
+    }
+    out
+}
+
+fn load_indicators(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> IndexMap<String, Indicator> {
+    let raw: IndexMap<String, serde_yaml::Value> = match file.parse() {
+        Ok(m) => m,
+        Err(d) => {
+            diags.push(d);
+            return IndexMap::new();
+        }
+    };
+    let mut out = IndexMap::new();
+    for (id, value) in raw {
+        let path = YamlPath::default().key(&id);
+        if !is_slug(&id, '_') {
+            diags.push(
+                Diagnostic::error("E011", format!("indicator id `{id}` is not a valid id"))
+                    .at(file.locate(&YamlPath::default(), Some(&id)))
+                    .label("invalid id")
+                    .help(
+                        "use lowercase ASCII letters, digits and `_`, e.g. `high_tech_enterprises`",
+                    ),
+            );
+            continue;
+        }
+        match file.parse_value::<Indicator>(value, &path) {
+            Ok(mut ind) => {
+                ind.id = id.clone();
+                out.insert(id, ind);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    out
+}
+
+/// Lowercase ASCII letters and digits, joined by `sep`: safe in URLs and file names.
+pub fn is_slug(s: &str, sep: char) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == sep)
+        && !s.starts_with(sep)
+        && !s.ends_with(sep)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlace {
+    name: String,
+    name_en: String,
+    province: String,
+    level: Level,
+    #[serde(default)]
+    parent: Option<String>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    figures: IndexMap<String, Vec<serde_yaml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFigure {
+    period: Period,
+    value: f64,
+    #[serde(default)]
+    status: Status,
+    #[serde(default)]
+    bound: Option<Bound>,
+    source: String,
+    quote: Quotes,
+    #[serde(default)]
+    derived: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// `quote:` takes one string or a list of them (a derived figure quotes each operand).
+struct Quotes(Vec<String>);
+
+impl<'de> Deserialize<'de> for Quotes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Quotes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the quoted sentence fragment, or a list of them")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Quotes, E> {
+                Ok(Quotes(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Quotes, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(Quotes(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn load_place(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Place> {
+    let slug = file.path.file_stem()?.to_string_lossy().to_string();
+    if !is_slug(&slug, '-') {
+        diags.push(
+            Diagnostic::error("E011", format!("`{slug}` is not a valid place file name"))
+                .at(Some(file.start()))
+                .help("name place files with lowercase pinyin and `-`, e.g. `content/cities/fuzhou.yaml`; the name becomes the page URL"),
+        );
+        return None;
+    }
+    let raw: RawPlace = match file.parse() {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let mut figures = Vec::new();
+    for (indicator, list) in raw.figures {
+        for (i, value) in list.into_iter().enumerate() {
+            let path = YamlPath::default().key("figures").key(&indicator).index(i);
+            match file.parse_value::<RawFigure>(value, &path) {
+                Ok(f) => {
+                    if f.quote.0.is_empty() || f.quote.0.iter().any(|q| q.trim().is_empty()) {
+                        diags.push(
+                            Diagnostic::error("E011", "a figure needs the sentence it comes from")
+                                .at(file.locate(&path.key("quote"), None))
+                                .label("empty quote")
+                                .help("copy the sentence fragment that states this number from the article into `quote:`"),
+                        );
+                        continue;
+                    }
+                    if !f.value.is_finite() {
+                        diags.push(
+                            Diagnostic::error("E011", "the value is not a finite number")
+                                .at(file.locate(&path.key("value"), None))
+                                .label("not a number")
+                                .help("write the number as digits, e.g. `3759` or `2.27`"),
+                        );
+                        continue;
+                    }
+                    figures.push(Figure {
+                        indicator: indicator.clone(),
+                        period: f.period,
+                        value: f.value,
+                        status: f.status,
+                        bound: f.bound,
+                        source: f.source,
+                        quotes: f.quote.0,
+                        derived: f.derived,
+                        note: f.note,
+                        origin: Origin {
+                            file: file.clone(),
+                            path,
+                        },
+                    })
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    Some(Place {
+        slug,
+        name: raw.name,
+        name_en: raw.name_en,
+        province: raw.province,
+        level: raw.level,
+        parent: raw.parent,
+        code: raw.code,
+        figures,
+        origin: Origin {
+            file,
+            path: YamlPath::default(),
+        },
+    })
+}
+
+fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Article> {
+    let rel = file.path.strip_prefix(ARTICLES_DIR).unwrap_or(&file.path);
+    let id = rel
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/");
+    if !id.split('/').all(|s| is_slug(s, '-')) {
+        diags.push(
+            Diagnostic::error("E012", format!("`{id}` is not a valid article path"))
+                .at(Some(file.start()))
+                .help("name articles `content/articles/<place>/<date>-<slug>.md` with lowercase ASCII, digits and `-`; the path becomes the page URL"),
+        );
+        return None;
+    }
+    let text = file.text.clone();
+    let Some((yaml, body)) = split_front_matter(&text) else {
+        diags.push(
+            Diagnostic::error("E012", "the article has no front matter")
+                .at(Some(file.start()))
+                .label("expected `---` here")
+                .help("start the file with `---`, then `title:`, `city:` (and `date:`, `publisher:`, … when known), then `---` and the text"),
+        );
+        return None;
+    };
+    let mut fm = (*file).clone();
+    fm.yaml = yaml;
+    let meta: ArticleMeta = match fm.parse() {
+        Ok(m) => m,
+        Err(mut d) => {
+            d.code = if d.code == "E010" { "E010" } else { "E012" };
+            diags.push(d);
+            return None;
+        }
+    };
+    let fm = Arc::new(fm);
+    if let Some(date) = &meta.date {
+        if !is_date(date) {
+            diags.push(
+                Diagnostic::error("E012", format!("`{date}` is not a date"))
+                    .at(fm.locate(&YamlPath::default().key("date"), None))
+                    .label("expected YYYY-MM-DD")
+                    .help("write the date as `2023-02-13`, or remove `date:` when the source does not state it"),
+            );
+        }
+    }
+    Some(Article {
+        id,
+        meta,
+        body: text[body].to_string(),
+        file: fm,
+    })
+}
+
+/// Byte ranges of the front matter YAML and of the body.
+fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let rest = text.strip_prefix("---\n")?;
+    let start = 4;
+    let mut offset = start;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let body = offset + line.len();
+            return Some((start..offset, body..text.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (
+        s[..4].parse::<u32>(),
+        s[5..7].parse::<u32>(),
+        s[8..].parse::<u32>(),
+    ) else {
+        return false;
+    };
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1900..=2200).contains(&y) && (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_splits_at_the_closing_fence() {
+        let t = "---\ntitle: a\ncity: b\n---\n\nbody\n";
+        let (y, b) = split_front_matter(t).unwrap();
+        assert_eq!(&t[y], "title: a\ncity: b\n");
+        assert_eq!(&t[b], "\nbody\n");
+        assert!(split_front_matter("title: a\n").is_none());
+        assert!(split_front_matter("---\ntitle: a\n").is_none());
+    }
+
+    #[test]
+    fn dates_are_checked_for_real() {
+        assert!(is_date("2024-02-29"));
+        assert!(!is_date("2023-02-29"));
+        assert!(!is_date("2023-2-1"));
+        assert!(!is_date("2023-13-01"));
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("fuzhou", '-'));
+        assert!(is_slug("2023-02-13-gaoqi", '-'));
+        assert!(!is_slug("福州", '-'));
+        assert!(!is_slug("Fuzhou", '-'));
+        assert!(!is_slug("-x", '-'));
+    }
+}

@@ -1,0 +1,302 @@
+//! What the site is made of, as the rest of the pipeline sees it.
+//!
+//! These types are the loaded, validated shape of `content/`. Each figure remembers
+//! the file and YAML path it came from, so a later stage can point the curator at the
+//! exact value it objects to.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::period::Period;
+use super::yaml::{SourceFile, YamlPath};
+use crate::diagnostics::Location;
+
+/// `content/site.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub title_en: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Absolute URL the site is published at; used for the sitemap and feed, where
+    /// links must be absolute. Page links are relative so the site works anywhere.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Indicator ids shown on the index page for every place.
+    #[serde(default)]
+    pub headline: Vec<String>,
+    #[serde(default)]
+    pub footer: Option<String>,
+    /// How many recent articles the index lists.
+    #[serde(default = "default_recent")]
+    pub recent_articles: usize,
+}
+
+fn default_base_url() -> String {
+    "http://localhost/".to_string()
+}
+fn default_language() -> String {
+    "zh-CN".to_string()
+}
+fn default_recent() -> usize {
+    10
+}
+
+/// One entry of `content/indicators.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    #[serde(skip_deserializing)]
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+    pub unit: String,
+    #[serde(default)]
+    pub unit_en: String,
+    pub description: String,
+    #[serde(default)]
+    pub description_en: Option<String>,
+}
+
+/// Administrative level of a place, as in China's division codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Province,
+    Prefecture,
+    District,
+    County,
+    CountyLevelCity,
+}
+
+impl Level {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Level::Province => "省级",
+            Level::Prefecture => "地级市",
+            Level::District => "市辖区",
+            Level::County => "县",
+            Level::CountyLevelCity => "县级市",
+        }
+    }
+}
+
+/// Whether a figure was achieved or is a goal for the period.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Actual,
+    Target,
+}
+
+impl Status {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::Actual => "实际",
+            Status::Target => "目标",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Actual => "actual",
+            Status::Target => "target",
+        }
+    }
+}
+
+/// How exact a stated number is: "突破4000家" is a lower bound, "近2000万" approximate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Bound {
+    #[serde(rename = ">")]
+    Above,
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[serde(rename = "<")]
+    Below,
+    #[serde(rename = "<=")]
+    AtMost,
+    #[serde(rename = "~")]
+    About,
+}
+
+impl Bound {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Bound::Above => ">",
+            Bound::AtLeast => "≥",
+            Bound::Below => "<",
+            Bound::AtMost => "≤",
+            Bound::About => "≈",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bound::Above => ">",
+            Bound::AtLeast => ">=",
+            Bound::Below => "<",
+            Bound::AtMost => "<=",
+            Bound::About => "~",
+        }
+    }
+}
+
+/// A stated number with its provenance.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub indicator: String,
+    pub period: Period,
+    pub value: f64,
+    pub status: Status,
+    pub bound: Option<Bound>,
+    /// Article id, `<dir>/<file stem>` under `content/articles/`.
+    pub source: String,
+    pub quotes: Vec<String>,
+    pub derived: Option<String>,
+    pub note: Option<String>,
+    pub origin: Origin,
+}
+
+impl Figure {
+    /// The anchor of this figure's row on its place page; marks in articles link here.
+    pub fn anchor(&self) -> String {
+        format!(
+            "fig-{}-{}-{}",
+            self.indicator,
+            self.period,
+            self.status.as_str()
+        )
+    }
+}
+
+/// Where a value was written, resolved to a position only when a diagnostic needs it.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: Arc<SourceFile>,
+    pub path: YamlPath,
+}
+
+impl Origin {
+    pub fn locate(&self, field: Option<&str>) -> Option<Location> {
+        let path = match field {
+            Some(f) => self.path.key(f),
+            None => self.path.clone(),
+        };
+        self.file.locate(&path, None)
+    }
+
+    pub fn locate_index(&self, field: &str, i: usize) -> Option<Location> {
+        self.file.locate(&self.path.key(field).index(i), None)
+    }
+}
+
+/// A city, district or county: one file under `content/cities/`.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub slug: String,
+    pub name: String,
+    pub name_en: String,
+    pub province: String,
+    pub level: Level,
+    /// The parent city's name, for districts and counties.
+    pub parent: Option<String>,
+    /// The six-digit administrative division code, when known.
+    pub code: Option<String>,
+    pub figures: Vec<Figure>,
+    pub origin: Origin,
+}
+
+impl Place {
+    /// The full name a reader expects: 温州市瓯海区 rather than 瓯海区.
+    pub fn full_name(&self) -> String {
+        match &self.parent {
+            Some(p) if !self.name.starts_with(p.as_str()) => format!("{p}{}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
+    /// Indicator ids this place has figures for, in catalogue order.
+    pub fn indicators<'a>(
+        &'a self,
+        catalogue: &'a IndexMap<String, Indicator>,
+    ) -> Vec<&'a Indicator> {
+        catalogue
+            .values()
+            .filter(|i| self.figures.iter().any(|f| f.indicator == i.id))
+            .collect()
+    }
+}
+
+/// Front matter of a cleaned article.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleMeta {
+    pub title: String,
+    /// `YYYY-MM-DD`; absent when the source does not state it (never invented).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Slug of the place the article is about.
+    pub city: String,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    /// The original address of the article.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The raw scraped file it was cleaned from, relative to `content/`.
+    #[serde(default)]
+    pub raw: Option<String>,
+    /// `traditional` when the cleaner converted Traditional characters.
+    #[serde(default)]
+    pub script: Option<String>,
+}
+
+/// A cleaned article: front matter and a markdown body.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// `<dir>/<file stem>`, also its URL path under `/articles/`.
+    pub id: String,
+    pub meta: ArticleMeta,
+    pub body: String,
+    pub file: Arc<SourceFile>,
+}
+
+/// Everything under `content/`, loaded.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub config_file: Option<Arc<SourceFile>>,
+    pub indicators: IndexMap<String, Indicator>,
+    pub indicators_file: Option<Arc<SourceFile>>,
+    /// Sorted by slug.
+    pub places: Vec<Place>,
+    pub articles: BTreeMap<String, Article>,
+}
+
+impl Site {
+    pub fn place(&self, slug: &str) -> Option<&Place> {
+        self.places
+            .binary_search_by(|p| p.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.places[i])
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,302 @@
+//! One error type for everything the curator can get wrong, rendered like rustc.
+//!
+//! A curator fixing a figure needs the file, line and column of the exact YAML value,
+//! the line itself with a caret under it, and a sentence telling them what to do.
+//! Every stage pushes [`Diagnostic`]s instead of returning early, so one run reports
+//! every problem in the content rather than the first one.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// How bad a diagnostic is: errors fail the build, warnings are only shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where in a content file a problem is.
+///
+/// Keeps the whole file text (shared, so cheap to clone) because the rendering shows
+/// the offending line; `span` is a byte range into it.
+#[derive(Clone)]
+pub struct Location {
+    /// Path relative to the site root, as the curator would type it.
+    pub file: PathBuf,
+    pub source: Arc<str>,
+    pub span: Range<usize>,
+}
+
+impl Location {
+    /// Builds a location from a 1-based line and a 0-based column counted in characters,
+    /// which is what both YAML parsers report.
+    pub fn from_line_col(
+        file: &Path,
+        source: &Arc<str>,
+        line: usize,
+        col: usize,
+        len_chars: usize,
+    ) -> Self {
+        let start = byte_offset(source, line, col);
+        let end = advance_chars(source, start, len_chars.max(1));
+        Location {
+            file: file.to_path_buf(),
+            source: source.clone(),
+            span: start..end,
+        }
+    }
+
+    /// 1-based line and column (column counted in characters, as editors do).
+    pub fn line_col(&self) -> (usize, usize) {
+        let before = &self.source[..self.span.start.min(self.source.len())];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+impl fmt::Debug for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, col) = self.line_col();
+        write!(f, "{}:{}:{}", self.file.display(), line, col)
+    }
+}
+
+fn byte_offset(source: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in source.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let in_line = l
+                .char_indices()
+                .nth(col)
+                .map_or(l.trim_end_matches('\n').len(), |(b, _)| b);
+            return offset + in_line;
+        }
+        offset += l.len();
+    }
+    source.len()
+}
+
+fn advance_chars(source: &str, start: usize, n: usize) -> usize {
+    let rest = &source[start.min(source.len())..];
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let in_line = rest[..line_end]
+        .char_indices()
+        .nth(n)
+        .map_or(line_end, |(b, _)| b);
+    start + in_line
+}
+
+/// A problem in the content, with everything needed to fix it.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable code such as `E020`, so curators and tests can refer to a kind of error.
+    pub code: &'static str,
+    pub message: String,
+    /// Boxed: diagnostics travel in `Result`s and must stay small.
+    pub location: Option<Box<Location>>,
+    /// Short text shown under the caret.
+    pub label: Option<String>,
+    /// What to do about it.
+    pub help: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            label: None,
+            help: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location.map(Box::new);
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help.push(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col`, the form editors and terminals turn into links.
+    pub fn position(&self) -> Option<String> {
+        self.location.as_ref().map(|l| format!("{l:?}"))
+    }
+
+    /// Renders like rustc: styled when `color` is set, plain text otherwise.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path;
+        let title = level.primary_title(self.message.as_str()).id(self.code);
+        let mut group = match &self.location {
+            Some(loc) => {
+                path = loc.file.display().to_string();
+                let mut annotation = AnnotationKind::Primary.span(loc.span.clone());
+                if let Some(label) = &self.label {
+                    annotation = annotation.label(label.as_str());
+                }
+                title.element(
+                    Snippet::source(&*loc.source)
+                        .path(path.as_str())
+                        .fold(true)
+                        .annotation(annotation),
+                )
+            }
+            None => Group::with_title(title),
+        };
+        for help in &self.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&[group])
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// All diagnostics of a run; the build fails when any of them is an error.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    /// Orders by file and position so output is stable whatever order the stages ran in.
+    pub fn sort(&mut self) {
+        self.0.sort_by_cached_key(|d| {
+            let (file, line, col) = d.location.as_ref().map_or((PathBuf::new(), 0, 0), |l| {
+                let (line, col) = l.line_col();
+                (l.file.clone(), line, col)
+            });
+            (d.severity, file, line, col, d.code, d.message.clone())
+        });
+    }
+
+    /// Every diagnostic followed by a one-line summary, ready for the terminal.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            out.push_str(&d.render(color));
+            out.push_str("\n\n");
+        }
+        let errors = self.errors().count();
+        let warnings = self.warnings().count();
+        if errors > 0 {
+            out.push_str(&format!(
+                "error: the content has {errors} error{} and {warnings} warning{}; nothing was written\n",
+                plural(errors),
+                plural(warnings)
+            ));
+        } else if warnings > 0 {
+            out.push_str(&format!(
+                "warning: {warnings} warning{}\n",
+                plural(warnings)
+            ));
+        }
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_columns_in_characters() {
+        let src: Arc<str> = Arc::from("name: 福州市\nvalue: 3,760\n");
+        let loc = Location::from_line_col(Path::new("c.yaml"), &src, 2, 7, 5);
+        assert_eq!(&src[loc.span.clone()], "3,760");
+        assert_eq!(loc.line_col(), (2, 8));
+        let han = Location::from_line_col(Path::new("c.yaml"), &src, 1, 6, 3);
+        assert_eq!(&src[han.span.clone()], "福州市");
+        assert_eq!(han.line_col(), (1, 7));
+    }
+
+    #[test]
+    fn plain_rendering_names_file_line_and_help() {
+        let src: Arc<str> = Arc::from("figures:\n  x:\n    - value: 3,760\n");
+        let d = Diagnostic::error("E011", "expected a number")
+            .at(Some(Location::from_line_col(
+                Path::new("content/cities/fuzhou.yaml"),
+                &src,
+                3,
+                13,
+                5,
+            )))
+            .label("not a number")
+            .help("write `3760`");
+        let text = d.render(false);
+        assert!(text.contains("error[E011]: expected a number"), "{text}");
+        assert!(text.contains("content/cities/fuzhou.yaml:3:14"), "{text}");
+        assert!(text.contains("help: write `3760`"), "{text}");
+        assert!(text.contains("^^^^^"), "{text}");
+    }
+}

@@ -1,0 +1,100 @@
+//! How numbers read on the site: the value the curator wrote, grouped for the eye.
+//!
+//! A published figure must read as exactly the number in the YAML (and so in its
+//! source), never rounded: 257.4 stays 257.4, 2.27 stays 2.27, 3759 becomes 3,759.
+
+/// `3759` → `3,759`; `257.4` → `257.4`; `-7.7` → `-7.7`; `15700` → `15,700`.
+pub fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    // Rust's shortest round-trip formatting never prints noise digits (0.1+0.2 aside,
+    // which no curated value is), and never uses exponents for this range.
+    let raw = if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    };
+    let (sign, digits) = match raw.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", raw.as_str()),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// The value as written in data files: no grouping, shortest exact form.
+pub fn plain(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Change between two values, in the indicator's unit and as a percentage.
+/// Returns (`+964`, `+34.5%`); the percentage is absent when the base is zero.
+pub fn change(from: f64, to: f64) -> (String, Option<String>) {
+    let delta = to - from;
+    // Round the difference to the precision of the inputs so 2.27 - 2.1 prints 0.17.
+    let decimals = decimals(from).max(decimals(to));
+    let factor = 10f64.powi(decimals as i32);
+    let delta = (delta * factor).round() / factor;
+    let sign = if delta > 0.0 { "+" } else { "" };
+    let abs = format!("{sign}{}", number(delta));
+    let pct = (from != 0.0).then(|| {
+        let p = delta / from.abs() * 100.0;
+        let sign = if p > 0.0 { "+" } else { "" };
+        format!("{sign}{p:.1}%")
+    });
+    (abs, pct)
+}
+
+fn decimals(v: f64) -> usize {
+    let s = plain(v);
+    s.split_once('.').map_or(0, |(_, f)| f.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_every_digit_and_group_thousands() {
+        assert_eq!(number(3759.0), "3,759");
+        assert_eq!(number(257.4), "257.4");
+        assert_eq!(number(2.27), "2.27");
+        assert_eq!(number(15700.0), "15,700");
+        assert_eq!(number(-7.7), "-7.7");
+        assert_eq!(number(1234567.25), "1,234,567.25");
+        assert_eq!(number(87.0), "87");
+        assert_eq!(number(0.0), "0");
+    }
+
+    #[test]
+    fn changes_are_signed_and_exact() {
+        assert_eq!(
+            change(2795.0, 3759.0),
+            ("+964".to_string(), Some("+34.5%".to_string()))
+        );
+        assert_eq!(change(2.1, 2.27).0, "+0.17");
+        assert_eq!(
+            change(10.0, 7.0),
+            ("-3".to_string(), Some("-30.0%".to_string()))
+        );
+        assert_eq!(change(0.0, 5.0).1, None);
+    }
+}

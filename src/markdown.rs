@@ -1,0 +1,225 @@
+//! Article markdown → HTML, with quoted passages marked.
+//!
+//! Two things a plain CommonMark renderer gets wrong for this site:
+//! - A line break inside a Chinese paragraph becomes a space, which a browser shows as
+//!   a gap between two characters. A soft break next to a CJK character is dropped.
+//! - The quoted passages must be wrapped in `<mark>`; a quote can span pieces that the
+//!   parser emits as separate text events, so consecutive text is merged into *runs*
+//!   first, and quotes are searched for and marked within one run.
+//!
+//! [`runs`] and [`render`] walk the document the same way, so run `i` found by the
+//! checker is run `i` when rendering.
+//!
+//! Articles are data from scraped pages, not trusted HTML: raw HTML in them is shown as
+//! text, never passed through.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::escape_html;
+
+use crate::text::is_cjk;
+
+/// A passage to highlight: byte range `range` of run `run`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub run: usize,
+    pub range: Range<usize>,
+    pub id: String,
+    /// HTML inserted right after `</mark>` (links back to the figures citing it).
+    pub after: String,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The text runs of a document, in order: what quotes are searched in.
+pub fn runs(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(markdown, |run| {
+        out.push(run.to_string());
+        None
+    });
+    out
+}
+
+/// The document as HTML, with `marks` (sorted by run and start, not overlapping) wrapped
+/// in `<mark id=…>`.
+pub fn render(markdown: &str, marks: &[Mark]) -> String {
+    let mut next = 0;
+    let mut run_index = 0;
+    let events = walk(markdown, |run| {
+        let i = run_index;
+        run_index += 1;
+        let start = next;
+        while next < marks.len() && marks[next].run == i {
+            next += 1;
+        }
+        let mine = &marks[start..next];
+        (!mine.is_empty()).then(|| marked_html(run, mine))
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+fn marked_html(run: &str, marks: &[Mark]) -> String {
+    let mut out = String::with_capacity(run.len() + marks.len() * 64);
+    let mut at = 0;
+    for m in marks {
+        let r = m.range.start.max(at)..m.range.end;
+        if r.start >= r.end {
+            continue;
+        }
+        escape_html(&mut out, &run[at..r.start]).ok();
+        out.push_str("<mark id=\"");
+        out.push_str(&m.id);
+        out.push_str("\">");
+        escape_html(&mut out, &run[r.clone()]).ok();
+        out.push_str("</mark>");
+        out.push_str(&m.after);
+        at = r.end;
+    }
+    escape_html(&mut out, &run[at..]).ok();
+    out
+}
+
+/// Parses `markdown`, merges each stretch of text into one run, and calls `on_run` with
+/// it; a returned string replaces the run as raw HTML. Returns the rewritten events.
+fn walk<'a>(markdown: &'a str, mut on_run: impl FnMut(&str) -> Option<String>) -> Vec<Event<'a>> {
+    let mut out: Vec<Event<'a>> = Vec::new();
+    let mut pending = String::new();
+    let mut has_break = false;
+    // Text inside code blocks and image descriptions is left alone: it is not prose
+    // a quote could come from, and an image's alt text cannot hold markup.
+    let mut verbatim = 0usize;
+
+    let mut flush = |out: &mut Vec<Event<'a>>, pending: &mut String, has_break: &mut bool| {
+        if pending.is_empty() {
+            return;
+        }
+        let text = if *has_break {
+            resolve_soft_breaks(pending)
+        } else {
+            std::mem::take(pending)
+        };
+        pending.clear();
+        *has_break = false;
+        match on_run(&text) {
+            Some(html) => out.push(Event::InlineHtml(CowStr::from(html))),
+            None => out.push(Event::Text(CowStr::from(text))),
+        }
+    };
+
+    for event in Parser::new_ext(markdown, options()) {
+        if verbatim > 0 {
+            match &event {
+                Event::Start(Tag::CodeBlock(_) | Tag::Image { .. }) => verbatim += 1,
+                Event::End(TagEnd::CodeBlock | TagEnd::Image) => verbatim -= 1,
+                _ => {}
+            }
+            out.push(event);
+            continue;
+        }
+        match event {
+            Event::Text(t) => pending.push_str(&t),
+            // Raw HTML from a scraped page is shown as text, never interpreted.
+            Event::Html(t) | Event::InlineHtml(t) => pending.push_str(&t),
+            Event::SoftBreak => {
+                pending.push('\n');
+                has_break = true;
+            }
+            other => {
+                flush(&mut out, &mut pending, &mut has_break);
+                if matches!(other, Event::Start(Tag::CodeBlock(_) | Tag::Image { .. })) {
+                    verbatim += 1;
+                }
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut out, &mut pending, &mut has_break);
+    out
+}
+
+/// A soft break is a space between Latin words but nothing between Chinese characters.
+fn resolve_soft_breaks(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '\n' {
+            out.push(c);
+            continue;
+        }
+        let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+        let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+        let joins_cjk = prev.is_some_and(|&c| is_cjk(c)) || next.is_some_and(|&c| is_cjk(c));
+        if !joins_cjk {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_space_between_chinese_lines_but_space_between_words() {
+        let html = render("国家高新技术企业\n总量达3759家。\n\nhigh tech\nfirms", &[]);
+        assert!(html.contains("国家高新技术企业总量达3759家。"), "{html}");
+        assert!(html.contains("high tech firms"), "{html}");
+    }
+
+    #[test]
+    fn marks_wrap_the_range_and_escape_the_text() {
+        let md = "## 标题\n\n甲<乙>丙，国家高新技术企业总量达3759家，跃居全省第一。\n";
+        let runs = runs(md);
+        assert_eq!(runs.len(), 2);
+        let start = runs[1].find("国家").unwrap();
+        let end = runs[1].find("，跃居").unwrap();
+        let html = render(
+            md,
+            &[Mark {
+                run: 1,
+                range: start..end,
+                id: "q-1".into(),
+                after: "<a href=\"#f\">↩</a>".into(),
+            }],
+        );
+        assert!(
+            html.contains("甲&lt;乙&gt;丙，<mark id=\"q-1\">国家高新技术企业总量达3759家</mark><a href=\"#f\">↩</a>，跃居"),
+            "{html}"
+        );
+        assert!(html.contains("<h2>标题</h2>"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_in_an_article_is_shown_not_run() {
+        let html = render("正文<script>alert(1)</script>正文\n", &[]);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn runs_and_render_agree_on_numbering() {
+        let md = "一段**加粗**文字\n\n- 一是甲\n- 二是乙\n";
+        let r = runs(md);
+        assert_eq!(r, vec!["一段", "加粗", "文字", "一是甲", "二是乙"]);
+        let html = render(
+            md,
+            &[Mark {
+                run: 4,
+                range: 0..6,
+                id: "m".into(),
+                after: String::new(),
+            }],
+        );
+        assert!(
+            html.contains("<li><mark id=\"m\">二是</mark>乙</li>"),
+            "{html}"
+        );
+    }
+}

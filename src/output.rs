@@ -1,0 +1,185 @@
+//! Write: the site goes into a staging directory next to the output, and replaces the
+//! output only once every file is written.
+//!
+//! A build that fails half-way, or a reader loading a page while the site is being
+//! rebuilt, must never see a mix of old and new files or an empty site. On Linux the
+//! swap is one `renameat2(RENAME_EXCHANGE)`, atomic for readers; elsewhere two renames.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// A directory being filled with the next version of the site.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts a fresh staging directory beside `target` (removing a stale one left by a
+    /// killed build).
+    pub fn create(target: &Path) -> io::Result<Staging> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = target
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output has no name"))?
+            .to_string_lossy();
+        let dir = parent.join(format!(".{name}.staging"));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir(&dir)?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            committed: false,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes one file at `rel` (a `/`-separated path), creating its directories.
+    /// Safe to call from many threads at once.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, bytes)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies the tree under `src` into the staging root, as is.
+    pub fn copy_tree(&self, src: &Path) -> io::Result<()> {
+        if !src.is_dir() {
+            return Ok(());
+        }
+        for entry in walkdir::WalkDir::new(src).sort_by_file_name() {
+            let entry = entry.map_err(io::Error::other)?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(src).map_err(io::Error::other)?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            self.write(&rel, &fs::read(entry.path())?)?;
+        }
+        Ok(())
+    }
+
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Puts the staged site in place of the target and removes the old one.
+    pub fn commit(mut self) -> io::Result<()> {
+        if !self.target.exists() {
+            fs::rename(&self.dir, &self.target)?;
+        } else if exchange(&self.dir, &self.target).is_ok() {
+            // The old site is now at the staging path.
+            fs::remove_dir_all(&self.dir)?;
+        } else {
+            let old = self.dir.with_extension("old");
+            if old.exists() {
+                fs::remove_dir_all(&old)?;
+            }
+            fs::rename(&self.target, &old)?;
+            if let Err(e) = fs::rename(&self.dir, &self.target) {
+                fs::rename(&old, &self.target)?;
+                return Err(e);
+            }
+            fs::remove_dir_all(&old)?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("old.html"), "old").unwrap();
+
+        let s = Staging::create(&out).unwrap();
+        s.write("a/b/index.html", b"new").unwrap();
+        drop(s);
+        assert!(
+            out.join("old.html").exists(),
+            "an abandoned build touched the output"
+        );
+        assert!(!tmp.path().join(".public.staging").exists());
+
+        let s = Staging::create(&out).unwrap();
+        s.write("a/b/index.html", b"new").unwrap();
+        assert_eq!((s.files(), s.bytes()), (1, 3));
+        s.commit().unwrap();
+        assert!(!out.join("old.html").exists());
+        assert_eq!(
+            fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "new"
+        );
+        assert!(!tmp.path().join(".public.staging").exists());
+    }
+}

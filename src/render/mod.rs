@@ -1,0 +1,999 @@
+//! Render: checked site → pages, charts and data files in the staging directory.
+//!
+//! Each page kind has a context builder here and a tera template in `templates/`; the
+//! builders do the arithmetic (latest value, change, chart, links) so templates only
+//! lay out. Pages are rendered in parallel and written as soon as they are rendered,
+//! so memory does not grow with the size of the site. Every collection is iterated in
+//! a fixed order, so the output is byte-identical from one build to the next.
+
+pub mod urls;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::chart::{self, Point};
+use crate::check::{FigureRef, Provenance};
+use crate::content::{Article, Figure, Indicator, Place, Site, Status};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::format;
+use crate::markdown;
+use crate::output::Staging;
+
+pub const TEMPLATES_DIR: &str = "templates";
+pub const STATIC_DIR: &str = "static";
+
+/// Loads every template under `root/templates`, named by its path inside it.
+pub fn load_templates(root: &Path) -> Result<Tera, Diagnostic> {
+    let dir = root.join(TEMPLATES_DIR);
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Diagnostic::error("E014", format!("cannot read {TEMPLATES_DIR}/: {e}"))
+                .help("run indicity from the site root, or pass --root")
+        })?;
+        if entry.file_type().is_file() {
+            let name = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((entry.path().to_path_buf(), Some(name)));
+        }
+    }
+    let mut tera = Tera::new();
+    tera.add_template_files(files).map_err(|e| {
+        Diagnostic::error("E014", format!("a template cannot be loaded:\n{e}"))
+            .help("fix the template syntax at the position shown")
+    })?;
+    Ok(tera)
+}
+
+/// Site-wide values every template sees.
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    title_en: Option<&'a str>,
+    description: &'a str,
+    language: &'a str,
+    footer: Option<&'a str>,
+    base_url: &'a str,
+}
+
+/// Everything the renderer needs, shared by all page builders.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    prov: &'a Provenance,
+    tera: &'a Tera,
+    base_url: String,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, prov: &'a Provenance, tera: &'a Tera, base_url: &str) -> Self {
+        let base_url = if base_url.ends_with('/') {
+            base_url.to_string()
+        } else {
+            format!("{base_url}/")
+        };
+        Renderer {
+            site,
+            prov,
+            tera,
+            base_url,
+        }
+    }
+
+    /// Renders and writes the whole site into `out`.
+    pub fn render_all(&self, root: &Path, out: &Staging) -> Result<(), Diagnostics> {
+        let mut jobs: Vec<Result<(), Diagnostic>> = vec![
+            out.copy_tree(&root.join(STATIC_DIR)).map_err(io_err),
+            self.index(out),
+            self.not_found(out),
+            self.sitemap(out),
+            self.feed(out),
+            self.data(out),
+        ];
+        jobs.par_extend(
+            self.site
+                .places
+                .par_iter()
+                .enumerate()
+                .map(|(i, p)| self.place(i, p, out)),
+        );
+        jobs.par_extend(
+            self.site
+                .indicators
+                .values()
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|ind| self.indicator(ind, out)),
+        );
+        jobs.par_extend(
+            self.site
+                .articles
+                .par_iter()
+                .map(|(_, a)| self.article(a, out)),
+        );
+        let mut diags = Diagnostics::default();
+        diags.extend(jobs.into_iter().filter_map(Result::err));
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn context(&self, dir: &str) -> Context {
+        let c = &self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert(
+            "site",
+            &SiteCtx {
+                title: &c.title,
+                title_en: c.title_en.as_deref(),
+                description: &c.description,
+                language: &c.language,
+                footer: c.footer.as_deref(),
+                base_url: &self.base_url,
+            },
+        );
+        ctx.insert("root", &urls::root_from(dir));
+        ctx.insert("canonical", &urls::absolute(&self.base_url, dir));
+        ctx.insert("stylesheet", urls::STYLESHEET);
+        ctx
+    }
+
+    fn page(
+        &self,
+        template: &str,
+        dir: &str,
+        ctx: &Context,
+        out: &Staging,
+    ) -> Result<(), Diagnostic> {
+        let html = self.tera.render(template, ctx).map_err(|e| {
+            Diagnostic::error("E014", format!("template `{template}` failed for /{dir}:\n{e}"))
+                .help("fix the template at the position shown (see templates/ and the README for the variables each page gets)")
+        })?;
+        out.write(&urls::file_of(dir), html.as_bytes())
+            .map_err(io_err)
+    }
+
+    fn index(&self, out: &Staging) -> Result<(), Diagnostic> {
+        let mut ctx = self.context("");
+        let headline: Vec<&Indicator> = self
+            .site
+            .config
+            .headline
+            .iter()
+            .filter_map(|id| self.site.indicators.get(id))
+            .collect();
+        let root = urls::root_from("");
+        let mut provinces: BTreeMap<&str, Vec<&Place>> = BTreeMap::new();
+        for p in &self.site.places {
+            provinces.entry(&p.province).or_default().push(p);
+        }
+        let provinces: Vec<ProvinceCtx> = provinces
+            .into_iter()
+            .map(|(name, mut places)| {
+                places.sort_by_key(|p| (p.full_name(), p.slug.clone()));
+                ProvinceCtx {
+                    name: name.to_string(),
+                    places: places
+                        .into_iter()
+                        .map(|p| PlaceSummary {
+                            name: p.full_name(),
+                            level: p.level.label_zh(),
+                            href: format!("{root}{}", urls::place(&p.slug)),
+                            headline: headline
+                                .iter()
+                                .map(|ind| latest(p, &ind.id).map(|f| LatestCtx::of(f, ind)))
+                                .collect(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        ctx.insert("provinces", &provinces);
+        ctx.insert(
+            "headline",
+            &headline
+                .iter()
+                .map(|i| IndicatorRef::of(i, &root))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert(
+            "indicators",
+            &self
+                .site
+                .indicators
+                .values()
+                .map(|i| IndicatorRef::of(i, &root))
+                .collect::<Vec<_>>(),
+        );
+        let mut recent: Vec<&Article> = self.site.articles.values().collect();
+        recent.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
+        recent.truncate(self.site.config.recent_articles);
+        ctx.insert(
+            "recent",
+            &recent
+                .into_iter()
+                .map(|a| self.article_ref(a, &root))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert(
+            "figure_count",
+            &self
+                .site
+                .places
+                .iter()
+                .map(|p| p.figures.len())
+                .sum::<usize>(),
+        );
+        ctx.insert("article_count", &self.site.articles.len());
+        ctx.insert("figures_csv", urls::FIGURES_CSV);
+        ctx.insert("figures_json", urls::FIGURES_JSON);
+        self.page("index.html", "", &ctx, out)
+    }
+
+    fn not_found(&self, out: &Staging) -> Result<(), Diagnostic> {
+        let mut ctx = self.context("");
+        // Served at any URL, so its links are absolute paths rather than relative.
+        ctx.insert("root", &urls::base_path(&self.base_url));
+        let html = self
+            .tera
+            .render("404.html", &ctx)
+            .map_err(|e| Diagnostic::error("E014", format!("template `404.html` failed:\n{e}")))?;
+        out.write("404.html", html.as_bytes()).map_err(io_err)
+    }
+
+    fn article_ref(&self, a: &Article, root: &str) -> ArticleRef {
+        ArticleRef {
+            title: a.meta.title.clone(),
+            date: a.meta.date.clone(),
+            publisher: a.meta.publisher.clone(),
+            place: self.site.place(&a.meta.city).map(Place::full_name),
+            href: format!("{root}{}", urls::article(&a.id)),
+        }
+    }
+
+    fn place(&self, index: usize, place: &Place, out: &Staging) -> Result<(), Diagnostic> {
+        let dir = urls::place(&place.slug);
+        let root = urls::root_from(&dir);
+        let mut ctx = self.context(&dir);
+        let mut cards = Vec::new();
+        for ind in place.indicators(&self.site.indicators) {
+            let mut figs: Vec<(usize, &Figure)> = place
+                .figures
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.indicator == ind.id)
+                .collect();
+            figs.sort_by_key(|(_, f)| (f.period.sort_key(), f.status));
+            let actual: Vec<&Figure> = figs
+                .iter()
+                .map(|(_, f)| *f)
+                .filter(|f| f.status == Status::Actual)
+                .collect();
+            let latest = actual.last().map(|f| LatestCtx::of(f, ind));
+            let change = match actual.as_slice() {
+                [.., prev, last] => {
+                    let (abs, pct) = format::change(prev.value, last.value);
+                    Some(ChangeCtx {
+                        abs,
+                        pct,
+                        since: prev.period.label_zh(),
+                    })
+                }
+                _ => None,
+            };
+            let title = format!("{} · {}", place.full_name(), ind.name);
+            let has_targets = figs.iter().any(|(_, f)| f.status == Status::Target);
+            let subtitle = if has_targets {
+                format!("单位：{}　实心点为实际值，空心点与虚线为目标", ind.unit)
+            } else {
+                format!("单位：{}", ind.unit)
+            };
+            let points: Vec<Point> = figs
+                .iter()
+                .map(|(_, f)| Point {
+                    period: f.period,
+                    value: f.value,
+                    status: f.status,
+                    bound: f.bound,
+                })
+                .collect();
+            let svg = chart::series_chart(
+                &format!("chart-{}", ind.id),
+                &title,
+                &subtitle,
+                &describe_series(&figs.iter().map(|(_, f)| *f).collect::<Vec<_>>(), ind),
+                &points,
+            );
+            let svg_path = urls::place_chart(&place.slug, &ind.id);
+            out.write(&svg_path, chart::standalone(&svg).as_bytes())
+                .map_err(io_err)?;
+            let rows = figs
+                .iter()
+                .map(|(fi, f)| {
+                    self.figure_row(
+                        FigureRef {
+                            place: index,
+                            figure: *fi,
+                        },
+                        f,
+                        ind,
+                        &root,
+                    )
+                })
+                .collect();
+            cards.push(CardCtx {
+                indicator: IndicatorRef::of(ind, &root),
+                description: ind.description.clone(),
+                chart: svg,
+                svg_href: format!("{root}{svg_path}"),
+                latest,
+                change,
+                rows,
+            });
+        }
+        let mut articles: Vec<&Article> = self
+            .site
+            .articles
+            .values()
+            .filter(|a| a.meta.city == place.slug)
+            .collect();
+        articles.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
+        let parent_href = place.parent.as_ref().and_then(|parent| {
+            self.site
+                .places
+                .iter()
+                .find(|p| &p.name == parent)
+                .map(|p| format!("{root}{}", urls::place(&p.slug)))
+        });
+        ctx.insert(
+            "place",
+            &PlaceCtx {
+                slug: place.slug.clone(),
+                name: place.name.clone(),
+                full_name: place.full_name(),
+                name_en: place.name_en.clone(),
+                province: place.province.clone(),
+                level: place.level.label_zh(),
+                parent: place.parent.clone(),
+                parent_href,
+                code: place.code.clone(),
+            },
+        );
+        ctx.insert("cards", &cards);
+        ctx.insert(
+            "articles",
+            &articles
+                .into_iter()
+                .map(|a| self.article_ref(a, &root))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert(
+            "csv_href",
+            &format!("{root}{}", urls::place_csv(&place.slug)),
+        );
+        self.page("place.html", &dir, &ctx, out)
+    }
+
+    fn figure_row(&self, fref: FigureRef, f: &Figure, ind: &Indicator, root: &str) -> RowCtx {
+        let article = self.site.articles.get(&f.source);
+        let mark = self.prov.figure_mark.get(&fref);
+        let href = match mark {
+            Some(m) => format!("{root}{}#{m}", urls::article(&f.source)),
+            None => format!("{root}{}", urls::article(&f.source)),
+        };
+        RowCtx {
+            anchor: f.anchor(),
+            period: f.period.to_string(),
+            period_label: f.period.label_zh(),
+            value: format::plain(f.value),
+            display: format::number(f.value),
+            bound: f.bound.map(|b| b.symbol()),
+            unit: ind.unit.clone(),
+            status: f.status.as_str(),
+            status_label: f.status.label_zh(),
+            quote: f.quotes.join(" … "),
+            source_title: article.map_or_else(|| f.source.clone(), |a| a.meta.title.clone()),
+            source_publisher: article.and_then(|a| a.meta.publisher.clone()),
+            source_date: article.and_then(|a| a.meta.date.clone()),
+            href,
+            derived: f.derived.clone(),
+            note: f.note.clone(),
+        }
+    }
+
+    fn indicator(&self, ind: &Indicator, out: &Staging) -> Result<(), Diagnostic> {
+        let dir = urls::indicator(&ind.id);
+        let root = urls::root_from(&dir);
+        let mut ctx = self.context(&dir);
+        let mut latest_rows: Vec<(&Place, &Figure)> = self
+            .site
+            .places
+            .iter()
+            .filter_map(|p| latest(p, &ind.id).map(|f| (p, f)))
+            .collect();
+        latest_rows.sort_by(|a, b| {
+            b.1.value
+                .total_cmp(&a.1.value)
+                .then(a.0.slug.cmp(&b.0.slug))
+        });
+        const SHOWN: usize = 20;
+        let bars: Vec<(String, f64)> = latest_rows
+            .iter()
+            .take(SHOWN)
+            .map(|(p, f)| {
+                (
+                    format!("{}（{}）", p.full_name(), f.period.label_short()),
+                    f.value,
+                )
+            })
+            .collect();
+        let title = format!("{}：各地最新值", ind.name);
+        let subtitle = if latest_rows.len() > SHOWN {
+            format!(
+                "单位：{}　最新实际值最高的{SHOWN}个地区，共{}个",
+                ind.unit,
+                latest_rows.len()
+            )
+        } else {
+            format!("单位：{}　括号内为数据所属时期", ind.unit)
+        };
+        let desc = latest_rows
+            .iter()
+            .take(SHOWN)
+            .map(|(p, f)| {
+                format!(
+                    "{}{}{}{}",
+                    p.full_name(),
+                    f.period.label_zh(),
+                    format::number(f.value),
+                    ind.unit
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("；");
+        let svg = chart::ranking_chart(
+            &format!("chart-{}", ind.id),
+            &title,
+            &subtitle,
+            &desc,
+            &bars,
+        );
+        let svg_path = urls::indicator_chart(&ind.id);
+        if !latest_rows.is_empty() {
+            out.write(&svg_path, chart::standalone(&svg).as_bytes())
+                .map_err(io_err)?;
+        }
+
+        let mut all = Vec::new();
+        for (pi, p) in self.site.places.iter().enumerate() {
+            let mut figs: Vec<(usize, &Figure)> = p
+                .figures
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.indicator == ind.id)
+                .collect();
+            figs.sort_by_key(|(_, f)| (f.period.sort_key(), f.status));
+            for (fi, f) in figs {
+                all.push(PlaceRowCtx {
+                    place: p.full_name(),
+                    place_href: format!("{root}{}#{}", urls::place(&p.slug), f.anchor()),
+                    row: self.figure_row(
+                        FigureRef {
+                            place: pi,
+                            figure: fi,
+                        },
+                        f,
+                        ind,
+                        &root,
+                    ),
+                });
+            }
+        }
+        ctx.insert("indicator", &IndicatorRef::of(ind, &root));
+        ctx.insert("description", &ind.description);
+        ctx.insert("description_en", &ind.description_en);
+        ctx.insert("chart", &(!latest_rows.is_empty()).then_some(svg));
+        ctx.insert("svg_href", &format!("{root}{svg_path}"));
+        ctx.insert(
+            "latest",
+            &latest_rows
+                .iter()
+                .map(|(p, f)| PlaceLatestCtx {
+                    place: p.full_name(),
+                    href: format!("{root}{}#ind-{}", urls::place(&p.slug), ind.id),
+                    latest: LatestCtx::of(f, ind),
+                })
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert("rows", &all);
+        self.page("indicator.html", &dir, &ctx, out)
+    }
+
+    fn article(&self, a: &Article, out: &Staging) -> Result<(), Diagnostic> {
+        let dir = urls::article(&a.id);
+        let root = urls::root_from(&dir);
+        let mut ctx = self.context(&dir);
+        let marks = self
+            .prov
+            .marks
+            .get(&a.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut citing: BTreeSet<FigureRef> = BTreeSet::new();
+        let md_marks: Vec<markdown::Mark> = marks
+            .iter()
+            .map(|m| {
+                citing.extend(m.citing.iter().copied());
+                let links: Vec<String> = m
+                    .citing
+                    .iter()
+                    .map(|r| {
+                        let p = &self.site.places[r.place];
+                        let f = &p.figures[r.figure];
+                        let ind = self
+                            .site
+                            .indicators
+                            .get(&f.indicator)
+                            .map_or(f.indicator.as_str(), |i| i.name.as_str());
+                        let status = if f.status == Status::Target {
+                            "目标"
+                        } else {
+                            ""
+                        };
+                        format!(
+                            "<a href=\"{root}{}#{}\" title=\"{} · {}{} · {}\">{}·{}{}</a>",
+                            urls::place(&p.slug),
+                            f.anchor(),
+                            escape(&p.full_name()),
+                            escape(ind),
+                            status,
+                            f.period.label_zh(),
+                            escape(&p.name),
+                            f.period.label_short(),
+                            status,
+                        )
+                    })
+                    .collect();
+                markdown::Mark {
+                    run: m.run,
+                    range: m.range.clone(),
+                    id: m.id.clone(),
+                    after: format!("<sup class=\"cite\">{}</sup>", links.join(" ")),
+                }
+            })
+            .collect();
+        let body = markdown::render(&a.body, &md_marks);
+        let figures: Vec<CitedCtx> = citing
+            .into_iter()
+            .map(|r| {
+                let p = &self.site.places[r.place];
+                let f = &p.figures[r.figure];
+                let ind = &self.site.indicators[&f.indicator];
+                CitedCtx {
+                    place: p.full_name(),
+                    indicator: ind.name.clone(),
+                    place_href: format!("{root}{}#{}", urls::place(&p.slug), f.anchor()),
+                    row: self.figure_row(r, f, ind, &root),
+                    mark: self.prov.figure_mark.get(&r).cloned(),
+                }
+            })
+            .collect();
+        let place = self.site.place(&a.meta.city);
+        ctx.insert("article", &a.meta);
+        ctx.insert("article_id", &a.id);
+        ctx.insert("place_name", &place.map(Place::full_name));
+        ctx.insert(
+            "place_href",
+            &place.map(|p| format!("{root}{}", urls::place(&p.slug))),
+        );
+        ctx.insert("body", &body);
+        ctx.insert("figures", &figures);
+        self.page("article.html", &dir, &ctx, out)
+    }
+
+    fn sitemap(&self, out: &Staging) -> Result<(), Diagnostic> {
+        let mut urls_out = vec![SitemapUrl {
+            loc: self.base_url.clone(),
+            lastmod: None,
+        }];
+        let abs = |p: String| urls::absolute(&self.base_url, &p);
+        urls_out.extend(self.site.places.iter().map(|p| SitemapUrl {
+            loc: abs(urls::place(&p.slug)),
+            lastmod: None,
+        }));
+        urls_out.extend(self.site.indicators.keys().map(|id| SitemapUrl {
+            loc: abs(urls::indicator(id)),
+            lastmod: None,
+        }));
+        urls_out.extend(self.site.articles.values().map(|a| SitemapUrl {
+            loc: abs(urls::article(&a.id)),
+            lastmod: a.meta.date.clone(),
+        }));
+        let mut ctx = self.context("");
+        ctx.insert("urls", &urls_out);
+        let xml = self.tera.render("sitemap.xml", &ctx).map_err(|e| {
+            Diagnostic::error("E014", format!("template `sitemap.xml` failed:\n{e}"))
+        })?;
+        out.write("sitemap.xml", xml.as_bytes()).map_err(io_err)
+    }
+
+    /// The Atom feed lists dated articles, newest first. Undated ones are left out
+    /// rather than given an invented date.
+    fn feed(&self, out: &Staging) -> Result<(), Diagnostic> {
+        let mut dated: Vec<&Article> = self
+            .site
+            .articles
+            .values()
+            .filter(|a| a.meta.date.is_some())
+            .collect();
+        dated.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
+        let entries: Vec<FeedEntry> = dated
+            .iter()
+            .map(|a| FeedEntry {
+                title: a.meta.title.clone(),
+                url: urls::absolute(&self.base_url, &urls::article(&a.id)),
+                updated: format!("{}T00:00:00Z", a.meta.date.as_deref().unwrap_or_default()),
+                author: a.meta.author.clone().or_else(|| a.meta.publisher.clone()),
+                summary: summary(&a.body),
+            })
+            .collect();
+        let mut ctx = self.context("");
+        ctx.insert(
+            "updated",
+            &entries
+                .first()
+                .map(|e| e.updated.clone())
+                .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+        );
+        ctx.insert("feed_url", &urls::absolute(&self.base_url, "atom.xml"));
+        ctx.insert("entries", &entries);
+        let xml = self
+            .tera
+            .render("atom.xml", &ctx)
+            .map_err(|e| Diagnostic::error("E014", format!("template `atom.xml` failed:\n{e}")))?;
+        out.write("atom.xml", xml.as_bytes()).map_err(io_err)
+    }
+
+    /// `/data/figures.csv`, `/data/figures.json` and one CSV per place: every figure
+    /// with its source, at stable URLs.
+    fn data(&self, out: &Staging) -> Result<(), Diagnostic> {
+        let mut all = Vec::new();
+        for p in &self.site.places {
+            let mut rows: Vec<DataRow> = p
+                .figures
+                .iter()
+                .filter_map(|f| {
+                    let ind = self.site.indicators.get(&f.indicator)?;
+                    Some(DataRow {
+                        place: p.slug.clone(),
+                        place_name: p.full_name(),
+                        province: p.province.clone(),
+                        indicator: ind.id.clone(),
+                        indicator_name: ind.name.clone(),
+                        period: f.period.to_string(),
+                        value: f.value,
+                        unit: ind.unit.clone(),
+                        status: f.status.as_str(),
+                        bound: f.bound.map(|b| b.as_str()),
+                        derived: f.derived.clone(),
+                        source: f.source.clone(),
+                        source_url: urls::absolute(&self.base_url, &urls::article(&f.source)),
+                        quote: f.quotes.clone(),
+                    })
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                (&a.indicator, &a.period, a.status).cmp(&(&b.indicator, &b.period, b.status))
+            });
+            out.write(&urls::place_csv(&p.slug), &to_csv(&rows)?)
+                .map_err(io_err)?;
+            all.extend(rows);
+        }
+        out.write(urls::FIGURES_CSV, &to_csv(&all)?)
+            .map_err(io_err)?;
+        let mut json = serde_json::to_vec_pretty(&all)
+            .map_err(|e| Diagnostic::error("E013", format!("cannot write figures.json: {e}")))?;
+        json.push(b'\n');
+        out.write(urls::FIGURES_JSON, &json).map_err(io_err)
+    }
+}
+
+fn to_csv(rows: &[DataRow]) -> Result<Vec<u8>, Diagnostic> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "place",
+        "place_name",
+        "province",
+        "indicator",
+        "indicator_name",
+        "period",
+        "value",
+        "unit",
+        "status",
+        "bound",
+        "derived",
+        "source",
+        "source_url",
+        "quote",
+    ])
+    .map_err(csv_err)?;
+    for r in rows {
+        w.write_record([
+            r.place.as_str(),
+            &r.place_name,
+            &r.province,
+            &r.indicator,
+            &r.indicator_name,
+            &r.period,
+            &format::plain(r.value),
+            &r.unit,
+            r.status,
+            r.bound.unwrap_or(""),
+            r.derived.as_deref().unwrap_or(""),
+            &r.source,
+            &r.source_url,
+            &r.quote.join(" | "),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.into_inner()
+        .map_err(|e| Diagnostic::error("E013", format!("cannot write CSV: {e}")))
+}
+
+fn csv_err(e: csv::Error) -> Diagnostic {
+    Diagnostic::error("E013", format!("cannot write CSV: {e}"))
+}
+
+fn io_err(e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("E013", format!("cannot write the output: {e}"))
+        .help("check that the output directory's parent is writable and the disk is not full")
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+/// The latest actual figure of `place` for indicator `id`.
+fn latest<'p>(place: &'p Place, id: &str) -> Option<&'p Figure> {
+    place
+        .figures
+        .iter()
+        .filter(|f| f.indicator == id && f.status == Status::Actual)
+        .max_by_key(|f| f.period.sort_key())
+}
+
+/// A text alternative for a series chart: every value, in order, in words.
+fn describe_series(figs: &[&Figure], ind: &Indicator) -> String {
+    let part = |f: &&Figure| {
+        format!(
+            "{}{}{}{}",
+            f.period.label_zh(),
+            f.bound.map_or("", |b| match b.as_str() {
+                ">" => "超过",
+                ">=" => "不少于",
+                "<" => "少于",
+                "<=" => "不超过",
+                _ => "约",
+            }),
+            format::number(f.value),
+            ind.unit
+        )
+    };
+    let actual: Vec<String> = figs
+        .iter()
+        .filter(|f| f.status == Status::Actual)
+        .map(part)
+        .collect();
+    let target: Vec<String> = figs
+        .iter()
+        .filter(|f| f.status == Status::Target)
+        .map(part)
+        .collect();
+    let mut s = String::new();
+    if !actual.is_empty() {
+        s.push_str(&format!("实际值：{}。", actual.join("，")));
+    }
+    if !target.is_empty() {
+        s.push_str(&format!("目标：{}。", target.join("，")));
+    }
+    s
+}
+
+/// The first paragraph of an article, for the feed.
+fn summary(body: &str) -> String {
+    let runs = markdown::runs(body);
+    let text = runs
+        .iter()
+        .find(|r| r.chars().count() > 20)
+        .or(runs.first());
+    let text = text.map(String::as_str).unwrap_or_default();
+    let mut s: String = text.chars().take(140).collect();
+    if text.chars().count() > 140 {
+        s.push('…');
+    }
+    s
+}
+
+#[derive(Serialize)]
+struct IndicatorRef {
+    id: String,
+    name: String,
+    name_en: String,
+    unit: String,
+    href: String,
+}
+
+impl IndicatorRef {
+    fn of(i: &Indicator, root: &str) -> Self {
+        IndicatorRef {
+            id: i.id.clone(),
+            name: i.name.clone(),
+            name_en: i.name_en.clone(),
+            unit: i.unit.clone(),
+            href: format!("{root}{}", urls::indicator(&i.id)),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LatestCtx {
+    display: String,
+    bound: Option<&'static str>,
+    unit: String,
+    period: String,
+}
+
+impl LatestCtx {
+    fn of(f: &Figure, ind: &Indicator) -> Self {
+        LatestCtx {
+            display: format::number(f.value),
+            bound: f.bound.map(|b| b.symbol()),
+            unit: ind.unit.clone(),
+            period: f.period.label_zh(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ChangeCtx {
+    abs: String,
+    pct: Option<String>,
+    since: String,
+}
+
+#[derive(Serialize)]
+struct ProvinceCtx {
+    name: String,
+    places: Vec<PlaceSummary>,
+}
+
+#[derive(Serialize)]
+struct PlaceSummary {
+    name: String,
+    level: &'static str,
+    href: String,
+    headline: Vec<Option<LatestCtx>>,
+}
+
+#[derive(Serialize)]
+struct ArticleRef {
+    title: String,
+    date: Option<String>,
+    publisher: Option<String>,
+    place: Option<String>,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct PlaceCtx {
+    slug: String,
+    name: String,
+    full_name: String,
+    name_en: String,
+    province: String,
+    level: &'static str,
+    parent: Option<String>,
+    parent_href: Option<String>,
+    code: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CardCtx {
+    indicator: IndicatorRef,
+    description: String,
+    chart: String,
+    svg_href: String,
+    latest: Option<LatestCtx>,
+    change: Option<ChangeCtx>,
+    rows: Vec<RowCtx>,
+}
+
+#[derive(Serialize)]
+struct RowCtx {
+    anchor: String,
+    period: String,
+    period_label: String,
+    /// The value exactly as in the YAML, for machines (`data-value`).
+    value: String,
+    /// The value as readers see it.
+    display: String,
+    bound: Option<&'static str>,
+    unit: String,
+    status: &'static str,
+    status_label: &'static str,
+    quote: String,
+    source_title: String,
+    source_publisher: Option<String>,
+    source_date: Option<String>,
+    href: String,
+    derived: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PlaceRowCtx {
+    place: String,
+    place_href: String,
+    row: RowCtx,
+}
+
+#[derive(Serialize)]
+struct PlaceLatestCtx {
+    place: String,
+    href: String,
+    latest: LatestCtx,
+}
+
+#[derive(Serialize)]
+struct CitedCtx {
+    place: String,
+    indicator: String,
+    place_href: String,
+    row: RowCtx,
+    mark: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    author: Option<String>,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct DataRow {
+    place: String,
+    place_name: String,
+    province: String,
+    indicator: String,
+    indicator_name: String,
+    period: String,
+    value: f64,
+    unit: String,
+    status: &'static str,
+    bound: Option<&'static str>,
+    derived: Option<String>,
+    source: String,
+    source_url: String,
+    quote: Vec<String>,
+}
