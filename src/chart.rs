@@ -17,10 +17,16 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::content::{Bound, Period, Status};
 use crate::format::number;
 
-pub const WIDTH: u32 = 640;
+pub const WIDTH: u32 = 480;
 const FONT: &str = "sans-serif";
 /// Replaced by `currentColor` after drawing; no real chart uses this exact colour.
 const INK: RGBColor = RGBColor(1, 2, 3);
+/// plotters writes `font-size` as the size it is given divided by 1.24; this gives
+/// text of `px` pixels in the SVG.
+fn font(px: f64) -> FontDesc<'static> {
+    (FONT, px * 1.24).into_font()
+}
+
 /// The data colour: a mid blue with ≥3:1 contrast on both the light and dark page.
 const SERIES: RGBColor = RGBColor(0x2f, 0x6f, 0xd6);
 
@@ -45,7 +51,7 @@ pub fn text_width(s: &str, size: f64) -> f64 {
 /// A time series of one indicator for one place: actual values as a solid line with
 /// filled, labelled points; targets as hollow points joined by a dashed line.
 pub fn series_chart(id: &str, title: &str, subtitle: &str, desc: &str, points: &[Point]) -> String {
-    let height = 320;
+    let height = 300;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -90,12 +96,12 @@ fn draw_series(
 
     let ytick_width = [y0, y1]
         .iter()
-        .map(|v| text_width(&number(*v), 12.0))
+        .map(|v| text_width(&number(*v), 13.0))
         .fold(0.0, f64::max);
-    let label_font = (FONT, 12).into_font().color(&INK);
+    let label_font = font(13.0).color(&INK);
     let mut chart = ChartBuilder::on(root)
-        .margin_top(64)
-        .margin_right(24)
+        .margin_top(62)
+        .margin_right(28)
         .margin_left(8)
         .margin_bottom(8)
         .x_label_area_size(28)
@@ -124,7 +130,7 @@ fn draw_series(
     for p in &periods {
         let label = p.label_short();
         let (px, _) = chart.backend_coord(&(p.axis_position(), y0));
-        let w = text_width(&label, 12.0);
+        let w = text_width(&label, 13.0);
         if f64::from(px) - w / 2.0 < last_right + 6.0 {
             continue;
         }
@@ -187,7 +193,7 @@ fn draw_series(
         )
         .ok();
 
-    let value_font = (FONT, 12).into_font().color(&INK);
+    let value_font = font(13.0).color(&INK);
     for p in actual.iter().chain(targets.iter()) {
         let (px, py) = chart.backend_coord(&at(p));
         let mut label = String::new();
@@ -211,8 +217,7 @@ fn draw_titles(root: &DrawingArea<SVGBackend<'_>, Shift>, title: &str, subtitle:
     root.draw(&Text::new(
         title.to_string(),
         (12, 12),
-        (FONT, 17)
-            .into_font()
+        font(16.0)
             .style(FontStyle::Bold)
             .color(&INK)
             .pos(Pos::new(HPos::Left, VPos::Top)),
@@ -220,9 +225,8 @@ fn draw_titles(root: &DrawingArea<SVGBackend<'_>, Shift>, title: &str, subtitle:
     .ok();
     root.draw(&Text::new(
         subtitle.to_string(),
-        (12, 38),
-        (FONT, 13)
-            .into_font()
+        (12, 36),
+        font(14.0)
             .color(&INK.mix(0.75))
             .pos(Pos::new(HPos::Left, VPos::Top)),
     ))
@@ -247,13 +251,13 @@ pub fn ranking_chart(
         draw_titles(&root, title, subtitle);
         let name_w = rows
             .iter()
-            .map(|(n, _)| text_width(n, 13.0))
+            .map(|(n, _)| text_width(n, 14.0))
             .fold(0.0, f64::max)
             .min(200.0) as i32
             + 20;
         let value_w = rows
             .iter()
-            .map(|(_, v)| text_width(&number(*v), 12.0))
+            .map(|(_, v)| text_width(&number(*v), 13.0))
             .fold(0.0, f64::max) as i32
             + 12;
         let lo = rows.iter().map(|r| r.1).fold(0.0, f64::min);
@@ -278,8 +282,7 @@ pub fn ranking_chart(
             root.draw(&Text::new(
                 name.clone(),
                 (name_w - 8, y + bar as i32 / 2),
-                (FONT, 13)
-                    .into_font()
+                font(14.0)
                     .color(&INK)
                     .pos(Pos::new(HPos::Right, VPos::Center)),
             ))
@@ -292,10 +295,7 @@ pub fn ranking_chart(
             root.draw(&Text::new(
                 number(*value),
                 (vx, y + bar as i32 / 2),
-                (FONT, 12)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(anchor, VPos::Center)),
+                font(13.0).color(&INK).pos(Pos::new(anchor, VPos::Center)),
             ))
             .ok();
         }
@@ -313,7 +313,7 @@ pub fn ranking_chart(
 /// `currentColor` ink, and a width that follows its container.
 fn finish(svg: String, id: &str, title: &str, desc: &str) -> String {
     let body_start = svg.find('>').map_or(0, |i| i + 1);
-    let (w, h) = svg_size(&svg[..body_start]).unwrap_or((WIDTH, 320));
+    let (w, h) = svg_size(&svg[..body_start]).unwrap_or((WIDTH, 300));
     let ink = format!("#{:02X}{:02X}{:02X}", INK.0, INK.1, INK.2);
     let body = svg[body_start..].replace(&ink, "currentColor");
     let mut out = String::with_capacity(body.len() + 512);
@@ -379,7 +379,7 @@ mod tests {
     fn series_chart_is_accessible_and_labelled() {
         let svg = series_chart("c1", "兰州市 · 高新技术企业", "单位：家", "描述", &pts());
         assert!(
-            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 320\"")
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 480 300\"")
         );
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("<title id=\"c1-title\">兰州市 · 高新技术企业</title>"));
@@ -390,7 +390,10 @@ mod tests {
         // line (plotters draws each dash as its own short polyline).
         assert_eq!(svg.matches("<circle").count(), 5);
         assert_eq!(svg.matches("fill=\"none\" stroke=\"#2F6FD6\"").count(), 1);
-        assert!(svg.matches("<polyline").count() > 5, "no dashed target line");
+        assert!(
+            svg.matches("<polyline").count() > 5,
+            "no dashed target line"
+        );
         assert!(!svg.contains("#010203"), "sentinel ink left in the SVG");
         assert!(svg.contains("currentColor"));
     }

@@ -46,8 +46,10 @@ pub fn plain(v: f64) -> String {
 }
 
 /// Change between two values, in the indicator's unit and as a percentage.
-/// Returns (`+964`, `+34.5%`); the percentage is absent when the base is zero.
-pub fn change(from: f64, to: f64) -> (String, Option<String>) {
+/// Returns (`+964`, `+34.5%`); the percentage is absent when the base is zero, and for
+/// indicators that are themselves percentages, whose change reads in percentage points
+/// (a growth rate going from -5.7% to 3.6% did not grow by 163%).
+pub fn change(from: f64, to: f64, unit: &str) -> (String, Option<String>) {
     let delta = to - from;
     // Round the difference to the precision of the inputs so 2.27 - 2.1 prints 0.17.
     let decimals = decimals(from).max(decimals(to));
@@ -55,6 +57,9 @@ pub fn change(from: f64, to: f64) -> (String, Option<String>) {
     let delta = (delta * factor).round() / factor;
     let sign = if delta > 0.0 { "+" } else { "" };
     let abs = format!("{sign}{}", number(delta));
+    if unit == "%" {
+        return (format!("{abs}个百分点"), None);
+    }
     let pct = (from != 0.0).then(|| {
         let p = delta / from.abs() * 100.0;
         let sign = if p > 0.0 { "+" } else { "" };
@@ -87,14 +92,15 @@ mod tests {
     #[test]
     fn changes_are_signed_and_exact() {
         assert_eq!(
-            change(2795.0, 3759.0),
+            change(2795.0, 3759.0, "家"),
             ("+964".to_string(), Some("+34.5%".to_string()))
         );
-        assert_eq!(change(2.1, 2.27).0, "+0.17");
+        assert_eq!(change(2.1, 2.27, "亿元").0, "+0.17");
         assert_eq!(
-            change(10.0, 7.0),
+            change(10.0, 7.0, "家"),
             ("-3".to_string(), Some("-30.0%".to_string()))
         );
-        assert_eq!(change(0.0, 5.0).1, None);
+        assert_eq!(change(0.0, 5.0, "家").1, None);
+        assert_eq!(change(-5.7, 3.6, "%"), ("+9.3个百分点".to_string(), None));
     }
 }

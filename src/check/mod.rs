@@ -68,7 +68,7 @@ fn check_config(site: &Site, diags: &mut Diagnostics) {
 
 fn check_articles(site: &Site, diags: &mut Diagnostics) {
     for article in site.articles.values() {
-        if site.place(&article.meta.city).is_none() {
+        if !site.place_files.contains(&article.meta.city) {
             diags.push(
                 Diagnostic::error("E023", format!("unknown place `{}`", article.meta.city))
                     .at(article.file.locate(&YamlPath::default().key("city"), None))
@@ -103,6 +103,8 @@ fn check_figures(site: &Site, diags: &mut Diagnostics) {
                 continue;
             }
             match site.articles.get(&fig.source) {
+                // The article exists but did not load; that is already reported.
+                None if site.article_files.contains(&fig.source) => {}
                 None => diags.push(
                     Diagnostic::error("E021", format!("no article `{}`", fig.source))
                         .at(fig.origin.locate(Some("source")))

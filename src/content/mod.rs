@@ -90,6 +90,12 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         }
     }
 
+    let place_files = place_paths
+        .iter()
+        .filter_map(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().to_string())
+        .collect();
+    let article_files = article_paths.iter().map(|p| article_id(p)).collect();
     let site = Site {
         config,
         config_file,
@@ -97,6 +103,8 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         indicators_file,
         places: site_places,
         articles: site_articles,
+        place_files,
+        article_files,
     };
     (site, diags)
 }
@@ -359,13 +367,7 @@ fn load_place(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Place> {
 }
 
 fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Article> {
-    let rel = file.path.strip_prefix(ARTICLES_DIR).unwrap_or(&file.path);
-    let id = rel
-        .with_extension("")
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().to_string())
-        .collect::<Vec<_>>()
-        .join("/");
+    let id = article_id(&file.path);
     if !id.split('/').all(|s| is_slug(s, '-')) {
         diags.push(
             Diagnostic::error("E012", format!("`{id}` is not a valid article path"))
@@ -411,6 +413,16 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
         body: text[body].to_string(),
         file: fm,
     })
+}
+
+/// `content/articles/fuzhou/x.md` → `fuzhou/x`: how figures cite it and its URL path.
+fn article_id(path: &Path) -> String {
+    let rel = path.strip_prefix(ARTICLES_DIR).unwrap_or(path);
+    rel.with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Byte ranges of the front matter YAML and of the body.

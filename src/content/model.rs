@@ -4,7 +4,7 @@
 //! the file and YAML path it came from, so a later stage can point the curator at the
 //! exact value it objects to.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -284,6 +284,10 @@ pub struct Site {
     /// Sorted by slug.
     pub places: Vec<Place>,
     pub articles: BTreeMap<String, Article>,
+    /// Slugs and ids of every place and article file, including those that failed to
+    /// load: a reference to one of them is not a second error.
+    pub place_files: BTreeSet<String>,
+    pub article_files: BTreeSet<String>,
 }
 
 impl Site {

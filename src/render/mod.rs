@@ -282,7 +282,7 @@ impl<'a> Renderer<'a> {
             let latest = actual.last().map(|f| LatestCtx::of(f, ind));
             let change = match actual.as_slice() {
                 [.., prev, last] => {
-                    let (abs, pct) = format::change(prev.value, last.value);
+                    let (abs, pct) = format::change(prev.value, last.value, &ind.unit);
                     Some(ChangeCtx {
                         abs,
                         pct,

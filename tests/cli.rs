@@ -1,0 +1,317 @@
+//! The command as a curator meets it: exit codes, error messages that point at the
+//! exact YAML value, output that is never half-written, and builds that repeat exactly.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+/// `file:line:col` (1-based, column in characters) of the first occurrence of `needle`
+/// in `file` under `root`, computed independently of the program under test.
+fn position_of(root: &Path, file: &str, needle: &str) -> String {
+    let text = fs::read_to_string(root.join(file)).unwrap();
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in {file}"));
+    let line = text[..at].matches('\n').count() + 1;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..at].chars().count() + 1;
+    format!("{file}:{line}:{col}")
+}
+
+fn replace_in(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from} not in {file}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn bundled_site_checks_and_builds() {
+    let site = site_copy();
+    let o = indicity(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no errors"));
+    assert!(!site.path().join("public").exists(), "check wrote the site");
+    let o = indicity(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.path().join("public/index.html").exists());
+}
+
+#[test]
+fn every_error_of_a_run_is_reported_with_file_line_col_and_a_fix() {
+    let site = site_copy();
+    let root = site.path();
+    let fuzhou = "content/cities/fuzhou.yaml";
+    // A wrong type, an unknown indicator and a missing article in one file…
+    replace_in(root, fuzhou, "value: 2437", "value: 3,760");
+    replace_in(root, fuzhou, "  rd_intensity:", "  rd_intensty:");
+    replace_in(
+        root,
+        fuzhou,
+        "source: fuzhou/2023-02-13-gaoqi-zongliang\n      quote: 较2021年净增964家",
+        "source: fuzhou/2023-02-13-gaoqi\n      quote: 较2021年净增964家",
+    );
+    // …and malformed YAML in another.
+    replace_in(
+        root,
+        "content/cities/lanzhou.yaml",
+        "    - period: 2015\n      value: 157",
+        "    - period: 2015\n     value: 157",
+    );
+    let expected = [
+        (position_of(root, fuzhou, "3,760"), "E011", "3760"),
+        (
+            position_of(root, fuzhou, "rd_intensty"),
+            "E020",
+            "rd_intensity",
+        ),
+        (
+            position_of(root, fuzhou, "fuzhou/2023-02-13-gaoqi\n"),
+            "E021",
+            "2023-02-13-gaoqi-zongliang",
+        ),
+    ];
+
+    let o = indicity(root, &["check"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for (pos, code, hint) in &expected {
+        assert!(
+            err.contains(&format!("error[{code}]")),
+            "no {code} in:\n{err}"
+        );
+        assert!(err.contains(pos.as_str()), "no {pos} in:\n{err}");
+        assert!(err.contains(hint), "no hint {hint} in:\n{err}");
+    }
+    assert!(
+        err.contains("content/cities/lanzhou.yaml:"),
+        "the YAML syntax error is not located:\n{err}"
+    );
+    assert!(err.contains("error[E010]"), "{err}");
+    assert!(err.contains("help:"), "{err}");
+    assert!(err.contains("4 errors"), "{err}");
+    // The caret sits under the offending value.
+    assert!(
+        err.contains("value: 3,760") && err.contains("^^^^^"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_quote_missing_from_its_article_is_refused_with_the_closest_passage() {
+    let site = site_copy();
+    let root = site.path();
+    replace_in(
+        root,
+        "content/cities/lanzhou.yaml",
+        "quote: 2021年达到681家",
+        "quote: 2021年达到618家",
+    );
+    let o = indicity(root, &["check"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[E030]"), "{err}");
+    assert!(
+        err.contains(&position_of(
+            root,
+            "content/cities/lanzhou.yaml",
+            "2021年达到618家"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("2021年达到681家"),
+        "the closest passage is not shown:\n{err}"
+    );
+}
+
+#[test]
+fn a_figure_citing_an_article_about_another_place_is_refused() {
+    let site = site_copy();
+    let root = site.path();
+    replace_in(
+        root,
+        "content/cities/quanzhou.yaml",
+        "source: quanzhou/2022-01-29-ruku-kejixing-qiye\n      quote: 新增高企500家",
+        "source: lanzhou/2022-08-21-shengshi-gongtui-gaoqi-peiyu\n      quote: 新增高企500家",
+    );
+    let err = stderr(&indicity(root, &["check"]));
+    assert!(
+        err.contains("error[E024]") && err.contains("never names 泉州市"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_figures_are_refused() {
+    let site = site_copy();
+    let root = site.path();
+    replace_in(
+        root,
+        "content/cities/lanzhou.yaml",
+        "- period: 2016",
+        "- period: 2015",
+    );
+    let err = stderr(&indicity(root, &["check"]));
+    assert!(err.contains("error[E022]"), "{err}");
+    assert!(err.contains("content/cities/lanzhou.yaml:"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let site = site_copy();
+    let o = indicity(site.path(), &["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    let content = site.path().join("content");
+    let o = indicity(
+        site.path(),
+        &["build", "--output", content.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("refusing"));
+    assert!(
+        content.join("site.yaml").exists(),
+        "the build destroyed content/"
+    );
+    let o = indicity(
+        site.path(),
+        &["build", "--output", site.path().to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_failed_build_leaves_the_published_output_exactly_as_it_was() {
+    let site = site_copy();
+    let root = site.path();
+    let out = build(root);
+    let before = tree(&out);
+    let breakages: [(&str, &str, &str); 4] = [
+        (
+            "content/cities/fuzhou.yaml",
+            "name: 福州市",
+            "name: [福州市",
+        ),
+        (
+            "content/cities/fuzhou.yaml",
+            "  tech_smes:",
+            "  tech_smes_typo:",
+        ),
+        (
+            "content/cities/lanzhou.yaml",
+            "source: lanzhou/2022-08-21-shengshi-gongtui-gaoqi-peiyu",
+            "source: lanzhou/nope",
+        ),
+        ("templates/place.html", "{% endfor %}", "{% endfor"),
+    ];
+    for (file, from, to) in breakages {
+        let original = fs::read_to_string(root.join(file)).unwrap();
+        replace_in(root, file, from, to);
+        let o = indicity(root, &["build"]);
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", stderr(&o));
+        assert_eq!(
+            tree(&out),
+            before,
+            "{file}: the failed build changed the output"
+        );
+        let leftovers: Vec<_> = fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.contains("staging"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "{file}: staging left behind: {leftovers:?}"
+        );
+        fs::write(root.join(file), original).unwrap();
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical_whatever_the_threads_and_fonts() {
+    let site = site_copy();
+    let root = site.path();
+    let a = tree(&build(root));
+    let b = tree(&build(root));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    assert!(a == b, "two builds differ");
+
+    // One thread gives the same bytes as all of them.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let single = pool.install(|| tree(&build(root)));
+    assert!(single == a, "a single-threaded build differs");
+
+    // A machine without any fonts (no fontconfig, no font directories) gives the same
+    // output: charts never measure text with system fonts.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_indicity"))
+        .args(["build", "--root"])
+        .arg(root)
+        .env("FONTCONFIG_FILE", "/nonexistent/fonts.conf")
+        .env("FONTCONFIG_PATH", "/nonexistent")
+        .env("XDG_DATA_DIRS", "/nonexistent")
+        .env("HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        tree(&root.join("public")) == a,
+        "output depends on the machine's fonts"
+    );
+}
+
+#[test]
+fn charts_cannot_depend_on_system_fonts() {
+    // plotters' `ttf` feature measures text with the machine's fonts; it must stay off.
+    let lock = fs::read_to_string(repo().join("Cargo.lock")).unwrap();
+    for font_crate in ["font-kit", "ttf-parser", "ab_glyph", "fontconfig"] {
+        assert!(
+            !lock.contains(&format!("name = \"{font_crate}\"")),
+            "{font_crate} is a dependency"
+        );
+    }
+}
+
+#[test]
+fn no_input_makes_it_panic() {
+    let inputs: &[(&str, &[u8])] = &[
+        ("content/cities/fuzhou.yaml", b""),
+        ("content/cities/fuzhou.yaml", b"\xff\xfe\x00garbage"),
+        ("content/cities/fuzhou.yaml", b"- a\n- b\n"),
+        ("content/cities/fuzhou.yaml", b"name: x\nname_en: y\nprovince: z\nlevel: prefecture\nfigures:\n  rd_spending:\n    - period: 2022-13\n      value: .nan\n      source: x\n      quote: []\n"),
+        ("content/cities/fuzhou.yaml", b"name: x\nname_en: y\nprovince: z\nlevel: prefecture\nfigures:\n  rd_spending: 5\n"),
+        ("content/cities/fuzhou.yaml", b"\t\tname: \"unterminated\n"),
+        ("content/cities/fuzhou.yaml", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[".as_bytes()),
+        ("content/cities/fuzhou.yaml", b"&a [*a, *a, *a]\n"),
+        ("content/indicators.yaml", b"Bad Id:\n  name: x\n"),
+        ("content/indicators.yaml", b"42"),
+        ("content/site.yaml", b"title: [\n"),
+        ("content/articles/fuzhou/2023-02-13-gaoqi-zongliang.md", b"---\n"),
+        ("content/articles/fuzhou/2023-02-13-gaoqi-zongliang.md", b"---\ntitle: x\ncity: fuzhou\ndate: 2023-02-30\n---\n"),
+        ("content/articles/fuzhou/2023-02-13-gaoqi-zongliang.md", "---\ntitle: x\ncity: 福州\n---\n正文".as_bytes()),
+        ("content/articles/fuzhou/Bad Name.md", b"---\ntitle: x\ncity: fuzhou\n---\n"),
+    ];
+    for (file, bytes) in inputs {
+        let site = site_copy();
+        fs::write(site.path().join(file), bytes).unwrap();
+        let o = indicity(site.path(), &["build"]);
+        let err = stderr(&o);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{file} {:?}: {err}",
+            String::from_utf8_lossy(bytes)
+        );
+        assert!(!err.contains("panicked"), "{file}: {err}");
+        assert!(err.contains("error["), "{file}: {err}");
+        assert!(
+            err.contains(file.split('/').next_back().unwrap()) || err.contains("content/"),
+            "{file}: error does not name the file: {err}"
+        );
+    }
+}

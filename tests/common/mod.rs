@@ -1,0 +1,187 @@
+//! Shared helpers for the integration tests: a private copy of the bundled site, the
+//! built output as a tree of bytes, and link resolution the way a browser does it.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary copy of the bundled site (content, templates, static) to build or break.
+pub fn site_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in ["content", "templates", "static"] {
+        copy_dir(&repo().join(dir), &tmp.path().join(dir));
+    }
+    tmp
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs the real binary, as a curator would.
+pub fn indicity(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_indicity"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Builds `root` into `root/public` through the library, panicking with the
+/// diagnostics if the build fails.
+pub fn build(root: &Path) -> PathBuf {
+    let report = indicity::build(&indicity::BuildOptions {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: None,
+    })
+    .unwrap_or_else(|e| panic!("build failed:\n{e}"));
+    report.output
+}
+
+/// Every file under `dir`, by relative path.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+pub fn html(out: &Path, rel: &str) -> Html {
+    let text = fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    Html::parse_document(&text)
+}
+
+pub fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// Resolves a link found in page `from` (a file path relative to the output root) to
+/// the file it loads and its fragment. `None` for links that leave the site.
+pub fn resolve(from: &str, href: &str) -> Option<(String, Option<String>)> {
+    if href.contains("://") || href.starts_with("mailto:") || href.starts_with("data:") {
+        return None;
+    }
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (href, None),
+    };
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut base: Vec<&str> = from.split('/').collect();
+        base.pop();
+        base
+    };
+    if path.is_empty() {
+        return Some((from.to_string(), fragment));
+    }
+    for seg in path.trim_start_matches('/').split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut file = parts.join("/");
+    if path.ends_with('/') || file.is_empty() {
+        if !file.is_empty() {
+            file.push('/');
+        }
+        file.push_str("index.html");
+    }
+    Some((file, fragment))
+}
+
+/// The normal form the checker compares quotes in: NFKC without whitespace.
+pub fn norm(s: &str) -> String {
+    indicity::text::normalize(s)
+}
+
+/// All figures of the bundled YAML, read independently of the library's types:
+/// (place slug, indicator, period, status, value, quotes).
+pub struct YamlFigure {
+    pub place: String,
+    pub indicator: String,
+    pub period: String,
+    pub status: String,
+    pub value: f64,
+    pub quotes: Vec<String>,
+}
+
+pub fn yaml_figures(root: &Path) -> Vec<YamlFigure> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(root.join("content/cities")).unwrap() {
+        let path = entry.unwrap().path();
+        let slug = path.file_stem().unwrap().to_string_lossy().to_string();
+        let doc: serde_yaml::Value =
+            serde_yaml::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let Some(figures) = doc.get("figures").and_then(|f| f.as_mapping()) else {
+            continue;
+        };
+        for (ind, list) in figures {
+            for f in list.as_sequence().unwrap() {
+                let period = match &f["period"] {
+                    serde_yaml::Value::Number(n) => n.to_string(),
+                    serde_yaml::Value::String(s) => s.clone(),
+                    other => panic!("period {other:?}"),
+                };
+                let quotes = match &f["quote"] {
+                    serde_yaml::Value::String(s) => vec![s.clone()],
+                    serde_yaml::Value::Sequence(v) => {
+                        v.iter().map(|q| q.as_str().unwrap().to_string()).collect()
+                    }
+                    other => panic!("quote {other:?}"),
+                };
+                out.push(YamlFigure {
+                    place: slug.clone(),
+                    indicator: ind.as_str().unwrap().to_string(),
+                    period,
+                    status: f
+                        .get("status")
+                        .and_then(|s| s.as_str())
+                        .unwrap_or("actual")
+                        .to_string(),
+                    value: f["value"].as_f64().unwrap(),
+                    quotes,
+                });
+            }
+        }
+    }
+    out
+}

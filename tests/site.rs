@@ -1,0 +1,415 @@
+//! What a reader sees in the built site, checked on the parsed HTML of the bundled
+//! content: charts, tables, figure links, articles, data files and links.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+
+use common::*;
+
+/// Builds the bundled site once per test into a private directory.
+fn built() -> (tempfile::TempDir, std::path::PathBuf) {
+    let site = site_copy();
+    let out = build(site.path());
+    (site, out)
+}
+
+#[test]
+fn each_place_page_has_one_chart_per_indicator_with_figures() {
+    let (site, out) = built();
+    let figures = yaml_figures(site.path());
+    let mut by_place: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for f in &figures {
+        by_place.entry(&f.place).or_default().insert(&f.indicator);
+    }
+    assert!(by_place.len() >= 4, "the bundled site has four places");
+    for (place, indicators) in by_place {
+        let page = html(&out, &format!("cities/{place}/index.html"));
+        let cards: Vec<_> = page.select(&sel("section.card")).collect();
+        assert_eq!(
+            cards.len(),
+            indicators.len(),
+            "{place}: one card per indicator"
+        );
+        for card in cards {
+            let id = card.value().attr("id").unwrap().trim_start_matches("ind-");
+            assert!(
+                indicators.contains(id),
+                "{place}: card for {id} without figures"
+            );
+            let svgs: Vec<_> = card.select(&sel("figure.chart > svg[role=img]")).collect();
+            assert_eq!(svgs.len(), 1, "{place}/{id}: one chart");
+            let svg = svgs[0];
+            let title: String = svg.select(&sel("title")).next().unwrap().text().collect();
+            let desc: String = svg.select(&sel("desc")).next().unwrap().text().collect();
+            assert!(
+                title.contains(id_name(site.path(), id)),
+                "{place}/{id}: chart title {title}"
+            );
+            assert!(
+                !desc.trim().is_empty(),
+                "{place}/{id}: chart without description"
+            );
+            let labelled = svg.value().attr("aria-labelledby").unwrap();
+            for part in labelled.split_whitespace() {
+                assert_eq!(page.select(&sel(&format!("[id='{part}']"))).count(), 1);
+            }
+            // A table with the same data beside the chart.
+            assert_eq!(card.select(&sel("table thead th[scope=col]")).count(), 4);
+        }
+    }
+}
+
+fn id_name(root: &std::path::Path, id: &str) -> &'static str {
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(root.join("content/indicators.yaml")).unwrap())
+            .unwrap();
+    let name = doc[id]["name"].as_str().unwrap().to_string();
+    Box::leak(name.into_boxed_str())
+}
+
+#[test]
+fn table_values_equal_the_yaml_values() {
+    let (site, out) = built();
+    let figures = yaml_figures(site.path());
+    assert!(figures.len() >= 20);
+    for f in &figures {
+        let page = html(&out, &format!("cities/{}/index.html", f.place));
+        let anchor = format!("fig-{}-{}-{}", f.indicator, f.period, f.status);
+        let row = page
+            .select(&sel(&format!("tr[id='{anchor}']")))
+            .next()
+            .unwrap_or_else(|| panic!("{}: no row {anchor}", f.place));
+        let cell = row.select(&sel("td.num")).next().unwrap();
+        let data: f64 = cell.value().attr("data-value").unwrap().parse().unwrap();
+        assert_eq!(data, f.value, "{anchor}: data-value");
+        // What the reader sees: "≥1,500 家" reads as 1500.
+        let shown: String = cell.text().collect();
+        let digits: String = shown
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+            .collect();
+        assert_eq!(
+            digits.parse::<f64>().unwrap(),
+            f.value,
+            "{anchor}: shown {shown}"
+        );
+        let status: String = row
+            .select(&sel("td.status"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        assert_eq!(
+            status,
+            if f.status == "target" {
+                "目标"
+            } else {
+                "实际"
+            }
+        );
+    }
+}
+
+#[test]
+fn every_figure_links_to_its_marked_sentence_and_back() {
+    let (site, out) = built();
+    for f in yaml_figures(site.path()) {
+        let from = format!("cities/{}/index.html", f.place);
+        let page = html(&out, &from);
+        let anchor = format!("fig-{}-{}-{}", f.indicator, f.period, f.status);
+        let link = page
+            .select(&sel(&format!("tr[id='{anchor}'] a.quote")))
+            .next()
+            .unwrap_or_else(|| panic!("{anchor}: no source link"));
+        let (file, fragment) = resolve(&from, link.value().attr("href").unwrap()).unwrap();
+        let fragment = fragment.expect("figure link without a fragment");
+        let article = html(&out, &file);
+        let mark = article
+            .select(&sel(&format!("mark[id='{fragment}']")))
+            .next()
+            .unwrap_or_else(|| panic!("{anchor}: {file} has no mark #{fragment}"));
+        let marked: String = mark.text().collect();
+        assert!(
+            norm(&marked).contains(&norm(&f.quotes[0])),
+            "{anchor}: mark `{marked}` does not hold the quote `{}`",
+            f.quotes[0]
+        );
+        // Every quote of the figure is highlighted somewhere in the article.
+        let all_marks: String = article
+            .select(&sel("mark"))
+            .flat_map(|m| m.text())
+            .collect::<Vec<_>>()
+            .join("|");
+        for q in &f.quotes {
+            assert!(
+                norm(&all_marks).contains(&norm(q)),
+                "{anchor}: quote `{q}` not marked"
+            );
+        }
+        // The mark links back to the figure's row.
+        let back = format!("cities/{}/index.html", f.place);
+        let links_back = article.select(&sel("sup.cite a")).any(|a| {
+            resolve(&file, a.value().attr("href").unwrap())
+                == Some((back.clone(), Some(anchor.clone())))
+        });
+        assert!(links_back, "{anchor}: the article does not link back");
+    }
+}
+
+#[test]
+fn no_internal_link_or_asset_is_broken() {
+    let (_site, out) = built();
+    let files = tree(&out);
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let id_sel = sel("[id]");
+    for (rel, bytes) in &files {
+        if rel.ends_with(".html") {
+            let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
+            ids.insert(
+                rel.clone(),
+                doc.select(&id_sel)
+                    .map(|e| e.value().attr("id").unwrap().to_string())
+                    .collect(),
+            );
+        }
+    }
+    let mut checked = 0;
+    let link_sel = sel("a[href], link[href], img[src], script[src]");
+    for (rel, bytes) in files.iter().filter(|(r, _)| r.ends_with(".html")) {
+        let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        for el in doc.select(&link_sel) {
+            let href = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            let Some((target, fragment)) = resolve(rel, href) else {
+                continue;
+            };
+            assert!(
+                files.contains_key(&target),
+                "{rel}: broken link {href} → {target}"
+            );
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                let target_ids = ids
+                    .get(&target)
+                    .unwrap_or_else(|| panic!("{rel}: fragment into non-HTML {href}"));
+                assert!(
+                    target_ids.contains(&fragment),
+                    "{rel}: {href}: no id `{fragment}` in {target}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "only {checked} links checked");
+}
+
+#[test]
+fn html_ids_are_unique_and_pages_declare_chinese() {
+    let (_site, out) = built();
+    for (rel, bytes) in tree(&out).iter().filter(|(r, _)| r.ends_with(".html")) {
+        let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        let root = doc.root_element();
+        assert_eq!(root.value().attr("lang"), Some("zh-CN"), "{rel}");
+        let mut seen = BTreeSet::new();
+        for el in doc.select(&sel("[id]")) {
+            let id = el.value().attr("id").unwrap();
+            assert!(seen.insert(id.to_string()), "{rel}: duplicate id {id}");
+        }
+        assert_eq!(
+            doc.select(&sel("main#main")).count(),
+            1,
+            "{rel}: one main landmark"
+        );
+        assert_eq!(
+            doc.select(&sel("a.skip-link[href='#main']")).count(),
+            1,
+            "{rel}: skip link"
+        );
+        assert_eq!(doc.select(&sel("h1")).count(), 1, "{rel}: one h1");
+    }
+}
+
+#[test]
+fn index_groups_places_by_province_with_headline_values() {
+    let (site, out) = built();
+    let page = html(&out, "index.html");
+    let captions: BTreeSet<String> = page
+        .select(&sel("#places caption"))
+        .map(|c| c.text().collect())
+        .collect();
+    let mut provinces = BTreeSet::new();
+    for entry in fs::read_dir(site.path().join("content/cities")).unwrap() {
+        let doc: serde_yaml::Value =
+            serde_yaml::from_str(&fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
+        provinces.insert(doc["province"].as_str().unwrap().to_string());
+    }
+    assert_eq!(captions, provinces);
+    // 福州's headline high-tech enterprise count is its latest actual value.
+    let fuzhou_row = page
+        .select(&sel("#places tbody tr"))
+        .find(|r| r.text().collect::<String>().contains("福州市"))
+        .unwrap();
+    let first: String = fuzhou_row
+        .select(&sel("td"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert!(
+        first.starts_with("3,759") && first.contains("2022年"),
+        "{first}"
+    );
+    assert!(page.select(&sel("#articles li")).count() >= 5);
+}
+
+#[test]
+fn articles_render_without_stray_spaces_between_chinese_lines() {
+    let site = site_copy();
+    let dir = site.path().join("content/articles/fuzhou");
+    fs::write(
+        dir.join("2023-03-01-hard-wrapped.md"),
+        "---\ntitle: 测试\ndate: 2023-03-01\ncity: fuzhou\n---\n\n国家高新技术企业\n总量达3759家，\n跃居全省第一。\nHigh-tech\nfirms grew.\n",
+    )
+    .unwrap();
+    let out = build(site.path());
+    let page = html(&out, "articles/fuzhou/2023-03-01-hard-wrapped/index.html");
+    let text: String = page
+        .select(&sel(".prose p"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(
+        text,
+        "国家高新技术企业总量达3759家，跃居全省第一。High-tech firms grew."
+    );
+}
+
+#[test]
+fn article_pages_show_their_provenance_metadata() {
+    let (_site, out) = built();
+    let page = html(
+        &out,
+        "articles/fuzhou/2023-02-13-gaoqi-zongliang/index.html",
+    );
+    let meta: String = page
+        .select(&sel(".article-meta"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    for part in ["福州晚报", "梁凯鸿", "2023-02-13", "福州市"] {
+        assert!(meta.contains(part), "meta lacks {part}: {meta}");
+    }
+    // An article without a date says so instead of inventing one.
+    let undated = html(
+        &out,
+        "articles/fuzhou/kjj-2022-zongjie-2023-silu/index.html",
+    );
+    let meta: String = undated
+        .select(&sel(".article-meta"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert!(meta.contains("原文未注明"), "{meta}");
+    let converted = html(
+        &out,
+        "articles/lanzhou/2022-08-21-shengshi-gongtui-gaoqi-peiyu/index.html",
+    );
+    assert!(
+        converted
+            .select(&sel(".notice"))
+            .any(|n| n.text().collect::<String>().contains("繁体"))
+    );
+}
+
+#[test]
+fn data_files_hold_every_figure_with_its_source() {
+    let (site, out) = built();
+    let figures = yaml_figures(site.path());
+    let mut csv = csv::Reader::from_path(out.join("data/figures.csv")).unwrap();
+    let headers = csv.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), figures.len());
+    for f in &figures {
+        let row = rows
+            .iter()
+            .find(|r| {
+                r[col("place")] == f.place
+                    && r[col("indicator")] == f.indicator
+                    && r[col("period")] == f.period
+                    && r[col("status")] == f.status
+            })
+            .unwrap_or_else(|| panic!("no CSV row for {} {} {}", f.place, f.indicator, f.period));
+        assert_eq!(row[col("value")].parse::<f64>().unwrap(), f.value);
+        assert_eq!(row[col("quote")], f.quotes.join(" | "));
+        assert!(row[col("source_url")].starts_with("https://"));
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("data/figures.json")).unwrap()).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), figures.len());
+    for place in ["fuzhou", "lanzhou", "quanzhou", "ouhai"] {
+        let n = figures.iter().filter(|f| f.place == place).count();
+        let mut r = csv::Reader::from_path(out.join(format!("data/cities/{place}.csv"))).unwrap();
+        assert_eq!(r.records().count(), n, "{place}.csv");
+    }
+}
+
+#[test]
+fn xml_outputs_and_charts_are_well_formed() {
+    let (_site, out) = built();
+    let files = tree(&out);
+    let mut svgs = 0;
+    for (rel, bytes) in &files {
+        if rel.ends_with(".svg") || rel.ends_with(".xml") {
+            let text = std::str::from_utf8(bytes).unwrap();
+            roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            svgs += usize::from(rel.ends_with(".svg"));
+        }
+    }
+    assert!(svgs >= 10);
+    let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    for loc in &locs {
+        let path = loc.trim_start_matches("https://indicity.example.org/");
+        let file = if path.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{path}index.html")
+        };
+        assert!(
+            files.contains_key(&file),
+            "sitemap lists {loc}, which is not in the output"
+        );
+    }
+    let pages = files.keys().filter(|k| k.ends_with("index.html")).count();
+    assert_eq!(locs.len(), pages, "every page is in the sitemap");
+    let atom = String::from_utf8(files["atom.xml"].clone()).unwrap();
+    let feed = roxmltree::Document::parse(&atom).unwrap();
+    // Four of the five seed articles state a date; the undated one is not given one.
+    assert_eq!(
+        feed.descendants()
+            .filter(|n| n.has_tag_name("entry"))
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn static_files_are_copied_as_is() {
+    let (site, out) = built();
+    for f in ["css/site.css", "favicon.svg"] {
+        assert_eq!(
+            fs::read(out.join(f)).unwrap(),
+            fs::read(site.path().join("static").join(f)).unwrap()
+        );
+    }
+    assert!(out.join("404.html").exists());
+}
