@@ -177,25 +177,37 @@ impl<'a> Renderer<'a> {
         for p in &self.site.places {
             provinces.entry(&p.province).or_default().push(p);
         }
+        // In the order of the administrative division codes, as Chinese statistics list
+        // them (places without a code last, by name).
+        let code_key = |p: &Place| {
+            (
+                p.code.is_none(),
+                p.code.clone(),
+                p.full_name(),
+                p.slug.clone(),
+            )
+        };
+        let mut provinces: Vec<(&str, Vec<&Place>)> = provinces.into_iter().collect();
+        for (_, places) in &mut provinces {
+            places.sort_by_key(|p| code_key(p));
+        }
+        provinces.sort_by_key(|(name, places)| (code_key(places[0]), name.to_string()));
         let provinces: Vec<ProvinceCtx> = provinces
             .into_iter()
-            .map(|(name, mut places)| {
-                places.sort_by_key(|p| (p.full_name(), p.slug.clone()));
-                ProvinceCtx {
-                    name: name.to_string(),
-                    places: places
-                        .into_iter()
-                        .map(|p| PlaceSummary {
-                            name: p.full_name(),
-                            level: p.level.label_zh(),
-                            href: format!("{root}{}", urls::place(&p.slug)),
-                            headline: headline
-                                .iter()
-                                .map(|ind| latest(p, &ind.id).map(|f| LatestCtx::of(f, ind)))
-                                .collect(),
-                        })
-                        .collect(),
-                }
+            .map(|(name, places)| ProvinceCtx {
+                name: name.to_string(),
+                places: places
+                    .into_iter()
+                    .map(|p| PlaceSummary {
+                        name: p.full_name(),
+                        level: p.level.label_zh(),
+                        href: format!("{root}{}", urls::place(&p.slug)),
+                        headline: headline
+                            .iter()
+                            .map(|ind| latest(p, &ind.id).map(|f| LatestCtx::of(f, ind)))
+                            .collect(),
+                    })
+                    .collect(),
             })
             .collect();
         ctx.insert("provinces", &provinces);
