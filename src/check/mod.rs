@@ -17,6 +17,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::text::{Normalized, normalize};
 
+pub mod numbers;
+pub mod provenance;
+
+/// Traditional → Simplified with OpenCC's phrase-level rules; the converter is built
+/// once, and only when a quote is not found as written.
+pub fn to_simplified(s: &str) -> String {
+    static OPENCC: std::sync::OnceLock<opencc_fmmseg::OpenCC> = std::sync::OnceLock::new();
+    OPENCC.get_or_init(opencc_fmmseg::OpenCC::new).t2s(s, true)
+}
+
 /// A figure, by position: `site.places[place].figures[figure]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FigureRef {
@@ -288,21 +298,53 @@ fn locate_in_article(site: &Site, article: &Article, wanted: &[Wanted]) -> Artic
     let mut diags = Vec::new();
     // (run, normalized range, quote id, figure, is first quote of the figure)
     let mut found: Vec<(usize, Range<usize>, String, FigureRef, bool)> = Vec::new();
+    let mut hits: BTreeMap<FigureRef, Vec<Option<provenance::QuoteHit>>> = BTreeMap::new();
     for w in wanted {
-        let hit = runs
-            .iter()
-            .enumerate()
-            .find_map(|(i, r)| r.find_all(&w.normalized).next().map(|m| (i, m)));
         let fig = &site.places[w.fig.place].figures[w.fig.figure];
+        // Where a quote occurs more than once (a subtitle repeating a sentence), the
+        // mark goes on the occurrence in the longest paragraph: the one with context.
+        let find = |needle: &str| {
+            runs.iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.find_all(needle).next().map(|m| (i, m)))
+                .max_by_key(|(i, _)| (runs[*i].text.len(), std::cmp::Reverse(*i)))
+        };
+        // A quote typed in Traditional characters matches an article that the cleaner
+        // converted to Simplified.
+        let (hit, needle) = match find(&w.normalized) {
+            Some(h) => (Some(h), w.normalized.clone()),
+            None => {
+                let simplified = normalize(&to_simplified(&w.normalized));
+                (find(&simplified), simplified)
+            }
+        };
+        let slot = hits
+            .entry(w.fig)
+            .or_insert_with(|| vec![None; fig.quotes.len()]);
         match hit {
-            Some((run, range)) => found.push((
-                run,
-                range,
-                format!("q-{:08x}", xxh3_64(w.normalized.as_bytes()) as u32),
-                w.fig,
-                w.quote_index == 0,
-            )),
+            Some((run, range)) => {
+                slot[w.quote_index] = Some(provenance::QuoteHit {
+                    text: needle.clone(),
+                    run,
+                    range: range.clone(),
+                });
+                found.push((
+                    run,
+                    range,
+                    format!("q-{:08x}", xxh3_64(needle.as_bytes()) as u32),
+                    w.fig,
+                    w.quote_index == 0,
+                ))
+            }
             None => diags.push(quote_not_found(fig, w, &runs, article)),
+        }
+    }
+    // A figure whose quotes were all found must also agree with them.
+    for (fref, quotes) in &hits {
+        if let Some(quotes) = quotes.iter().cloned().collect::<Option<Vec<_>>>() {
+            let fig = &site.places[fref.place].figures[fref.figure];
+            let indicator = &site.indicators[&fig.indicator];
+            diags.extend(provenance::verify(fig, indicator, article, &quotes, &runs));
         }
     }
     found.sort_by_key(|a| (a.0, a.1.start, a.1.end));

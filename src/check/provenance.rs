@@ -1,0 +1,460 @@
+//! A figure must say what its quote says: the value, its bound, and its period.
+//!
+//! This is the check that makes a correction safe: change 3759 to 3795 and the build
+//! stops, names the line, and says "the quote says 3759家". It reads the numbers of the
+//! quote in the unit of the figure's indicator ([`numbers`]), and the years the quote
+//! (or, when the quote states none, its sentence, paragraph, the article's title or
+//! date) refers to.
+
+use std::ops::Range;
+
+use super::numbers::{self, Mention, Unit, same};
+use crate::content::{Article, Figure, Indicator, Period, Status};
+use crate::diagnostics::Diagnostic;
+use crate::format;
+use crate::text::Normalized;
+
+/// Where a quote was found: its normal form, and its range in run `run` (normal form).
+#[derive(Debug, Clone)]
+pub struct QuoteHit {
+    pub text: String,
+    pub run: usize,
+    pub range: Range<usize>,
+}
+
+/// Every way `fig` disagrees with its quotes.
+pub fn verify(
+    fig: &Figure,
+    indicator: &Indicator,
+    article: &Article,
+    quotes: &[QuoteHit],
+    runs: &[Normalized],
+) -> Vec<Diagnostic> {
+    let unit = Unit::parse(&indicator.unit);
+    let mentions: Vec<(usize, Mention)> = quotes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, q)| numbers::mentions(&q.text).into_iter().map(move |m| (i, m)))
+        .collect();
+    let mut out = Vec::new();
+    match &fig.derived {
+        Some(expr) => out.extend(check_derived(
+            fig, indicator, &unit, expr, quotes, &mentions,
+        )),
+        None => out.extend(check_value(fig, indicator, &unit, quotes, &mentions)),
+    }
+    out.extend(check_period(fig, article, quotes, runs));
+    out
+}
+
+/// How the quote writes a mention, bound words and unit included: "突破4000家".
+fn stated(q: &QuoteHit, m: &Mention) -> String {
+    let bound_start = match m.bound {
+        Some(w) if q.text[..m.span.start].ends_with(w) => m.span.start - w.len(),
+        _ => m.span.start,
+    };
+    let mut unit: String = m
+        .rest
+        .chars()
+        .take_while(|c| numbers::is_unit_char(*c))
+        .collect();
+    let after = &m.rest[unit.len()..];
+    for word in ["平方米", "平方公里", "以上", "以下", "以内", "左右"] {
+        if after.starts_with(word) {
+            unit.push_str(word);
+            break;
+        }
+    }
+    format!("{}{unit}", &q.text[bound_start..m.span.end])
+}
+
+fn check_value(
+    fig: &Figure,
+    indicator: &Indicator,
+    unit: &Unit,
+    quotes: &[QuoteHit],
+    mentions: &[(usize, Mention)],
+) -> Vec<Diagnostic> {
+    let in_unit: Vec<(usize, &Mention, f64, Option<f64>)> = mentions
+        .iter()
+        .filter_map(|(i, m)| m.in_unit(unit).map(|(lo, hi)| (*i, m, lo, hi)))
+        .collect();
+    let matched = in_unit
+        .iter()
+        .find(|(_, _, lo, hi)| same(*lo, fig.value) || hi.is_some_and(|h| same(h, fig.value)));
+    let Some(&(qi, m, _, _)) = matched else {
+        let help = if let Some(&(qi, m, lo, hi)) = in_unit.first() {
+            let wanted = match hi {
+                Some(h) => format!("{} or {}", format::plain(lo), format::plain(h)),
+                None => format::plain(lo),
+            };
+            format!(
+                "the quote says {} — did you mean {wanted}?",
+                stated(&quotes[qi], m)
+            )
+        } else if let Some((qi, m)) = mentions
+            .iter()
+            .find(|(_, m)| !m.ordinal && m.year().is_none())
+        {
+            format!(
+                "the quote says {}, which is not in {} (the unit of `{}`); quote the fragment that states the value in {}",
+                stated(&quotes[*qi], m),
+                indicator.unit,
+                indicator.id,
+                indicator.unit
+            )
+        } else {
+            "the quote states no number; quote the fragment of the sentence that states the value"
+                .to_string()
+        };
+        return vec![
+            Diagnostic::error(
+                "E031",
+                format!(
+                    "the quote does not state {} {}",
+                    format::plain(fig.value),
+                    indicator.unit
+                ),
+            )
+            .at(fig.origin.locate(Some("value")))
+            .label("not what the quote says")
+            .help(help),
+        ];
+    };
+    check_bound(fig, m, &quotes[qi]).into_iter().collect()
+}
+
+fn check_bound(fig: &Figure, m: &Mention, q: &QuoteHit) -> Option<Diagnostic> {
+    let said = stated(q, m);
+    let allowed = m.bound.map(numbers::bounds_for).unwrap_or_default();
+    let problem = match (fig.bound, allowed.is_empty()) {
+        (None, false) => format!(
+            "the quote says {said}, a bound, but the figure is exact; add `bound: \"{}\"`",
+            allowed[0]
+        ),
+        (Some(b), false) if !allowed.contains(&b.as_str()) => format!(
+            "the quote says {said}; `bound: \"{}\"` does not fit, use `bound: \"{}\"`",
+            b.as_str(),
+            allowed[0]
+        ),
+        (Some(b), true) => format!(
+            "the quote says exactly {said}; remove `bound: \"{}\"`",
+            b.as_str()
+        ),
+        _ => return None,
+    };
+    let at = if fig.bound.is_some() {
+        "bound"
+    } else {
+        "value"
+    };
+    Some(
+        Diagnostic::error("E033", "the bound of the figure does not match its quote")
+            .at(fig.origin.locate(Some(at)))
+            .label("bound differs from the quote")
+            .help(problem),
+    )
+}
+
+fn check_derived(
+    fig: &Figure,
+    indicator: &Indicator,
+    unit: &Unit,
+    expr: &str,
+    quotes: &[QuoteHit],
+    mentions: &[(usize, Mention)],
+) -> Vec<Diagnostic> {
+    let at = fig.origin.locate(Some("derived"));
+    let (result, operands) = match numbers::evaluate(expr) {
+        Ok(r) => r,
+        Err(e) => {
+            return vec![
+                Diagnostic::error("E035", format!("`derived` is not an arithmetic expression: {e}"))
+                    .at(at)
+                    .label("cannot evaluate")
+                    .help("write numbers from the quotes joined by + - * / and parentheses, e.g. `3759 - 964`"),
+            ];
+        }
+    };
+    let mut out = Vec::new();
+    for op in operands {
+        let stated = mentions.iter().any(|(_, m)| {
+            m.in_unit(unit)
+                .is_some_and(|(lo, hi)| same(lo, op) || hi.is_some_and(|h| same(h, op)))
+                || (!m.ordinal && m.year().is_none() && same(m.value, op))
+        });
+        if !stated {
+            out.push(
+                Diagnostic::error("E035", format!("{} in `derived` is not stated in the quotes", format::plain(op)))
+                    .at(at.clone())
+                    .label("operand not quoted")
+                    .help(format!(
+                        "every number of a derived figure must appear in one of its quotes; they state: {}",
+                        list_mentions(quotes, mentions)
+                    )),
+            );
+        }
+    }
+    let decimals = format::plain(fig.value)
+        .split_once('.')
+        .map_or(0, |(_, f)| f.len());
+    let tolerance = 0.5 * 10f64.powi(-(decimals as i32)) + 1e-9 * result.abs();
+    if (result - fig.value).abs() > tolerance {
+        out.push(
+            Diagnostic::error(
+                "E031",
+                format!(
+                    "`{expr}` is {}, not {} {}",
+                    format::plain((result * 1e6).round() / 1e6),
+                    format::plain(fig.value),
+                    indicator.unit
+                ),
+            )
+            .at(fig.origin.locate(Some("value")))
+            .label("differs from the derived value")
+            .help(format!(
+                "write `value: {}` or correct `derived`",
+                format::plain((result * 1e6).round() / 1e6)
+            )),
+        );
+    }
+    out
+}
+
+fn list_mentions(quotes: &[QuoteHit], mentions: &[(usize, Mention)]) -> String {
+    let list: Vec<String> = mentions
+        .iter()
+        .filter(|(_, m)| !m.ordinal && m.year().is_none())
+        .map(|(i, m)| stated(&quotes[*i], m))
+        .collect();
+    if list.is_empty() {
+        "no numbers".to_string()
+    } else {
+        list.join(", ")
+    }
+}
+
+/// The period must be one the text refers to: a year stated in the quote, or (when the
+/// quote states none) in its sentence, its paragraph, the article's title or opening
+/// paragraph; failing all of those, a year next to the article's date. A year the text compares with
+/// ("较2021年净增964家") supports that year (a derived base) or the next one.
+fn check_period(
+    fig: &Figure,
+    article: &Article,
+    quotes: &[QuoteHit],
+    runs: &[Normalized],
+) -> Option<Diagnostic> {
+    let year = fig.period.year();
+    let joined: String = quotes
+        .iter()
+        .map(|q| q.text.as_str())
+        .collect::<Vec<_>>()
+        .join("|");
+    let date_year: Option<i32> = article
+        .meta
+        .date
+        .as_deref()
+        .and_then(|d| d.get(..4)?.parse().ok());
+
+    if let Some(d) = check_part_of_year(fig, &joined) {
+        return Some(d);
+    }
+
+    let (stated, compared) = numbers::years(&joined);
+    let (allowed, evidence): (Vec<i32>, String) = if !stated.is_empty() {
+        (
+            stated.clone(),
+            format!("the quote states {}", years_list(&stated)),
+        )
+    } else if !compared.is_empty() {
+        // "较2021年净增964家": the increase is 2022's; a figure derived from it
+        // (3759 - 964) is the 2021 base.
+        let offset = if fig.derived.is_some() { 0 } else { 1 };
+        let allowed: Vec<i32> = compared.iter().map(|&y| y + offset).collect();
+        (
+            allowed,
+            format!("the quote compares with {}", years_list(&compared)),
+        )
+    } else {
+        // Every occurrence of each quote is context.
+        let occurrences: Vec<(usize, Range<usize>)> = quotes
+            .iter()
+            .flat_map(|q| {
+                runs.iter()
+                    .enumerate()
+                    .flat_map(move |(i, r)| r.find_all(&q.text).map(move |m| (i, m)))
+            })
+            .collect();
+        let sentences: String = occurrences
+            .iter()
+            .map(|(run, range)| sentence(&runs[*run].text, range))
+            .collect::<Vec<_>>()
+            .join("|");
+        let paragraphs: String = occurrences
+            .iter()
+            .map(|(run, _)| runs[*run].text.as_str())
+            .collect::<Vec<_>>()
+            .join("|");
+        let levels = [
+            ("its sentence", sentences),
+            ("its paragraph", paragraphs),
+            (
+                "the article's title",
+                crate::text::normalize(&article.meta.title),
+            ),
+            // News articles set their time frame in the opening paragraph.
+            (
+                "the article's opening paragraph",
+                runs.iter()
+                    .find(|r| r.text.chars().count() > 40)
+                    .map_or(String::new(), |r| r.text.clone()),
+            ),
+        ];
+        match levels
+            .iter()
+            .find_map(|(name, text)| context_years(text, date_year).map(|ys| (*name, ys)))
+        {
+            // A context about several years ("2022年工作总结及2023年工作思路") recounts
+            // the earlier ones and plans the later ones.
+            Some((name, ys)) if ys.len() > 1 => {
+                let allowed = match fig.status {
+                    Status::Actual => ys[..ys.len() - 1].to_vec(),
+                    Status::Target => ys[1..].to_vec(),
+                };
+                (allowed, format!("{name} refers to {}", years_list(&ys)))
+            }
+            Some((name, ys)) => (ys.clone(), format!("{name} refers to {}", years_list(&ys))),
+            None => match date_year {
+                // A report states current figures (this year's or last year's) and
+                // targets for this year or the next.
+                Some(y) => {
+                    let allowed = match fig.status {
+                        Status::Actual => vec![y - 1, y],
+                        Status::Target => vec![y, y + 1],
+                    };
+                    (
+                        allowed,
+                        format!(
+                            "the article is dated {}",
+                            article.meta.date.as_deref().unwrap_or_default()
+                        ),
+                    )
+                }
+                None => return None,
+            },
+        }
+    };
+    if allowed.contains(&year) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            "E032",
+            format!(
+                "the period {} contradicts the source: {evidence}",
+                fig.period
+            ),
+        )
+        .at(fig.origin.locate(Some("period")))
+        .label("period not supported by the source")
+        .help(format!(
+            "use a period in {}, or quote the sentence that states {}年",
+            years_list(&allowed),
+            year
+        )),
+    )
+}
+
+/// Years a stretch of article text refers to: stated years (comparisons included) and
+/// 今年/去年/明年 relative to the article's date.
+fn context_years(text: &str, date_year: Option<i32>) -> Option<Vec<i32>> {
+    let (mut ys, compared) = numbers::years(text);
+    ys.extend(compared);
+    if let Some(y) = date_year {
+        for (word, offset) in [
+            ("今年", 0),
+            ("本年", 0),
+            ("去年", -1),
+            ("上年", -1),
+            ("明年", 1),
+            ("过去一年", -1),
+        ] {
+            if text.contains(word) {
+                ys.push(y + offset);
+            }
+        }
+    }
+    ys.sort_unstable();
+    ys.dedup();
+    (!ys.is_empty()).then_some(ys)
+}
+
+/// Months and half-years: "从2月的…提升至5月的…" supports 2023-02 and 2023-05 only;
+/// "上半年" supports H1.
+fn check_part_of_year(fig: &Figure, quotes: &str) -> Option<Diagnostic> {
+    let (ok, evidence) = match fig.period {
+        Period::Month(_, m) => {
+            let months = numbers::months(quotes);
+            if months.is_empty() || months.contains(&m) {
+                return None;
+            }
+            (
+                false,
+                format!(
+                    "the quote states {}",
+                    months
+                        .iter()
+                        .map(|m| format!("{m}月"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            )
+        }
+        Period::Half(_, h) => {
+            let first = quotes.contains("上半年");
+            let second = quotes.contains("下半年");
+            if (!first && !second) || (h == 1 && first) || (h == 2 && second) {
+                return None;
+            }
+            (
+                false,
+                format!("the quote says {}", if first { "上半年" } else { "下半年" }),
+            )
+        }
+        _ => return None,
+    };
+    (!ok).then(|| {
+        Diagnostic::error(
+            "E032",
+            format!(
+                "the period {} contradicts the source: {evidence}",
+                fig.period
+            ),
+        )
+        .at(fig.origin.locate(Some("period")))
+        .label("period not supported by the quote")
+        .help("use the month or half-year the quote states")
+    })
+}
+
+fn years_list(ys: &[i32]) -> String {
+    let mut ys = ys.to_vec();
+    ys.sort_unstable();
+    ys.dedup();
+    ys.iter()
+        .map(|y| format!("{y}年"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The sentence of `text` that contains `range`.
+fn sentence<'a>(text: &'a str, range: &Range<usize>) -> &'a str {
+    let ends = ['。', '；', ';', '！', '？', '!', '?'];
+    let start = text[..range.start].rfind(ends).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let end = text[range.end..]
+        .find(ends)
+        .map_or(text.len(), |i| range.end + i);
+    &text[start..end]
+}

@@ -1,0 +1,218 @@
+//! The checker is not vacuous: every curated figure passes, and every small lie about
+//! a figure (a digit, ×10, ÷10, another period, another unit scale, a truncated quote)
+//! is refused with the right file and line.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use indicity::content::{self, Period};
+
+/// One way to change a figure: which field, and the new text for its value.
+struct Mutant {
+    kind: &'static str,
+    file: String,
+    /// Byte range of the original value in the file, and its replacement.
+    span: std::ops::Range<usize>,
+    replacement: String,
+    /// 1-based line of the mutated value: the error must point there.
+    line: usize,
+}
+
+fn shift_year(p: Period, by: i32) -> Period {
+    match p {
+        Period::Year(y) => Period::Year(y + by),
+        Period::Half(y, h) => Period::Half(y + by, h),
+        Period::Quarter(y, q) => Period::Quarter(y + by, q),
+        Period::Month(y, m) => Period::Month(y + by, m),
+    }
+}
+
+fn yaml_number(v: f64) -> String {
+    let s = indicity::format::plain(v);
+    // ÷10 of a small number can produce noise digits; keep what YAML would hold.
+    if s.len() > 12 { format!("{v:.6}") } else { s }
+}
+
+fn mutants(root: &Path) -> Vec<Mutant> {
+    let (site, diags) = content::load(root);
+    assert!(!diags.has_errors(), "{diags}");
+    let mut out = Vec::new();
+    for place in &site.places {
+        for fig in &place.figures {
+            let file = place.origin.file.path.to_string_lossy().to_string();
+            let mut push =
+                |kind: &'static str, field: Option<(&str, Option<usize>)>, replacement: String| {
+                    let loc = match field {
+                        Some((f, Some(i))) => fig.origin.locate_index(f, i),
+                        Some((f, None)) => fig.origin.locate(Some(f)),
+                        None => None,
+                    }
+                    .expect("every mutated field has a position");
+                    out.push(Mutant {
+                        kind,
+                        file: file.clone(),
+                        span: loc.span.clone(),
+                        replacement,
+                        line: loc.line_col().0,
+                    });
+                };
+            let v = fig.value;
+            // A digit: the last digit of the value, changed.
+            let text = indicity::format::plain(v);
+            let last = text.chars().last().unwrap().to_digit(10).unwrap();
+            let digit = format!("{}{}", &text[..text.len() - 1], (last + 1) % 10);
+            push("digit", Some(("value", None)), digit);
+            push("x10", Some(("value", None)), yaml_number(v * 10.0));
+            push("div10", Some(("value", None)), yaml_number(v / 10.0));
+            push(
+                "unit-scale",
+                Some(("value", None)),
+                yaml_number(v * 10000.0),
+            );
+            push(
+                "period+1",
+                Some(("period", None)),
+                shift_year(fig.period, 1).to_string(),
+            );
+            push(
+                "period-1",
+                Some(("period", None)),
+                shift_year(fig.period, -1).to_string(),
+            );
+            // A quote with one character dropped (the middle one).
+            let q = &fig.quotes[0];
+            let chars: Vec<char> = q.chars().collect();
+            let mid = chars.len() / 2;
+            let dropped: String = chars[..mid].iter().chain(&chars[mid + 1..]).collect();
+            let field = if fig.quotes.len() > 1 {
+                ("quote", Some(0))
+            } else {
+                ("quote", None)
+            };
+            push("quote", Some(field), dropped);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_curated_figure_passes_and_every_mutant_is_caught() {
+    let site = site_copy();
+    let root = site.path();
+    if let Err(e) = indicity::check(root) {
+        panic!("the curated content does not pass:\n{e}");
+    }
+    let mutants = mutants(root);
+    let mut missed = Vec::new();
+    let mut by_kind: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for m in &mutants {
+        let path = root.join(&m.file);
+        let original = fs::read_to_string(&path).unwrap();
+        let mut text = original.clone();
+        text.replace_range(m.span.clone(), &m.replacement);
+        fs::write(&path, &text).unwrap();
+        let caught = match indicity::check(root) {
+            Ok(_) => false,
+            Err(indicity::Error::Content(d)) => d.errors().any(|e| {
+                e.location
+                    .as_ref()
+                    .is_some_and(|l| l.file.to_string_lossy() == m.file && l.line_col().0 == m.line)
+            }),
+            Err(e) => panic!("{e}"),
+        };
+        let entry = by_kind.entry(m.kind).or_default();
+        entry.0 += 1;
+        if caught {
+            entry.1 += 1;
+        } else {
+            missed.push(format!(
+                "{} {}:{} → {}",
+                m.kind, m.file, m.line, m.replacement
+            ));
+        }
+        fs::write(&path, original).unwrap();
+    }
+    println!(
+        "mutants: {} (caught {})",
+        mutants.len(),
+        mutants.len() - missed.len()
+    );
+    for (kind, (n, caught)) in &by_kind {
+        println!("  {kind}: {caught}/{n}");
+    }
+    assert!(mutants.len() >= 7 * 25, "only {} mutants", mutants.len());
+    assert!(
+        missed.is_empty(),
+        "{} mutants not caught:\n{}",
+        missed.len(),
+        missed.join("\n")
+    );
+}
+
+#[test]
+fn a_traditional_quote_matches_an_article_converted_to_simplified() {
+    let site = site_copy();
+    let root = site.path();
+    let file = root.join("content/cities/lanzhou.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    // The curator copied the sentence from the Traditional original page.
+    let text = text.replacen(
+        "quote: 2016年全市高新技术企业数达到228家",
+        "quote: 2016年全市高新技術企業數達到228家",
+        1,
+    );
+    assert!(text.contains("高新技術企業數"));
+    fs::write(&file, text).unwrap();
+    let checked = indicity::check(root).unwrap_or_else(|e| panic!("{e}"));
+    assert!(checked.warnings.errors().next().is_none());
+    // And the site still marks the sentence.
+    let out = build(root);
+    let page = html(
+        &out,
+        "articles/lanzhou/2022-08-21-shengshi-gongtui-gaoqi-peiyu/index.html",
+    );
+    let marked: Vec<String> = page
+        .select(&sel("mark"))
+        .map(|m| m.text().collect())
+        .collect();
+    assert!(
+        marked
+            .iter()
+            .any(|m| m.contains("2016年全市高新技术企业数达到228家")),
+        "{marked:?}"
+    );
+}
+
+#[test]
+fn derived_figures_must_quote_every_operand_and_compute() {
+    let site = site_copy();
+    let root = site.path();
+    let file = root.join("content/cities/fuzhou.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        text.replacen("derived: 3759 - 964", "derived: 3759 - 900 - 64", 1),
+    )
+    .unwrap();
+    let err = indicity::check(root)
+        .err()
+        .expect("an unquoted operand passed")
+        .to_string();
+    assert!(
+        err.contains("error[E035]") && err.contains("900 in `derived` is not stated"),
+        "{err}"
+    );
+    fs::write(
+        &file,
+        text.replacen("derived: 3759 - 964", "derived: 3759 -", 1),
+    )
+    .unwrap();
+    let err = indicity::check(root)
+        .err()
+        .expect("a broken expression passed")
+        .to_string();
+    assert!(err.contains("not an arithmetic expression"), "{err}");
+}
