@@ -50,6 +50,15 @@ impl Location {
         }
     }
 
+    /// A location from a byte range of `source`.
+    pub fn from_span(file: &Path, source: &Arc<str>, span: Range<usize>) -> Self {
+        Location {
+            file: file.to_path_buf(),
+            source: source.clone(),
+            span,
+        }
+    }
+
     /// 1-based line and column (column counted in characters, as editors do).
     pub fn line_col(&self) -> (usize, usize) {
         let before = &self.source[..self.span.start.min(self.source.len())];

@@ -106,34 +106,47 @@ fn every_curated_figure_passes_and_every_mutant_is_caught() {
         panic!("the curated content does not pass:\n{e}");
     }
     let mutants = mutants(root);
+    // Each worker breaks its own copy of the site, one mutant at a time.
+    use rayon::prelude::*;
+    let chunk = mutants.len().div_ceil(rayon::current_num_threads()).max(1);
+    let results: Vec<(&str, Option<String>)> = mutants
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let copy = site_copy();
+            let root = copy.path().to_path_buf();
+            part.iter()
+                .map(|m| {
+                    let path = root.join(&m.file);
+                    let original = fs::read_to_string(&path).unwrap();
+                    let mut text = original.clone();
+                    text.replace_range(m.span.clone(), &m.replacement);
+                    fs::write(&path, &text).unwrap();
+                    let caught = match indicity::check(&root) {
+                        Ok(_) => false,
+                        Err(indicity::Error::Content(d)) => d.errors().any(|e| {
+                            e.location.as_ref().is_some_and(|l| {
+                                l.file.to_string_lossy() == m.file && l.line_col().0 == m.line
+                            })
+                        }),
+                        Err(e) => panic!("{e}"),
+                    };
+                    fs::write(&path, original).unwrap();
+                    let miss = (!caught)
+                        .then(|| format!("{} {}:{} → {}", m.kind, m.file, m.line, m.replacement));
+                    (m.kind, miss)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let mut missed = Vec::new();
     let mut by_kind: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-    for m in &mutants {
-        let path = root.join(&m.file);
-        let original = fs::read_to_string(&path).unwrap();
-        let mut text = original.clone();
-        text.replace_range(m.span.clone(), &m.replacement);
-        fs::write(&path, &text).unwrap();
-        let caught = match indicity::check(root) {
-            Ok(_) => false,
-            Err(indicity::Error::Content(d)) => d.errors().any(|e| {
-                e.location
-                    .as_ref()
-                    .is_some_and(|l| l.file.to_string_lossy() == m.file && l.line_col().0 == m.line)
-            }),
-            Err(e) => panic!("{e}"),
-        };
-        let entry = by_kind.entry(m.kind).or_default();
+    for (kind, miss) in results {
+        let entry = by_kind.entry(kind).or_default();
         entry.0 += 1;
-        if caught {
-            entry.1 += 1;
-        } else {
-            missed.push(format!(
-                "{} {}:{} → {}",
-                m.kind, m.file, m.line, m.replacement
-            ));
+        match miss {
+            Some(m) => missed.push(m),
+            None => entry.1 += 1,
         }
-        fs::write(&path, original).unwrap();
     }
     println!(
         "mutants: {} (caught {})",
@@ -215,4 +228,36 @@ fn derived_figures_must_quote_every_operand_and_compute() {
         .expect("a broken expression passed")
         .to_string();
     assert!(err.contains("not an arithmetic expression"), "{err}");
+}
+
+#[test]
+fn a_stated_number_nobody_recorded_is_a_warning_with_its_position() {
+    let site = site_copy();
+    let root = site.path();
+    // Forget Fuzhou's tech-SME stock: both Fuzhou articles state it.
+    let file = root.join("content/cities/fuzhou.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    let start = text.find("  tech_smes:\n").unwrap();
+    let end = start
+        + text[start..]
+            .find("      quote: 全市备案科技型中小企业2437家\n")
+            .unwrap()
+        + "      quote: 全市备案科技型中小企业2437家\n".len();
+    let without: String = format!("{}  tech_smes:\n{}", &text[..start], &text[end..]);
+    fs::write(&file, without).unwrap();
+
+    let o = indicity(root, &["build"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "a warning failed the build:\n{err}");
+    assert!(err.contains("warning[W001]"), "{err}");
+    let article = "content/articles/fuzhou/2023-02-13-gaoqi-zongliang.md";
+    let body = fs::read_to_string(root.join(article)).unwrap();
+    let at = body.find("科技型中小企业2437家").unwrap();
+    let line = body[..at].matches('\n').count() + 1;
+    let col = body[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    assert!(
+        err.contains(&format!("{article}:{line}:{col}")),
+        "no {article}:{line}:{col} in:\n{err}"
+    );
+    assert!(err.contains("2437"), "{err}");
 }

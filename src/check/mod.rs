@@ -19,6 +19,7 @@ use crate::text::{Normalized, normalize};
 
 pub mod numbers;
 pub mod provenance;
+mod unrecorded;
 
 /// Traditional → Simplified with OpenCC's phrase-level rules; the converter is built
 /// once, and only when a quote is not found as written.
@@ -57,7 +58,9 @@ pub fn check(site: &Site, diags: &mut Diagnostics) -> Provenance {
     check_config(site, diags);
     check_articles(site, diags);
     check_figures(site, diags);
-    locate_quotes(site, diags)
+    let provenance = locate_quotes(site, diags);
+    diags.extend(unrecorded::warnings(site));
+    provenance
 }
 
 fn check_config(site: &Site, diags: &mut Diagnostics) {

@@ -45,8 +45,8 @@ impl Mention {
         if self.ordinal || self.year().is_some() && unit.base != "年" {
             return None;
         }
-        let stated_base = self.rest.starts_with(unit.base.as_str())
-            || (unit.base == "%" && self.rest.starts_with('%'));
+        let stated_base =
+            self.rest.starts_with(unit.base.as_str()) || same_unit(&self.rest, &unit.base);
         // "总投资额90亿": a magnitude with the base unit left out still reads as money.
         let implied_base = self.magnitude != 1.0 && !starts_with_unit(&self.rest);
         // A bare number (followed by punctuation or nothing) may be in any unit.
@@ -59,6 +59,15 @@ impl Mention {
         let scale = self.magnitude / unit.magnitude;
         Some((self.value * scale, self.hi.map(|h| h * scale)))
     }
+}
+
+/// Units that count the same thing: people are counted in 名, 人 or 位.
+fn same_unit(rest: &str, base: &str) -> bool {
+    const PEOPLE: [&str; 3] = ["名", "人", "位"];
+    PEOPLE.contains(&base)
+        && PEOPLE
+            .iter()
+            .any(|p| rest.starts_with(p) && !rest.starts_with("人次"))
 }
 
 /// An indicator's unit split into magnitude and base: 亿元 → (1e8, 元).
@@ -111,6 +120,9 @@ pub fn is_unit_char(c: char) -> bool {
 
 fn starts_with_unit(rest: &str) -> bool {
     rest.chars().next().is_some_and(|c| UNIT_CHARS.contains(c))
+        || ["平方", "公里", "公顷", "千克", "人次"]
+            .iter()
+            .any(|u| rest.starts_with(u))
 }
 
 const BOUND_BEFORE: &[&str] = &[
@@ -525,6 +537,8 @@ mod tests {
         assert!(same(v[0], 0.17), "{v:?}");
         assert!(same(in_unit("支持经费2600万元", "亿元")[0], 0.26));
         assert_eq!(in_unit("总投资额90亿", "亿元"), vec![90.0]);
+        // 万平方米 is an area, not an amount in a count's unit.
+        assert!(in_unit("载体面积330.2万平方米", "个").is_empty());
     }
 
     #[test]
@@ -563,6 +577,9 @@ mod tests {
         assert_eq!(in_unit("总量为3759,居全省第一", "家"), vec![3759.0]);
         // But a number in another unit is not this indicator's.
         assert!(in_unit("创新创业载体119个", "家").is_empty());
+        // People are people, whether counted in 名 or 人; 人次 are visits.
+        assert_eq!(in_unit("选认省市级科技特派员500人以上", "名"), vec![500.0]);
+        assert!(in_unit("培训1.5万人次以上", "名").is_empty());
     }
 
     #[test]

@@ -82,7 +82,49 @@ fn check_value(
     let matched = in_unit
         .iter()
         .find(|(_, _, lo, hi)| same(*lo, fig.value) || hi.is_some_and(|h| same(h, fig.value)));
-    let Some(&(qi, m, _, _)) = matched else {
+    // One number per quote: a quote that states several numbers in the unit cannot
+    // tell which one the figure is, so a wrong value could hide behind another.
+    let mut distinct: Vec<(usize, &Mention)> = Vec::new();
+    for &(i, m, lo, _) in &in_unit {
+        if !distinct
+            .iter()
+            .any(|(_, d)| d.in_unit(unit).is_some_and(|(v, _)| same(v, lo)))
+        {
+            distinct.push((i, m));
+        }
+    }
+    if distinct.len() > 1 {
+        let listed: Vec<String> = distinct
+            .iter()
+            .map(|(i, m)| stated(&quotes[*i], m))
+            .collect();
+        let mut d = Diagnostic::error(
+            "E036",
+            format!(
+                "the quote states {} numbers in {}: {}",
+                listed.len(),
+                indicator.unit,
+                listed.join(", ")
+            ),
+        )
+        .at(fig.origin.locate(Some("quote")))
+        .label("which one is the figure?");
+        if let Some(&(qi, m, _, _)) = matched {
+            let others: Vec<&Mention> = in_unit
+                .iter()
+                .filter(|(i, o, _, _)| *i == qi && o.span != m.span)
+                .map(|(_, o, _, _)| *o)
+                .collect();
+            d = d.help(format!(
+                "shorten the quote to the fragment that states this figure, e.g. `{}`",
+                fragment(&quotes[qi].text, m, &others)
+            ));
+        } else {
+            d = d.help("shorten the quote to the fragment that states this figure");
+        }
+        return vec![d];
+    }
+    let Some(&(qi, m, lo, hi)) = matched else {
         let help = if let Some(&(qi, m, lo, hi)) = in_unit.first() {
             let wanted = match hi {
                 Some(h) => format!("{} or {}", format::plain(lo), format::plain(h)),
@@ -121,12 +163,36 @@ fn check_value(
             .help(help),
         ];
     };
-    check_bound(fig, m, &quotes[qi]).into_iter().collect()
+    // A range "80—120项" recorded as one number is a bound: ≥ its low end, ≤ its high end.
+    let range_end = hi.map(|_| {
+        if same(lo, fig.value) {
+            RangeEnd::Low
+        } else {
+            RangeEnd::High
+        }
+    });
+    check_bound(fig, m, &quotes[qi], range_end)
+        .into_iter()
+        .collect()
 }
 
-fn check_bound(fig: &Figure, m: &Mention, q: &QuoteHit) -> Option<Diagnostic> {
+enum RangeEnd {
+    Low,
+    High,
+}
+
+fn check_bound(
+    fig: &Figure,
+    m: &Mention,
+    q: &QuoteHit,
+    range_end: Option<RangeEnd>,
+) -> Option<Diagnostic> {
     let said = stated(q, m);
-    let allowed = m.bound.map(numbers::bounds_for).unwrap_or_default();
+    let allowed = match range_end {
+        Some(RangeEnd::Low) => &[">="][..],
+        Some(RangeEnd::High) => &["<="][..],
+        None => m.bound.map(numbers::bounds_for).unwrap_or_default(),
+    };
     let problem = match (fig.bound, allowed.is_empty()) {
         (None, false) => format!(
             "the quote says {said}, a bound, but the figure is exact; add `bound: \"{}\"`",
@@ -143,14 +209,10 @@ fn check_bound(fig: &Figure, m: &Mention, q: &QuoteHit) -> Option<Diagnostic> {
         ),
         _ => return None,
     };
-    let at = if fig.bound.is_some() {
-        "bound"
-    } else {
-        "value"
-    };
+    // At the value: a changed value is the likelier mistake, and the help names the bound.
     Some(
         Diagnostic::error("E033", "the bound of the figure does not match its quote")
-            .at(fig.origin.locate(Some(at)))
+            .at(fig.origin.locate(Some("value")))
             .label("bound differs from the quote")
             .help(problem),
     )
@@ -177,7 +239,12 @@ fn check_derived(
         }
     };
     let mut out = Vec::new();
+    let has_percent = mentions.iter().any(|(_, m)| m.rest.starts_with('%'));
     for op in operands {
+        // 100 converts a quoted percentage ("完成全年任务的70%").
+        if has_percent && same(op, 100.0) {
+            continue;
+        }
         let stated = mentions.iter().any(|(_, m)| {
             m.in_unit(unit)
                 .is_some_and(|(lo, hi)| same(lo, op) || hi.is_some_and(|h| same(h, op)))
@@ -235,8 +302,9 @@ fn list_mentions(quotes: &[QuoteHit], mentions: &[(usize, Mention)]) -> String {
 }
 
 /// The period must be one the text refers to: a year stated in the quote, or (when the
-/// quote states none) in its sentence, its paragraph, the article's title or opening
-/// paragraph; failing all of those, a year next to the article's date. A year the text compares with
+/// quote states none) in its sentence, the article's title or its opening paragraph;
+/// failing all of those, a year next to the article's date. (A paragraph is not a
+/// level: a year stated in one of its sentences belongs to that sentence.) A year the text compares with
 /// ("较2021年净增964家") supports that year (a derived base) or the next one.
 fn check_period(
     fig: &Figure,
@@ -290,40 +358,34 @@ fn check_period(
             .map(|(run, range)| sentence(&runs[*run].text, range))
             .collect::<Vec<_>>()
             .join("|");
-        let paragraphs: String = occurrences
+        let opening = runs
             .iter()
-            .map(|(run, _)| runs[*run].text.as_str())
-            .collect::<Vec<_>>()
-            .join("|");
+            .find(|r| r.text.chars().count() > 40)
+            .map_or(String::new(), |r| r.text.clone());
+        // (where, text, whether it frames a whole document)
         let levels = [
-            ("its sentence", sentences),
-            ("its paragraph", paragraphs),
+            ("its sentence", sentences, false),
             (
                 "the article's title",
                 crate::text::normalize(&article.meta.title),
+                true,
             ),
             // News articles set their time frame in the opening paragraph.
-            (
-                "the article's opening paragraph",
-                runs.iter()
-                    .find(|r| r.text.chars().count() > 40)
-                    .map_or(String::new(), |r| r.text.clone()),
-            ),
+            ("the article's opening paragraph", opening, true),
         ];
-        match levels
-            .iter()
-            .find_map(|(name, text)| context_years(text, date_year).map(|ys| (*name, ys)))
-        {
-            // A context about several years ("2022年工作总结及2023年工作思路") recounts
-            // the earlier ones and plans the later ones.
-            Some((name, ys)) if ys.len() > 1 => {
+        match levels.iter().find_map(|(name, text, frame)| {
+            context_years(text, date_year).map(|ys| (*name, ys, *frame))
+        }) {
+            // A document about several years ("2022年工作总结及2023年工作思路")
+            // recounts the earlier ones and plans the later ones.
+            Some((name, ys, true)) if ys.len() > 1 => {
                 let allowed = match fig.status {
                     Status::Actual => ys[..ys.len() - 1].to_vec(),
                     Status::Target => ys[1..].to_vec(),
                 };
                 (allowed, format!("{name} refers to {}", years_list(&ys)))
             }
-            Some((name, ys)) => (ys.clone(), format!("{name} refers to {}", years_list(&ys))),
+            Some((name, ys, _)) => (ys.clone(), format!("{name} refers to {}", years_list(&ys))),
             None => match date_year {
                 // A report states current figures (this year's or last year's) and
                 // targets for this year or the next.
@@ -365,11 +427,10 @@ fn check_period(
     )
 }
 
-/// Years a stretch of article text refers to: stated years (comparisons included) and
-/// 今年/去年/明年 relative to the article's date.
+/// Years a stretch of article text is about: stated years (not those it compares
+/// with) and 今年/去年/明年 relative to the article's date.
 fn context_years(text: &str, date_year: Option<i32>) -> Option<Vec<i32>> {
-    let (mut ys, compared) = numbers::years(text);
-    ys.extend(compared);
+    let (mut ys, _compared) = numbers::years(text);
     if let Some(y) = date_year {
         for (word, offset) in [
             ("今年", 0),
@@ -447,9 +508,52 @@ fn years_list(ys: &[i32]) -> String {
         .join("、")
 }
 
+/// The shortest faithful fragment for one number of a quote: from the previous
+/// punctuation mark (or the end of the previous number in the same unit) to the end
+/// of this number's unit.
+fn fragment(text: &str, m: &Mention, others: &[&Mention]) -> String {
+    let marks = ['，', ',', '。', ';', '；', '：', ':', '(', '（', ')', '）'];
+    let mut start = text[..m.span.start].rfind(marks).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    for o in others {
+        if o.span.end <= m.span.start && o.span.end > start {
+            let unit: usize = o
+                .rest
+                .chars()
+                .take_while(|c| numbers::is_unit_char(*c))
+                .map(char::len_utf8)
+                .sum();
+            start = (o.span.end + unit).min(m.span.start);
+            // Skip the list separator after the previous number ("3家、").
+            while let Some(c) = text[start..]
+                .chars()
+                .next()
+                .filter(|c| "、和及与".contains(*c))
+            {
+                start += c.len_utf8();
+            }
+        }
+    }
+    let unit: usize = m
+        .rest
+        .chars()
+        .take_while(|c| numbers::is_unit_char(*c))
+        .map(char::len_utf8)
+        .sum();
+    let mut end = (m.span.end + unit).min(text.len());
+    for word in ["以上", "以下", "以内", "左右"] {
+        if text[end..].starts_with(word) {
+            end += word.len();
+        }
+    }
+    text[start..end].to_string()
+}
+
 /// The sentence of `text` that contains `range`.
 fn sentence<'a>(text: &'a str, range: &Range<usize>) -> &'a str {
-    let ends = ['。', '；', ';', '！', '？', '!', '?'];
+    // A semicolon continues the sentence's time frame ("2021年,…;R&D投入强度2.27%").
+    let ends = ['。', '！', '？', '!', '?'];
     let start = text[..range.start].rfind(ends).map_or(0, |i| {
         i + text[i..].chars().next().map_or(1, char::len_utf8)
     });

@@ -64,6 +64,10 @@ pub struct Indicator {
     pub description: String,
     #[serde(default)]
     pub description_en: Option<String>,
+    /// Words articles use for the indicator ("高企" for 国家高新技术企业数). A number right
+    /// after one of them that no figure records is reported as a warning.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// Administrative level of a place, as in China's division codes.

@@ -1,0 +1,106 @@
+//! Warnings for figures an article states that nobody recorded.
+//!
+//! A curator reading a long work report misses numbers. Where an indicator's name (or
+//! one of its `aliases`) is followed, in the same clause, by a number in the
+//! indicator's unit, and no figure of the article's place records that value, the
+//! curator is told where. It is a warning, not an error: the number
+//! may belong to a part of the city, or to another kind of count.
+
+use std::collections::BTreeSet;
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+
+use super::numbers::{self, Unit};
+use crate::content::{Article, Site};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::format;
+use crate::markdown;
+use crate::text::{Normalized, normalize};
+
+const CLAUSE_END: &[char] = &['，', ',', '。', ';', '；', '、', '：', ':', '(', '（'];
+const CLAUSE_MAX: usize = 16;
+
+pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+    // One automaton for every name and alias of every indicator: one pass per paragraph.
+    let mut words: Vec<String> = Vec::new();
+    let mut owner: Vec<(&str, Unit)> = Vec::new();
+    for i in site.indicators.values() {
+        for w in std::iter::once(&i.name).chain(&i.aliases) {
+            let w = normalize(w);
+            if !w.is_empty() {
+                words.push(w);
+                owner.push((i.id.as_str(), Unit::parse(&i.unit)));
+            }
+        }
+    }
+    let Ok(automaton) = AhoCorasick::new(&words) else {
+        return Vec::new();
+    };
+    site.articles
+        .par_iter()
+        .flat_map_iter(|(_, a)| article_warnings(site, a, &automaton, &words, &owner))
+        .collect()
+}
+
+fn article_warnings(
+    site: &Site,
+    article: &Article,
+    automaton: &AhoCorasick,
+    words: &[String],
+    owner: &[(&str, Unit)],
+) -> Vec<Diagnostic> {
+    let Some(place) = site.place(&article.meta.city) else {
+        return Vec::new();
+    };
+    // Recorded from this article or another, under this indicator or another (a
+    // park's count filed as the park's indicator): either way the curator has seen it.
+    let recorded: Vec<f64> = place.figures.iter().map(|f| f.value).collect();
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut file_text: Option<Normalized> = None;
+    for run in markdown::runs(&article.body) {
+        let run = normalize(&run);
+        for hit in automaton.find_overlapping_iter(&run) {
+            let (id, unit) = &owner[hit.pattern().as_usize()];
+            let word = &words[hit.pattern().as_usize()];
+            let after = &run[hit.end()..];
+            let clause: String = after
+                .chars()
+                .take_while(|c| !CLAUSE_END.contains(c))
+                .take(CLAUSE_MAX)
+                .collect();
+            let Some((m, value)) = numbers::mentions(&clause).into_iter().find_map(|m| {
+                m.in_unit(unit)
+                    .filter(|_| !m.rest.is_empty())
+                    .map(|v| (m, v.0))
+            }) else {
+                continue;
+            };
+            if recorded.iter().any(|v| numbers::same(*v, value)) {
+                continue;
+            }
+            if !seen.insert((id.to_string(), format::plain(value))) {
+                continue;
+            }
+            let phrase = format!("{word}{}", &clause[..m.span.end]);
+            let location = file_text
+                .get_or_insert_with(|| Normalized::new(&article.file.text))
+                .find(&phrase)
+                .map(|span| Location::from_span(&article.file.path, &article.file.text, span));
+            out.push(
+                Diagnostic::warning(
+                    "W001",
+                    format!("the article states {phrase}, which no figure of {} records", place.name),
+                )
+                .at(location)
+                .label(format!("{} {} not recorded", format::plain(value), site.indicators[*id].unit))
+                .help(format!(
+                    "record it under `{id}` in content/cities/{}.yaml with this sentence as its quote, or leave it if it is not {}'s figure (a district, a park, another kind of count)",
+                    place.slug, place.name
+                )),
+            );
+        }
+    }
+    out
+}
