@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod check;
+pub mod clean;
 pub mod content;
 pub mod diagnostics;
 pub mod format;
@@ -186,4 +187,147 @@ fn guard_output(root: &Path, output: &Path) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// What `indicity clean` is asked to do.
+#[derive(Debug, Clone)]
+pub struct CleanOptions {
+    pub root: PathBuf,
+    pub city: Option<String>,
+    pub output_dir: Option<PathBuf>,
+    pub dry_run: bool,
+    pub force: bool,
+}
+
+/// One cleaned page and where it went.
+pub struct CleanReport {
+    pub source: PathBuf,
+    pub cleaned: clean::Cleaned,
+    /// The article file written (or that would be written with `--dry-run`).
+    pub target: PathBuf,
+}
+
+impl CleanReport {
+    /// Every dropped or changed line with its rule, and every flag: `--explain`.
+    pub fn explain(&self) -> String {
+        use clean::Action;
+        let mut out = format!("{} ({}):\n", self.source.display(), self.cleaned.encoding);
+        for s in &self.cleaned.steps {
+            let at = if s.raw == 0 {
+                "title".to_string()
+            } else {
+                format!("line {}", s.raw)
+            };
+            let what = match &s.action {
+                Action::Dropped => format!("dropped: {}", s.text),
+                Action::Changed { after } => format!("changed: {}\n      → {after}", s.text),
+                Action::Moved { field, value } => format!("{field} = {value}   (from: {})", s.text),
+                Action::Joined => format!("joined to the line before: {}", s.text),
+            };
+            out.push_str(&format!("  {at:>9} [{}] {what}\n", s.rule));
+        }
+        for f in &self.cleaned.flags {
+            out.push_str(&format!(
+                "  warning: {}:{}:{}: {}\n",
+                self.source.display(),
+                f.raw,
+                f.col,
+                f.message
+            ));
+        }
+        out
+    }
+
+    /// What was written, what is missing, what needs a person's eye.
+    pub fn summary(&self) -> String {
+        let c = &self.cleaned;
+        let mut out = format!("{} → {}", self.source.display(), self.target.display());
+        if let Some(g) = &c.place {
+            out.push_str(&format!(
+                " (place inferred: {} {}, {} mentions)",
+                g.name, g.code, g.mentions
+            ));
+        }
+        out.push('\n');
+        if c.meta.date.is_none() {
+            out.push_str("  warning: the page states no date; `date:` is left out (add it by hand if you know it)\n");
+        }
+        for f in &c.flags {
+            out.push_str(&format!(
+                "  warning: {}:{}:{}: {}\n",
+                self.source.display(),
+                f.raw,
+                f.col,
+                f.message
+            ));
+        }
+        out
+    }
+}
+
+/// Cleans one raw file and writes the article (unless `dry_run`).
+pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let content = opts.root.join(content::CONTENT_DIR);
+    let raw = path
+        .canonicalize()
+        .ok()
+        .and_then(|p| {
+            content
+                .canonicalize()
+                .ok()
+                .and_then(|c| p.strip_prefix(c).ok().map(Path::to_path_buf))
+        })
+        .map(|p| p.to_string_lossy().replace('\\', "/"));
+    let (site, _) = content::load(&opts.root);
+    let places = site
+        .places
+        .iter()
+        .map(|p| (p.slug.clone(), p.full_name(), p.code.clone()))
+        .chain(
+            site.places
+                .iter()
+                .map(|p| (p.slug.clone(), p.name.clone(), p.code.clone())),
+        )
+        .collect();
+    let cleaned = clean::clean(
+        &bytes,
+        &clean::Options {
+            city: opts.city.clone(),
+            raw,
+            places,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let dir = opts.output_dir.clone().unwrap_or_else(|| {
+        opts.root
+            .join(content::ARTICLES_DIR)
+            .join(&cleaned.meta.city)
+    });
+    let date = cleaned
+        .meta
+        .date
+        .clone()
+        .unwrap_or_else(|| "undated".to_string());
+    let target = dir.join(format!(
+        "{date}-{}.md",
+        clean::place::title_slug(&cleaned.meta.title)
+    ));
+    if !opts.dry_run {
+        if target.exists() && !opts.force {
+            return Err(format!(
+                "{} exists; pass --force to overwrite it",
+                target.display()
+            ));
+        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::write(&target, cleaned.to_markdown())
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    }
+    Ok(CleanReport {
+        source: path.to_path_buf(),
+        cleaned,
+        target,
+    })
 }

@@ -38,6 +38,30 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Turn raw scraped pages (text or HTML; UTF-8, GBK or Big5) into clean articles.
+    Clean {
+        /// The site root: articles go to ROOT/content/articles/<city>/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The place slug (a file name under content/cities/), instead of inferring it.
+        #[arg(long)]
+        city: Option<String>,
+        /// Write the articles here instead of ROOT/content/articles/<city>/.
+        #[arg(long)]
+        output_dir: Option<PathBuf>,
+        /// List every line that was dropped or changed, and the rule that did it.
+        #[arg(long)]
+        explain: bool,
+        /// Print the articles instead of writing them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite an existing article file.
+        #[arg(long)]
+        force: bool,
+        /// The raw pages.
+        #[arg(required = true)]
+        raw: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -75,11 +99,53 @@ fn main() -> ExitCode {
                 started.elapsed().as_secs_f64()
             );
         }),
+        Command::Clean {
+            root,
+            city,
+            output_dir,
+            explain,
+            dry_run,
+            force,
+            raw,
+        } => {
+            let opts = indicity::CleanOptions {
+                root,
+                city,
+                output_dir,
+                dry_run,
+                force,
+            };
+            let mut failed = false;
+            for path in &raw {
+                match indicity::clean_file(path, &opts) {
+                    Ok(report) => {
+                        if explain {
+                            eprint!("{}", report.explain());
+                        }
+                        eprint!("{}", report.summary());
+                        if dry_run {
+                            print!("{}", report.cleaned.to_markdown());
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("error: {}: {e}", path.display());
+                        failed = true;
+                    }
+                }
+            }
+            if failed {
+                Err(Error::Content(Default::default()))
+            } else {
+                Ok(())
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Content(d)) => {
-            eprint!("{}", d.render(color));
+            if !d.0.is_empty() {
+                eprint!("{}", d.render(color));
+            }
             ExitCode::from(1)
         }
         Err(Error::Usage(m)) => {

@@ -51,8 +51,8 @@ fn every_error_of_a_run_is_reported_with_file_line_col_and_a_fix() {
     replace_in(
         root,
         fuzhou,
-        "source: fuzhou/2023-02-13-gaoqi-zongliang\n      quote: 较2021年净增964家",
-        "source: fuzhou/2023-02-13-gaoqi\n      quote: 较2021年净增964家",
+        "source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n      quote: 较2021年净增964家",
+        "source: fuzhou/2023-02-13-fuzhou-guojia\n      quote: 较2021年净增964家",
     );
     // …and malformed YAML in another.
     replace_in(
@@ -69,9 +69,9 @@ fn every_error_of_a_run_is_reported_with_file_line_col_and_a_fix() {
             "rd_intensity",
         ),
         (
-            position_of(root, fuzhou, "fuzhou/2023-02-13-gaoqi\n"),
+            position_of(root, fuzhou, "fuzhou/2023-02-13-fuzhou-guojia\n"),
             "E021",
-            "2023-02-13-gaoqi-zongliang",
+            "2023-02-13-fuzhou-guojia-gaoxin-jishu",
         ),
     ];
 
@@ -135,8 +135,8 @@ fn a_figure_citing_an_article_about_another_place_is_refused() {
     replace_in(
         root,
         "content/cities/quanzhou.yaml",
-        "source: quanzhou/2022-01-29-ruku-kejixing-qiye\n      quote: 新增高企500家",
-        "source: lanzhou/2022-08-21-shengshi-gongtui-gaoqi-peiyu\n      quote: 新增高企500家",
+        "source: quanzhou/2022-01-29-lizheng-ruku-keji-xingzhong\n      quote: 新增高企500家",
+        "source: lanzhou/2022-08-21-shengshi-keji-bumen-gongtui\n      quote: 新增高企500家",
     );
     let err = stderr(&indicity(root, &["check"]));
     assert!(
@@ -202,7 +202,7 @@ fn a_failed_build_leaves_the_published_output_exactly_as_it_was() {
         ),
         (
             "content/cities/lanzhou.yaml",
-            "source: lanzhou/2022-08-21-shengshi-gongtui-gaoqi-peiyu",
+            "source: lanzhou/2022-08-21-shengshi-keji-bumen-gongtui",
             "source: lanzhou/nope",
         ),
         ("templates/place.html", "{% endfor %}", "{% endfor"),
@@ -291,9 +291,9 @@ fn no_input_makes_it_panic() {
         ("content/indicators.yaml", b"Bad Id:\n  name: x\n"),
         ("content/indicators.yaml", b"42"),
         ("content/site.yaml", b"title: [\n"),
-        ("content/articles/fuzhou/2023-02-13-gaoqi-zongliang.md", b"---\n"),
-        ("content/articles/fuzhou/2023-02-13-gaoqi-zongliang.md", b"---\ntitle: x\ncity: fuzhou\ndate: 2023-02-30\n---\n"),
-        ("content/articles/fuzhou/2023-02-13-gaoqi-zongliang.md", "---\ntitle: x\ncity: 福州\n---\n正文".as_bytes()),
+        ("content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md", b"---\n"),
+        ("content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md", b"---\ntitle: x\ncity: fuzhou\ndate: 2023-02-30\n---\n"),
+        ("content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md", "---\ntitle: x\ncity: 福州\n---\n正文".as_bytes()),
         ("content/articles/fuzhou/Bad Name.md", b"---\ntitle: x\ncity: fuzhou\n---\n"),
     ];
     for (file, bytes) in inputs {

@@ -185,7 +185,7 @@ fn a_traditional_quote_matches_an_article_converted_to_simplified() {
     let out = build(root);
     let page = html(
         &out,
-        "articles/lanzhou/2022-08-21-shengshi-gongtui-gaoqi-peiyu/index.html",
+        "articles/lanzhou/2022-08-21-shengshi-keji-bumen-gongtui/index.html",
     );
     let marked: Vec<String> = page
         .select(&sel("mark"))
@@ -250,7 +250,7 @@ fn a_stated_number_nobody_recorded_is_a_warning_with_its_position() {
     let err = stderr(&o);
     assert!(o.status.success(), "a warning failed the build:\n{err}");
     assert!(err.contains("warning[W001]"), "{err}");
-    let article = "content/articles/fuzhou/2023-02-13-gaoqi-zongliang.md";
+    let article = "content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md";
     let body = fs::read_to_string(root.join(article)).unwrap();
     let at = body.find("科技型中小企业2437家").unwrap();
     let line = body[..at].matches('\n').count() + 1;

@@ -290,7 +290,7 @@ fn article_pages_show_their_provenance_metadata() {
     let (_site, out) = built();
     let page = html(
         &out,
-        "articles/fuzhou/2023-02-13-gaoqi-zongliang/index.html",
+        "articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu/index.html",
     );
     let meta: String = page
         .select(&sel(".article-meta"))
@@ -304,7 +304,7 @@ fn article_pages_show_their_provenance_metadata() {
     // An article without a date says so instead of inventing one.
     let undated = html(
         &out,
-        "articles/fuzhou/kjj-2022-zongjie-2023-silu/index.html",
+        "articles/fuzhou/undated-fuzhou-shike-xueji-shuju/index.html",
     );
     let meta: String = undated
         .select(&sel(".article-meta"))
@@ -315,7 +315,7 @@ fn article_pages_show_their_provenance_metadata() {
     assert!(meta.contains("原文未注明"), "{meta}");
     let converted = html(
         &out,
-        "articles/lanzhou/2022-08-21-shengshi-gongtui-gaoqi-peiyu/index.html",
+        "articles/lanzhou/2022-08-21-shengshi-keji-bumen-gongtui/index.html",
     );
     assert!(
         converted

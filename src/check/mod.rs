@@ -445,7 +445,7 @@ mod tests {
         assert!(similar("high_tech_enterprises", "high_tech_enterprise"));
         assert!(similar(
             "fuzhou/2023-02-13-gaoqi",
-            "fuzhou/2023-02-13-gaoqi-zongliang"
+            "fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu"
         ));
         assert!(!similar("rd_spending", "tech_smes"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);

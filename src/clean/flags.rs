@@ -1,0 +1,128 @@
+//! Flags: damage the cleaner sees but does not repair, because a repair would be a
+//! guess. Byte-shift mojibake ("?!笔】萍紡d", "?xùn)|") and OCR slips ("第2o" for
+//! "第2。") are reported with their line and column for a person to fix.
+
+use super::{Doc, Flag};
+use crate::text::is_cjk;
+
+/// "?" standing where a character was lost, and stray Latin letters or bars between
+/// Chinese characters: signs of text decoded with the wrong byte alignment.
+pub fn mojibake(doc: &mut Doc) {
+    let mut flags = Vec::new();
+    for line in &doc.lines {
+        let chars: Vec<char> = line.text.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1).copied();
+            let han = |c: Option<char>| {
+                c.is_some_and(|c| is_cjk(c) && !"，。、；：！？“”（）《》".contains(c))
+            };
+            // A question mark after a question particle ("吗?") is punctuation.
+            let question = prev.is_some_and(|p| "吗呢吧么嘛啊呀".contains(p));
+            let lost = c == '?'
+                && !question
+                && (han(next)
+                    || next == Some('!')
+                    || next == Some('?')
+                    || (han(prev) && next.is_some_and(|n| n.is_ascii_lowercase())));
+            // Lowercase only: "C类人才", "A股" are ordinary Chinese text.
+            let stray = (c.is_ascii_lowercase() || c == '|')
+                && han(prev)
+                && han(next)
+                && !chars
+                    .get(i.wrapping_sub(2))
+                    .is_some_and(|p| p.is_ascii_alphabetic());
+            let near_last = flags
+                .last()
+                .is_some_and(|f: &Flag| f.raw == line.raw && i + 1 < f.col + 8);
+            if (lost || stray) && !near_last {
+                // Report a run of damage once.
+                let start = i;
+                while i + 1 < chars.len()
+                    && !han(chars.get(i + 1).copied())
+                    && !chars[i + 1].is_whitespace()
+                {
+                    i += 1;
+                }
+                let sample: String = chars[start.saturating_sub(2)..(i + 3).min(chars.len())]
+                    .iter()
+                    .collect();
+                flags.push(Flag {
+                    raw: line.raw,
+                    col: start + 1,
+                    message: format!("looks like mojibake (text decoded with the wrong byte alignment): `{sample}`; left as it is"),
+                });
+            }
+            i += 1;
+        }
+    }
+    doc.flags.extend(flags);
+}
+
+/// A Latin "o" right after a digit and before a new part or the end: an OCR reading of
+/// "。" ("位列全市第2o(二)").
+pub fn ocr_slips(doc: &mut Doc) {
+    let mut flags = Vec::new();
+    for line in &doc.lines {
+        let chars: Vec<char> = line.text.chars().collect();
+        for (i, w) in chars.windows(2).enumerate() {
+            let next = chars.get(i + 2).copied();
+            if w[0].is_ascii_digit()
+                && matches!(w[1], 'o' | 'O')
+                && next.is_none_or(|n| is_cjk(n) || n == '(' || n == '（')
+            {
+                flags.push(Flag {
+                    raw: line.raw,
+                    col: i + 2,
+                    message: format!(
+                        "`{}{}` may be an OCR slip for `{}。`; left as it is",
+                        w[0], w[1], w[0]
+                    ),
+                });
+            }
+        }
+    }
+    doc.flags.extend(flags);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::structure::parse;
+    use super::*;
+
+    fn flagged(text: &str, rule: fn(&mut Doc)) -> Vec<(usize, usize)> {
+        let mut d = parse(text);
+        rule(&mut d);
+        d.flags.iter().map(|f| (f.raw, f.col)).collect()
+    }
+
+    #[test]
+    fn mojibake_is_flagged_not_changed() {
+        assert_eq!(
+            flagged("更为广阔的空间?!笔】萍纺d相关负责人\n", mojibake),
+            vec![(1, 8)]
+        );
+        assert_eq!(
+            flagged("积极引进\n承接?xùn)|部产业转移\n", mojibake),
+            vec![(2, 3)]
+        );
+        assert!(
+            flagged(
+                "R&D投入强度2.27%，AI产业、5G基站和C类人才。你好吗?我很好。\n",
+                mojibake
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn ocr_slips_are_flagged() {
+        assert_eq!(
+            flagged("位列全市第2o(二)以更大力度\n", ocr_slips),
+            vec![(1, 7)]
+        );
+        assert!(flagged("型号2o3的设备与Go语言\n", ocr_slips).is_empty());
+    }
+}

@@ -1,0 +1,379 @@
+//! Clean: a raw scraped page (text or HTML, UTF-8/GBK/Big5) → an article with front
+//! matter, ready for `content/articles/`.
+//!
+//! The page is a list of lines, each remembering the raw line it came from. Rules are
+//! small passes over that list, in a fixed order, each with a name; every line a rule
+//! drops or changes is logged, so `--explain` can show a curator exactly what happened
+//! and why. Rules match kinds of noise (breadcrumbs, editor lines, related-article
+//! lists…), never one site's text. A rule that is unsure keeps the line: losing a
+//! sentence of the article is worse than keeping a line of chrome.
+
+pub mod decode;
+mod flags;
+mod meta;
+mod noise;
+pub mod place;
+mod repair;
+mod structure;
+
+use std::fmt;
+
+use crate::content::ArticleMeta;
+
+/// One line of the page as the rules see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub text: String,
+    /// 1-based line in the raw file (after decoding).
+    pub raw: usize,
+    /// Becomes a `## ` heading.
+    pub heading: bool,
+}
+
+/// What a rule did to a line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Dropped,
+    Changed {
+        after: String,
+    },
+    /// Moved into the front matter as `field`.
+    Moved {
+        field: &'static str,
+        value: String,
+    },
+    Joined,
+}
+
+/// One entry of the `--explain` log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub raw: usize,
+    pub rule: &'static str,
+    pub text: String,
+    pub action: Action,
+}
+
+/// Something the cleaner saw but would not repair: mojibake, an OCR slip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub raw: usize,
+    /// 1-based column, in characters, in the cleaned line.
+    pub col: usize,
+    pub message: String,
+}
+
+/// Front matter fields as the rules find them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    pub traditional: bool,
+}
+
+/// The page being cleaned.
+#[derive(Debug, Default)]
+pub struct Doc {
+    pub lines: Vec<Line>,
+    pub found: Found,
+    pub steps: Vec<Step>,
+    pub flags: Vec<Flag>,
+    /// The HTML `<title>`, a last resort for the title ("标题 - 网站名").
+    pub page_title: Option<String>,
+}
+
+impl Doc {
+    fn log(&mut self, raw: usize, rule: &'static str, text: &str, action: Action) {
+        self.steps.push(Step {
+            raw,
+            rule,
+            text: text.to_string(),
+            action,
+        });
+    }
+
+    /// Drops every line `keep` rejects, logging it under `rule`.
+    fn retain(&mut self, rule: &'static str, mut keep: impl FnMut(&Line) -> bool) {
+        let mut kept = Vec::with_capacity(self.lines.len());
+        for line in std::mem::take(&mut self.lines) {
+            if keep(&line) {
+                kept.push(line);
+            } else {
+                self.log(line.raw, rule, &line.text, Action::Dropped);
+            }
+        }
+        self.lines = kept;
+    }
+
+    /// Rewrites every line with `f`, logging the lines it changes under `rule`.
+    fn rewrite(&mut self, rule: &'static str, mut f: impl FnMut(&str) -> Option<String>) {
+        let mut steps = Vec::new();
+        for line in &mut self.lines {
+            if let Some(after) = f(&line.text) {
+                if after != line.text {
+                    steps.push(Step {
+                        raw: line.raw,
+                        rule,
+                        text: line.text.clone(),
+                        action: Action::Changed {
+                            after: after.clone(),
+                        },
+                    });
+                    line.text = after;
+                }
+            }
+        }
+        self.steps.extend(steps);
+    }
+
+    /// Sets a front matter field the first time a rule finds it.
+    fn found(
+        &mut self,
+        field: &'static str,
+        value: String,
+        raw: usize,
+        rule: &'static str,
+        text: &str,
+    ) {
+        let slot = match field {
+            "title" => &mut self.found.title,
+            "date" => &mut self.found.date,
+            "publisher" => &mut self.found.publisher,
+            "author" => &mut self.found.author,
+            "url" => &mut self.found.url,
+            _ => return,
+        };
+        if slot.is_none() && !value.trim().is_empty() {
+            *slot = Some(value.trim().to_string());
+            self.log(
+                raw,
+                rule,
+                text,
+                Action::Moved {
+                    field,
+                    value: value.trim().to_string(),
+                },
+            );
+        } else {
+            self.log(raw, rule, text, Action::Dropped);
+        }
+    }
+}
+
+/// The cleaned article, and everything that was done to get it.
+#[derive(Debug)]
+pub struct Cleaned {
+    pub meta: ArticleMeta,
+    pub body: String,
+    pub encoding: &'static str,
+    pub steps: Vec<Step>,
+    pub flags: Vec<Flag>,
+    /// The place, as inferred from the text, when `city` was not given.
+    pub place: Option<place::Guess>,
+}
+
+impl Cleaned {
+    /// The article file: front matter and body.
+    pub fn to_markdown(&self) -> String {
+        let m = &self.meta;
+        let mut out = String::from("---\n");
+        let mut field = |k: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                out.push_str(&format!("{k}: {}\n", yaml_scalar(v)));
+            }
+        };
+        field("title", &Some(m.title.clone()));
+        field("date", &m.date);
+        field("city", &Some(m.city.clone()));
+        field("publisher", &m.publisher);
+        field("author", &m.author);
+        field("url", &m.url);
+        field("raw", &m.raw);
+        field("script", &m.script);
+        out.push_str("---\n\n");
+        out.push_str(&self.body);
+        out
+    }
+
+    /// How many lines each rule took out of the body (dropped, or moved into the
+    /// front matter), for reports.
+    pub fn dropped_by_rule(&self) -> Vec<(&'static str, usize)> {
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for s in &self.steps {
+            if matches!(s.action, Action::Dropped | Action::Moved { .. })
+                && seen.insert((s.rule, s.raw))
+            {
+                match counts.iter_mut().find(|(r, _)| *r == s.rule) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((s.rule, 1)),
+                }
+            }
+        }
+        counts
+    }
+}
+
+/// A YAML scalar as the front matter writes it: plain when YAML reads it back as the
+/// same string, quoted otherwise.
+fn yaml_scalar(s: &str) -> String {
+    let plain_ok = !s.is_empty()
+        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@` ".contains(c))
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.ends_with([':', ' '])
+        && serde_yaml::from_str::<serde_yaml::Value>(s).ok() == Some(serde_yaml::Value::String(s.to_string()))
+        // YAML 1.1 readers take these for booleans.
+        && !["yes", "no", "on", "off", "y", "n"].contains(&s.to_ascii_lowercase().as_str());
+    if plain_ok {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// What the caller knows that the page may not say.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The place slug, instead of inferring it.
+    pub city: Option<String>,
+    /// `raw:` in the front matter.
+    pub raw: Option<String>,
+    /// Places the site already has: (slug, name, code), to name an inferred place.
+    pub places: Vec<(String, String, Option<String>)>,
+}
+
+/// Why a page could not be cleaned.
+#[derive(Debug)]
+pub enum CleanError {
+    NoText,
+    NoTitle,
+    NoPlace(String),
+}
+
+impl fmt::Display for CleanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CleanError::NoText => write!(f, "the page has no article text left after cleaning"),
+            CleanError::NoTitle => write!(
+                f,
+                "no title found; the page has no title line, front matter or <title>"
+            ),
+            CleanError::NoPlace(why) => write!(f, "{why}; pass --city SLUG"),
+        }
+    }
+}
+
+impl std::error::Error for CleanError {}
+
+/// Cleans one raw page.
+pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
+    let (text, encoding) = decode::decode(bytes);
+    let mut doc = structure::parse(&text);
+    // Order matters: characters first (so later rules see Simplified text without
+    // pinyin), then the page's metadata and chrome, then the article's structure.
+    repair::pinyin(&mut doc);
+    repair::traditional(&mut doc);
+    noise::placeholders(&mut doc);
+    noise::breadcrumbs(&mut doc);
+    meta::document_title(&mut doc);
+    meta::dateline(&mut doc);
+    meta::source_line(&mut doc);
+    meta::link_lines(&mut doc);
+    meta::title(&mut doc);
+    // After the title rule (a related list can date and title an untitled page) and
+    // before the byline rule (which looks at the last lines of the article).
+    noise::related_lists(&mut doc);
+    meta::byline(&mut doc);
+    meta::notice_issuer(&mut doc);
+    noise::page_chrome(&mut doc);
+    noise::repeated_title(&mut doc);
+    noise::editor_lines(&mut doc);
+    noise::spam(&mut doc);
+    noise::duplicates(&mut doc);
+    repair::page_chunks(&mut doc);
+    repair::sequences(&mut doc);
+    repair::hard_wraps(&mut doc);
+    repair::headings(&mut doc);
+    flags::mojibake(&mut doc);
+    flags::ocr_slips(&mut doc);
+
+    if doc.lines.iter().all(|l| l.heading) {
+        return Err(CleanError::NoText);
+    }
+    let title = doc.found.title.clone().ok_or(CleanError::NoTitle)?;
+    let (city, guess) = match &opts.city {
+        Some(c) => (c.clone(), None),
+        None => {
+            let g = place::infer(&title, &doc.lines, &opts.places).map_err(CleanError::NoPlace)?;
+            (g.slug.clone(), Some(g))
+        }
+    };
+    let mut body = String::new();
+    for line in &doc.lines {
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        if line.heading {
+            body.push_str("## ");
+        }
+        body.push_str(&line.text);
+        body.push('\n');
+    }
+    let meta = ArticleMeta {
+        title,
+        date: doc.found.date.clone(),
+        city,
+        publisher: doc.found.publisher.clone(),
+        author: doc.found.author.clone(),
+        url: doc.found.url.clone(),
+        raw: opts.raw.clone(),
+        script: doc.found.traditional.then(|| "traditional".to_string()),
+    };
+    Ok(Cleaned {
+        meta,
+        body,
+        encoding,
+        steps: doc.steps,
+        flags: doc.flags,
+        place: guess,
+    })
+}
+
+/// Sentence-ending punctuation: a line ending in one of these is a finished sentence.
+pub(crate) const TERMINAL: &[char] = &[
+    '。', '！', '？', '!', '?', '；', ';', '…', '”', '」', '』', '"',
+];
+
+pub(crate) fn ends_sentence(s: &str) -> bool {
+    // A closing quote or bracket ends a sentence only after a full stop: "……。”".
+    let core = s
+        .trim_end()
+        .trim_end_matches(['”', '」', '』', '"', '）', ')', '’']);
+    core.ends_with(['。', '！', '？', '!', '?', '；', ';', '…'])
+}
+
+pub(crate) fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_scalars_stay_plain_when_they_can() {
+        assert_eq!(
+            yaml_scalar("福州:国家高新技术企业总量全省第一"),
+            "福州:国家高新技术企业总量全省第一"
+        );
+        assert_eq!(yaml_scalar("2023-02-13"), "2023-02-13");
+        assert_eq!(yaml_scalar("a: b"), "\"a: b\"");
+        assert_eq!(yaml_scalar("[x]"), "\"[x]\"");
+        assert_eq!(yaml_scalar("123"), "\"123\"");
+        assert_eq!(yaml_scalar("yes"), "\"yes\"");
+    }
+}
