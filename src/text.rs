@@ -11,6 +11,10 @@ use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
 
 /// Text in normal form, with a map back to the original.
+///
+/// Normalised character by character, so every output byte maps to one input
+/// character; compositions across characters (half-width katakana with a separate
+/// voicing mark) are not made, which Chinese text never needs.
 #[derive(Debug, Clone)]
 pub struct Normalized {
     pub text: String,
@@ -25,6 +29,19 @@ impl Normalized {
         let mut buf = [0u8; 4];
         for (start, c) in original.char_indices() {
             let end = (start + c.len_utf8()) as u32;
+            // Fast path: ASCII, CJK ideographs and CJK punctuation are their own NFKC
+            // form; they are nearly all of an article.
+            if c.is_ascii()
+                || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+                || ('\u{3001}'..='\u{3037}').contains(&c)
+                || ('\u{2018}'..='\u{201D}').contains(&c)
+            {
+                if !c.is_whitespace() {
+                    text.push(c);
+                    origin.extend(std::iter::repeat_n((start as u32, end), c.len_utf8()));
+                }
+                continue;
+            }
             for n in std::iter::once(c).nfkc() {
                 if n.is_whitespace() {
                     continue;
@@ -107,6 +124,13 @@ mod tests {
         let article = Normalized::new(text);
         let r = article.find(&normalize("8862395, 记者何燕")).unwrap();
         assert_eq!(&text[r], "886 2395,记者 何燕");
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_nfkc() {
+        let sample = "福州市２０２２年，R&D支出257.4亿元；“创新”…〸（一）ｶ\u{3000}a b";
+        let slow: String = sample.nfkc().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(Normalized::new(sample).text, slow);
     }
 
     #[test]

@@ -49,8 +49,15 @@ pub struct QuoteMark {
 pub struct Provenance {
     /// Article id → its marks, sorted by position, not overlapping.
     pub marks: BTreeMap<String, Vec<QuoteMark>>,
-    /// Figure → the id of the mark holding its (first) quote.
-    pub figure_mark: HashMap<FigureRef, String>,
+    /// `figure_mark[place][figure]`: the id of the mark holding the figure's (first)
+    /// quote. Vectors, not a map: one entry per figure, hundreds of thousands of them.
+    pub figure_mark: Vec<Vec<Option<String>>>,
+}
+
+impl Provenance {
+    pub fn mark_of(&self, r: FigureRef) -> Option<&String> {
+        self.figure_mark.get(r.place)?.get(r.figure)?.as_ref()
+    }
 }
 
 /// Runs every check and returns where the quotes are; errors go to `diags`.
@@ -58,9 +65,7 @@ pub fn check(site: &Site, diags: &mut Diagnostics) -> Provenance {
     check_config(site, diags);
     check_articles(site, diags);
     check_figures(site, diags);
-    let provenance = locate_quotes(site, diags);
-    diags.extend(unrecorded::warnings(site));
-    provenance
+    scan_articles(site, diags)
 }
 
 fn check_config(site: &Site, diags: &mut Diagnostics) {
@@ -162,8 +167,8 @@ fn check_article_place(place: &Place, fig: &Figure, article: &Article, diags: &m
         .name
         .trim_end_matches(['市', '区', '县', '省'])
         .to_string();
-    let names_it = article.body.contains(&place.name)
-        || (short.chars().count() >= 2 && article.body.contains(&short));
+    let names_it = article.body().contains(&place.name)
+        || (short.chars().count() >= 2 && article.body().contains(&short));
     if !names_it {
         diags.push(
             Diagnostic::error(
@@ -251,7 +256,9 @@ struct Wanted {
     normalized: String,
 }
 
-fn locate_quotes(site: &Site, diags: &mut Diagnostics) -> Provenance {
+/// One pass over every article: its text is parsed and normalised once, then its
+/// figures' quotes are located and checked and its unrecorded numbers found.
+fn scan_articles(site: &Site, diags: &mut Diagnostics) -> Provenance {
     let mut wanted: BTreeMap<&str, Vec<Wanted>> = BTreeMap::new();
     for (pi, place) in site.places.iter().enumerate() {
         for (fi, fig) in place.figures.iter().enumerate() {
@@ -272,20 +279,40 @@ fn locate_quotes(site: &Site, diags: &mut Diagnostics) -> Provenance {
             }
         }
     }
-
-    let results: Vec<(String, ArticleQuotes)> = wanted
-        .into_par_iter()
-        .map(|(id, wanted)| {
-            let article = &site.articles[id];
-            (id.to_string(), locate_in_article(site, article, &wanted))
+    let unrecorded = unrecorded::Matcher::new(site);
+    let results: Vec<(&String, ArticleQuotes, Vec<Diagnostic>)> = site
+        .articles
+        .par_iter()
+        .map(|(id, article)| {
+            let runs: Vec<Normalized> = markdown::runs(article.body())
+                .iter()
+                .map(|r| Normalized::new(r))
+                .collect();
+            let quotes = match wanted.get(id.as_str()) {
+                Some(w) => locate_in_article(site, article, w, &runs),
+                None => Default::default(),
+            };
+            (id, quotes, unrecorded.article(site, article, &runs))
         })
         .collect();
 
-    let mut prov = Provenance::default();
-    for (id, (marks, figure_marks, d)) in results {
+    let mut prov = Provenance {
+        marks: BTreeMap::new(),
+        figure_mark: site
+            .places
+            .iter()
+            .map(|p| vec![None; p.figures.len()])
+            .collect(),
+    };
+    for (id, (marks, figure_marks, d), warnings) in results {
         diags.extend(d);
-        prov.figure_mark.extend(figure_marks);
-        prov.marks.insert(id, marks);
+        diags.extend(warnings);
+        for (r, m) in figure_marks {
+            prov.figure_mark[r.place][r.figure] = Some(m);
+        }
+        if !marks.is_empty() {
+            prov.marks.insert(id.clone(), marks);
+        }
     }
     prov
 }
@@ -293,34 +320,65 @@ fn locate_quotes(site: &Site, diags: &mut Diagnostics) -> Provenance {
 /// An article's marks, the mark each figure links to, and the quotes not found.
 type ArticleQuotes = (Vec<QuoteMark>, Vec<(FigureRef, String)>, Vec<Diagnostic>);
 
-fn locate_in_article(site: &Site, article: &Article, wanted: &[Wanted]) -> ArticleQuotes {
-    let runs: Vec<Normalized> = markdown::runs(&article.body)
-        .iter()
-        .map(|r| Normalized::new(r))
-        .collect();
+fn locate_in_article(
+    site: &Site,
+    article: &Article,
+    wanted: &[Wanted],
+    runs: &[Normalized],
+) -> ArticleQuotes {
+    // Every occurrence of every quote: the paragraphs joined by a separator no quote
+    // contains, searched once per distinct quote.
+    let mut joined = String::new();
+    let mut starts = Vec::with_capacity(runs.len());
+    for r in runs {
+        starts.push(joined.len());
+        joined.push_str(&r.text);
+        joined.push('\u{1}');
+    }
+    let mut occurrences: HashMap<&str, Vec<(usize, Range<usize>)>> = HashMap::new();
+    for w in wanted {
+        let needle = w.normalized.as_str();
+        if needle.is_empty() || needle.contains('\u{1}') || occurrences.contains_key(needle) {
+            continue;
+        }
+        let found: Vec<(usize, Range<usize>)> =
+            memchr::memmem::find_iter(joined.as_bytes(), needle.as_bytes())
+                .map(|at| {
+                    let run = starts.partition_point(|&s| s <= at) - 1;
+                    (run, at - starts[run]..at - starts[run] + needle.len())
+                })
+                .collect();
+        if !found.is_empty() {
+            occurrences.insert(needle, found);
+        }
+    }
     let mut diags = Vec::new();
     // (run, normalized range, quote id, figure, is first quote of the figure)
     let mut found: Vec<(usize, Range<usize>, String, FigureRef, bool)> = Vec::new();
     let mut hits: BTreeMap<FigureRef, Vec<Option<provenance::QuoteHit>>> = BTreeMap::new();
     for w in wanted {
         let fig = &site.places[w.fig.place].figures[w.fig.figure];
-        // Where a quote occurs more than once (a subtitle repeating a sentence), the
-        // mark goes on the occurrence in the longest paragraph: the one with context.
-        let find = |needle: &str| {
-            runs.iter()
-                .enumerate()
-                .filter_map(|(i, r)| r.find_all(needle).next().map(|m| (i, m)))
-                .max_by_key(|(i, _)| (runs[*i].text.len(), std::cmp::Reverse(*i)))
-        };
         // A quote typed in Traditional characters matches an article that the cleaner
         // converted to Simplified.
-        let (hit, needle) = match find(&w.normalized) {
-            Some(h) => (Some(h), w.normalized.clone()),
-            None => {
-                let simplified = normalize(&to_simplified(&w.normalized));
-                (find(&simplified), simplified)
-            }
-        };
+        let (all, needle): (Vec<(usize, Range<usize>)>, String) =
+            match occurrences.get(w.normalized.as_str()) {
+                Some(o) => (o.clone(), w.normalized.clone()),
+                None => {
+                    let simplified = normalize(&to_simplified(&w.normalized));
+                    let found = runs
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, r)| r.find_all(&simplified).map(move |m| (i, m)))
+                        .collect();
+                    (found, simplified)
+                }
+            };
+        // Where a quote occurs more than once (a subtitle repeating a sentence), the
+        // mark goes on the occurrence in the longest paragraph: the one with context.
+        let hit = all
+            .iter()
+            .max_by_key(|(i, _)| (runs[*i].text.len(), std::cmp::Reverse(*i)))
+            .cloned();
         let slot = hits
             .entry(w.fig)
             .or_insert_with(|| vec![None; fig.quotes.len()]);
@@ -330,6 +388,7 @@ fn locate_in_article(site: &Site, article: &Article, wanted: &[Wanted]) -> Artic
                     text: needle.clone(),
                     run,
                     range: range.clone(),
+                    occurrences: all.clone(),
                 });
                 found.push((
                     run,
@@ -339,7 +398,7 @@ fn locate_in_article(site: &Site, article: &Article, wanted: &[Wanted]) -> Artic
                     w.quote_index == 0,
                 ))
             }
-            None => diags.push(quote_not_found(fig, w, &runs, article)),
+            None => diags.push(quote_not_found(fig, w, runs, article)),
         }
     }
     // A figure whose quotes were all found must also agree with them.
@@ -347,7 +406,7 @@ fn locate_in_article(site: &Site, article: &Article, wanted: &[Wanted]) -> Artic
         if let Some(quotes) = quotes.iter().cloned().collect::<Option<Vec<_>>>() {
             let fig = &site.places[fref.place].figures[fref.figure];
             let indicator = &site.indicators[&fig.indicator];
-            diags.extend(provenance::verify(fig, indicator, article, &quotes, &runs));
+            diags.extend(provenance::verify(fig, indicator, article, &quotes, runs));
         }
     }
     found.sort_by_key(|a| (a.0, a.1.start, a.1.end));

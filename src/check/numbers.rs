@@ -25,6 +25,8 @@ pub struct Mention {
     pub bound: Option<&'static str>,
     /// "第32期": an ordinal, never a figure.
     pub ordinal: bool,
+    /// Written in digits; "两个", "十六条" are not (and may be part of a name: 三元区).
+    pub arabic: bool,
     /// Byte range of the whole mention (bound words excluded) in the input.
     pub span: Range<usize>,
 }
@@ -111,15 +113,54 @@ fn magnitude_of(c: char) -> Option<f64> {
 
 /// Measure words and units that can follow a number. A number followed by none of
 /// them is "bare".
-const UNIT_CHARS: &str =
-    "家个名项人场件条次笔间所座台套批期年月日天元米亩吨户位支款种只部册份张栋层届类%";
-
 pub fn is_unit_char(c: char) -> bool {
-    UNIT_CHARS.contains(c)
+    // A match, not `UNIT_CHARS.contains`: this runs for every number of every quote.
+    matches!(
+        c,
+        '家' | '个'
+            | '名'
+            | '项'
+            | '人'
+            | '场'
+            | '件'
+            | '条'
+            | '次'
+            | '笔'
+            | '间'
+            | '所'
+            | '座'
+            | '台'
+            | '套'
+            | '批'
+            | '期'
+            | '年'
+            | '月'
+            | '日'
+            | '天'
+            | '元'
+            | '米'
+            | '亩'
+            | '吨'
+            | '户'
+            | '位'
+            | '支'
+            | '款'
+            | '种'
+            | '只'
+            | '部'
+            | '册'
+            | '份'
+            | '张'
+            | '栋'
+            | '层'
+            | '届'
+            | '类'
+            | '%'
+    )
 }
 
 fn starts_with_unit(rest: &str) -> bool {
-    rest.chars().next().is_some_and(|c| UNIT_CHARS.contains(c))
+    rest.chars().next().is_some_and(is_unit_char)
         || ["平方", "公里", "公顷", "千克", "人次"]
             .iter()
             .any(|u| rest.starts_with(u))
@@ -269,7 +310,7 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         }
         if let Some(w) = BOUND_AFTER.iter().copied().find(|w| {
             // 以上 follows the unit: "1500家以上".
-            let unit_len = rest.chars().take_while(|c| UNIT_CHARS.contains(*c)).count();
+            let unit_len = rest.chars().take_while(|c| is_unit_char(*c)).count();
             rest.chars()
                 .skip(unit_len)
                 .collect::<String>()
@@ -284,6 +325,7 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             rest,
             bound,
             ordinal,
+            arabic,
             span: byte(start)..byte(end),
         });
         i = end.max(i + 1);

@@ -20,6 +20,8 @@ pub struct QuoteHit {
     pub text: String,
     pub run: usize,
     pub range: Range<usize>,
+    /// Every place the quote occurs in the article: (run, range).
+    pub occurrences: Vec<(usize, Range<usize>)>,
 }
 
 /// Every way `fig` disagrees with its quotes.
@@ -75,10 +77,14 @@ fn check_value(
     quotes: &[QuoteHit],
     mentions: &[(usize, Mention)],
 ) -> Vec<Diagnostic> {
-    let in_unit: Vec<(usize, &Mention, f64, Option<f64>)> = mentions
+    let mut in_unit: Vec<(usize, &Mention, f64, Option<f64>)> = mentions
         .iter()
         .filter_map(|(i, m)| m.in_unit(unit).map(|(lo, hi)| (*i, m, lo, hi)))
         .collect();
+    // Digits win over Chinese numerals, which can be part of a name ("三元区").
+    if in_unit.iter().any(|(_, m, _, _)| m.arabic) {
+        in_unit.retain(|(_, m, _, _)| m.arabic);
+    }
     let matched = in_unit
         .iter()
         .find(|(_, _, lo, hi)| same(*lo, fig.value) || hi.is_some_and(|h| same(h, fig.value)));
@@ -347,11 +353,7 @@ fn check_period(
         // Every occurrence of each quote is context.
         let occurrences: Vec<(usize, Range<usize>)> = quotes
             .iter()
-            .flat_map(|q| {
-                runs.iter()
-                    .enumerate()
-                    .flat_map(move |(i, r)| r.find_all(&q.text).map(move |m| (i, m)))
-            })
+            .flat_map(|q| q.occurrences.iter().cloned())
             .collect();
         let sentences: String = occurrences
             .iter()

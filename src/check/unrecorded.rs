@@ -9,38 +9,50 @@
 use std::collections::BTreeSet;
 
 use aho_corasick::AhoCorasick;
-use rayon::prelude::*;
 
 use super::numbers::{self, Unit};
 use crate::content::{Article, Site};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::format;
-use crate::markdown;
 use crate::text::{Normalized, normalize};
 
 const CLAUSE_END: &[char] = &['，', ',', '。', ';', '；', '、', '：', ':', '(', '（'];
 const CLAUSE_MAX: usize = 16;
 
-pub fn warnings(site: &Site) -> Vec<Diagnostic> {
-    // One automaton for every name and alias of every indicator: one pass per paragraph.
-    let mut words: Vec<String> = Vec::new();
-    let mut owner: Vec<(&str, Unit)> = Vec::new();
-    for i in site.indicators.values() {
-        for w in std::iter::once(&i.name).chain(&i.aliases) {
-            let w = normalize(w);
-            if !w.is_empty() {
-                words.push(w);
-                owner.push((i.id.as_str(), Unit::parse(&i.unit)));
+/// The names and aliases of every indicator, as one automaton: one pass per paragraph.
+pub struct Matcher<'a> {
+    automaton: Option<AhoCorasick>,
+    words: Vec<String>,
+    owner: Vec<(&'a str, Unit)>,
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let mut words: Vec<String> = Vec::new();
+        let mut owner: Vec<(&str, Unit)> = Vec::new();
+        for i in site.indicators.values() {
+            for w in std::iter::once(&i.name).chain(&i.aliases) {
+                let w = normalize(w);
+                if !w.is_empty() {
+                    words.push(w);
+                    owner.push((i.id.as_str(), Unit::parse(&i.unit)));
+                }
             }
         }
+        Matcher {
+            automaton: AhoCorasick::new(&words).ok(),
+            words,
+            owner,
+        }
     }
-    let Ok(automaton) = AhoCorasick::new(&words) else {
-        return Vec::new();
-    };
-    site.articles
-        .par_iter()
-        .flat_map_iter(|(_, a)| article_warnings(site, a, &automaton, &words, &owner))
-        .collect()
+
+    /// The warnings of one article whose paragraphs, normalised, are `runs`.
+    pub fn article(&self, site: &Site, article: &Article, runs: &[Normalized]) -> Vec<Diagnostic> {
+        match &self.automaton {
+            Some(ac) => article_warnings(site, article, ac, &self.words, &self.owner, runs),
+            None => Vec::new(),
+        }
+    }
 }
 
 fn article_warnings(
@@ -49,6 +61,7 @@ fn article_warnings(
     automaton: &AhoCorasick,
     words: &[String],
     owner: &[(&str, Unit)],
+    runs: &[Normalized],
 ) -> Vec<Diagnostic> {
     let Some(place) = site.place(&article.meta.city) else {
         return Vec::new();
@@ -59,9 +72,9 @@ fn article_warnings(
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut out = Vec::new();
     let mut file_text: Option<Normalized> = None;
-    for run in markdown::runs(&article.body) {
-        let run = normalize(&run);
-        for hit in automaton.find_overlapping_iter(&run) {
+    for run in runs {
+        let run = &run.text;
+        for hit in automaton.find_overlapping_iter(run) {
             let (id, unit) = &owner[hit.pattern().as_usize()];
             let word = &words[hit.pattern().as_usize()];
             let after = &run[hit.end()..];

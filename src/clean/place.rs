@@ -194,15 +194,20 @@ pub fn infer(
 pub fn slug_of(s: &str) -> String {
     s.to_pinyin()
         .flatten()
-        .map(|p| p.plain())
+        .map(ascii_pinyin)
         .collect::<Vec<_>>()
         .join("")
+}
+
+/// Plain pinyin in ASCII: ü is written v, as on keyboards (绿 → lv).
+fn ascii_pinyin(p: pinyin::Pinyin) -> String {
+    p.plain().replace('ü', "v")
 }
 
 /// A short slug for an article title: the pinyin of its first Han characters, two
 /// syllables a word (most Chinese words have two), at most four words.
 pub fn title_slug(title: &str) -> String {
-    let syllables: Vec<&str> = title.to_pinyin().flatten().map(|p| p.plain()).collect();
+    let syllables: Vec<String> = title.to_pinyin().flatten().map(ascii_pinyin).collect();
     let words: Vec<String> = syllables.chunks(2).take(4).map(|w| w.concat()).collect();
     if words.is_empty() {
         "article".to_string()
@@ -283,5 +288,7 @@ mod tests {
             "fuzhou-guojia-gaoxin-jishu"
         );
         assert_eq!(slug_of("瓯海"), "ouhai");
+        assert_eq!(slug_of("绿春"), "lvchun");
+        assert_eq!(title_slug("绿色发展"), "lvse-fazhan");
     }
 }

@@ -189,20 +189,42 @@ impl Figure {
 #[derive(Debug, Clone)]
 pub struct Origin {
     pub file: Arc<SourceFile>,
-    pub path: YamlPath,
+    pub at: OriginPath,
+}
+
+/// The YAML path of a value, kept small: a site has hundreds of thousands of figures,
+/// and their paths are only spelled out for the few a diagnostic points at.
+#[derive(Debug, Clone)]
+pub enum OriginPath {
+    Root,
+    /// `figures.<indicator>[<index>]`
+    Figure {
+        indicator: Arc<str>,
+        index: u32,
+    },
 }
 
 impl Origin {
+    pub fn path(&self) -> YamlPath {
+        match &self.at {
+            OriginPath::Root => YamlPath::default(),
+            OriginPath::Figure { indicator, index } => YamlPath::default()
+                .key("figures")
+                .key(indicator)
+                .index(*index as usize),
+        }
+    }
+
     pub fn locate(&self, field: Option<&str>) -> Option<Location> {
         let path = match field {
-            Some(f) => self.path.key(f),
-            None => self.path.clone(),
+            Some(f) => self.path().key(f),
+            None => self.path(),
         };
         self.file.locate(&path, None)
     }
 
     pub fn locate_index(&self, field: &str, i: usize) -> Option<Location> {
-        self.file.locate(&self.path.key(field).index(i), None)
+        self.file.locate(&self.path().key(field).index(i), None)
     }
 }
 
@@ -274,8 +296,17 @@ pub struct Article {
     /// `<dir>/<file stem>`, also its URL path under `/articles/`.
     pub id: String,
     pub meta: ArticleMeta,
-    pub body: String,
+    /// Byte range of the body in `file.text` (the body is not copied: a large site
+    /// holds hundreds of megabytes of articles).
+    pub body_range: std::ops::Range<usize>,
     pub file: Arc<SourceFile>,
+}
+
+impl Article {
+    /// The markdown body, after the front matter.
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_range.clone()]
+    }
 }
 
 /// Everything under `content/`, loaded.

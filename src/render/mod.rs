@@ -398,7 +398,7 @@ impl<'a> Renderer<'a> {
 
     fn figure_row(&self, fref: FigureRef, f: &Figure, ind: &Indicator, root: &str) -> RowCtx {
         let article = self.site.articles.get(&f.source);
-        let mark = self.prov.figure_mark.get(&fref);
+        let mark = self.prov.mark_of(fref);
         let href = match mark {
             Some(m) => format!("{root}{}#{m}", urls::article(&f.source)),
             None => format!("{root}{}", urls::article(&f.source)),
@@ -584,7 +584,7 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        let body = markdown::render(&a.body, &md_marks);
+        let body = markdown::render(a.body(), &md_marks);
         let figures: Vec<CitedCtx> = citing
             .into_iter()
             .map(|r| {
@@ -596,7 +596,7 @@ impl<'a> Renderer<'a> {
                     indicator: ind.name.clone(),
                     place_href: format!("{root}{}#{}", urls::place(&p.slug), f.anchor()),
                     row: self.figure_row(r, f, ind, &root),
-                    mark: self.prov.figure_mark.get(&r).cloned(),
+                    mark: self.prov.mark_of(r).cloned(),
                 }
             })
             .collect();
@@ -656,7 +656,7 @@ impl<'a> Renderer<'a> {
                 url: urls::absolute(&self.base_url, &urls::article(&a.id)),
                 updated: format!("{}T00:00:00Z", a.meta.date.as_deref().unwrap_or_default()),
                 author: a.meta.author.clone().or_else(|| a.meta.publisher.clone()),
-                summary: summary(&a.body),
+                summary: summary(a.body()),
             })
             .collect();
         let mut ctx = self.context("");
