@@ -17,8 +17,18 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::content::{Bound, Period, Status};
 use crate::format::number;
 
-pub const WIDTH: u32 = 480;
+/// The drawing's width in SVG units. Pages show it between 0.84× (on a 360 px phone)
+/// and 1.2× (`max-width` in site.css); the longest title (25 CJK characters at
+/// [`TITLE_PX`]) still fits.
+pub const WIDTH: u32 = 400;
 const FONT: &str = "sans-serif";
+/// Font sizes in SVG units: no text is below 14 px at natural size (the page's minimum).
+const TITLE_PX: f64 = 15.0;
+const SUBTITLE_PX: f64 = 14.0;
+/// Axis, period and value labels.
+const LABEL_PX: f64 = 14.0;
+/// Place names of the ranking chart.
+const NAME_PX: f64 = 14.0;
 /// Replaced by `currentColor` after drawing; no real chart uses this exact colour.
 const INK: RGBColor = RGBColor(1, 2, 3);
 /// plotters writes `font-size` as the size it is given divided by 1.24; this gives
@@ -96,9 +106,9 @@ fn draw_series(
 
     let ytick_width = [y0, y1]
         .iter()
-        .map(|v| text_width(&number(*v), 13.0))
+        .map(|v| text_width(&number(*v), LABEL_PX))
         .fold(0.0, f64::max);
-    let label_font = font(13.0).color(&INK);
+    let label_font = font(LABEL_PX).color(&INK);
     let mut chart = ChartBuilder::on(root)
         .margin_top(62)
         .margin_right(28)
@@ -113,7 +123,7 @@ fn draw_series(
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(5)
-        .y_label_formatter(&|v| number(*v))
+        .y_label_formatter(&|v| number(tick(*v)))
         .y_label_style(label_font.clone())
         .axis_style(INK.mix(0.6))
         .bold_line_style(INK.mix(0.12))
@@ -130,7 +140,7 @@ fn draw_series(
     for p in &periods {
         let label = p.label_short();
         let (px, _) = chart.backend_coord(&(p.axis_position(), y0));
-        let w = text_width(&label, 13.0);
+        let w = text_width(&label, LABEL_PX);
         if f64::from(px) - w / 2.0 < last_right + 6.0 {
             continue;
         }
@@ -193,7 +203,7 @@ fn draw_series(
         )
         .ok();
 
-    let value_font = font(13.0).color(&INK);
+    let value_font = font(LABEL_PX).color(&INK);
     for p in actual.iter().chain(targets.iter()) {
         let (px, py) = chart.backend_coord(&at(p));
         let mut label = String::new();
@@ -217,7 +227,7 @@ fn draw_titles(root: &DrawingArea<SVGBackend<'_>, Shift>, title: &str, subtitle:
     root.draw(&Text::new(
         title.to_string(),
         (12, 12),
-        font(16.0)
+        font(TITLE_PX)
             .style(FontStyle::Bold)
             .color(&INK)
             .pos(Pos::new(HPos::Left, VPos::Top)),
@@ -226,7 +236,7 @@ fn draw_titles(root: &DrawingArea<SVGBackend<'_>, Shift>, title: &str, subtitle:
     root.draw(&Text::new(
         subtitle.to_string(),
         (12, 36),
-        font(14.0)
+        font(SUBTITLE_PX)
             .color(&INK.mix(0.75))
             .pos(Pos::new(HPos::Left, VPos::Top)),
     ))
@@ -251,13 +261,13 @@ pub fn ranking_chart(
         draw_titles(&root, title, subtitle);
         let name_w = rows
             .iter()
-            .map(|(n, _)| text_width(n, 14.0))
+            .map(|(n, _)| text_width(n, NAME_PX))
             .fold(0.0, f64::max)
             .min(200.0) as i32
             + 20;
         let value_w = rows
             .iter()
-            .map(|(_, v)| text_width(&number(*v), 13.0))
+            .map(|(_, v)| text_width(&number(*v), LABEL_PX))
             .fold(0.0, f64::max) as i32
             + 12;
         let lo = rows.iter().map(|r| r.1).fold(0.0, f64::min);
@@ -282,7 +292,7 @@ pub fn ranking_chart(
             root.draw(&Text::new(
                 name.clone(),
                 (name_w - 8, y + bar as i32 / 2),
-                font(14.0)
+                font(NAME_PX)
                     .color(&INK)
                     .pos(Pos::new(HPos::Right, VPos::Center)),
             ))
@@ -295,7 +305,9 @@ pub fn ranking_chart(
             root.draw(&Text::new(
                 number(*value),
                 (vx, y + bar as i32 / 2),
-                font(13.0).color(&INK).pos(Pos::new(anchor, VPos::Center)),
+                font(LABEL_PX)
+                    .color(&INK)
+                    .pos(Pos::new(anchor, VPos::Center)),
             ))
             .ok();
         }
@@ -307,6 +319,16 @@ pub fn ranking_chart(
         root.present().ok();
     }
     finish(svg, id, title, desc)
+}
+
+/// A tick value without floating-point noise: plotters steps 0.05 at a time, and
+/// 3 × 0.05 prints as 0.15000000000000002.
+fn tick(v: f64) -> f64 {
+    if v == 0.0 {
+        return 0.0;
+    }
+    let magnitude = 10f64.powi(9 - v.abs().log10().ceil() as i32);
+    (v * magnitude).round() / magnitude
 }
 
 /// Makes the raw plotters output accessible, themeable and fluid: text alternatives,
@@ -379,7 +401,7 @@ mod tests {
     fn series_chart_is_accessible_and_labelled() {
         let svg = series_chart("c1", "兰州市 · 高新技术企业", "单位：家", "描述", &pts());
         assert!(
-            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 480 300\"")
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 400 300\"")
         );
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("<title id=\"c1-title\">兰州市 · 高新技术企业</title>"));
@@ -413,6 +435,14 @@ mod tests {
         ];
         let svg = ranking_chart("r", "高新技术企业", "最新值", "d", &rows);
         assert!(svg.contains("福州市") && svg.contains("3,759") && svg.contains("681"));
+    }
+
+    #[test]
+    fn ticks_print_without_float_noise() {
+        assert_eq!(number(tick(3.0 * 0.05)), "0.15");
+        assert_eq!(number(tick(0.1 + 0.2)), "0.3");
+        assert_eq!(number(tick(3759.0)), "3,759");
+        assert_eq!(tick(0.0), 0.0);
     }
 
     #[test]
