@@ -208,7 +208,8 @@ pub struct CleanReport {
 }
 
 impl CleanReport {
-    /// Every dropped or changed line with its rule, and every flag: `--explain`.
+    /// Every dropped, changed or moved line with its rule: `--explain`. (Flags are
+    /// in the summary, which is always printed.)
     pub fn explain(&self) -> String {
         use clean::Action;
         let mut out = format!("{} ({}):\n", self.source.display(), self.cleaned.encoding);
@@ -225,15 +226,6 @@ impl CleanReport {
                 Action::Joined => format!("joined to the line before: {}", s.text),
             };
             out.push_str(&format!("  {at:>9} [{}] {what}\n", s.rule));
-        }
-        for f in &self.cleaned.flags {
-            out.push_str(&format!(
-                "  warning: {}:{}:{}: {}\n",
-                self.source.display(),
-                f.raw,
-                f.col,
-                f.message
-            ));
         }
         out
     }

@@ -411,22 +411,16 @@ fn check_period(
     if allowed.contains(&year) {
         return None;
     }
-    Some(
-        Diagnostic::error(
-            "E032",
-            format!(
-                "the period {} contradicts the source: {evidence}",
-                fig.period
-            ),
-        )
-        .at(fig.origin.locate(Some("period")))
-        .label("period not supported by the source")
-        .help(format!(
+    Some(period_error(
+        fig,
+        &evidence,
+        "period not supported by the source",
+        format!(
             "use a period in {}, or quote the sentence that states {}年",
             years_list(&allowed),
             year
-        )),
-    )
+        ),
+    ))
 }
 
 /// Years a stretch of article text is about: stated years (not those it compares
@@ -487,17 +481,26 @@ fn check_part_of_year(fig: &Figure, quotes: &str) -> Option<Diagnostic> {
         _ => return None,
     };
     (!ok).then(|| {
-        Diagnostic::error(
-            "E032",
-            format!(
-                "the period {} contradicts the source: {evidence}",
-                fig.period
-            ),
+        period_error(
+            fig,
+            &evidence,
+            "period not supported by the quote",
+            "use the month or half-year the quote states".to_string(),
         )
-        .at(fig.origin.locate(Some("period")))
-        .label("period not supported by the quote")
-        .help("use the month or half-year the quote states")
     })
+}
+
+fn period_error(fig: &Figure, evidence: &str, label: &str, help: String) -> Diagnostic {
+    Diagnostic::error(
+        "E032",
+        format!(
+            "the period {} contradicts the source: {evidence}",
+            fig.period
+        ),
+    )
+    .at(fig.origin.locate(Some("period")))
+    .label(label)
+    .help(help)
 }
 
 fn years_list(ys: &[i32]) -> String {

@@ -280,12 +280,7 @@ struct TypedPlace {
 }
 
 /// The fast path's place, or `None` when a figure needs the slow path's diagnostics.
-fn typed_place(
-    slug: &str,
-    t: TypedPlace,
-    file: &Arc<SourceFile>,
-    _diags: &mut Diagnostics,
-) -> Option<Place> {
+fn typed_place(slug: &str, t: TypedPlace, file: &Arc<SourceFile>) -> Option<Place> {
     let mut figures = Vec::new();
     for (indicator, list) in t.figures {
         let ind_arc: Arc<str> = Arc::from(indicator.as_str());
@@ -296,24 +291,7 @@ fn typed_place(
             {
                 return None;
             }
-            figures.push(Figure {
-                indicator: indicator.clone(),
-                period: f.period,
-                value: f.value,
-                status: f.status,
-                bound: f.bound,
-                source: f.source,
-                quotes: f.quote.0,
-                derived: f.derived,
-                note: f.note,
-                origin: Origin {
-                    file: file.clone(),
-                    at: OriginPath::Figure {
-                        indicator: ind_arc.clone(),
-                        index: i as u32,
-                    },
-                },
-            });
+            figures.push(f.into_figure(&indicator, &ind_arc, i, file));
         }
     }
     Some(Place {
@@ -330,6 +308,36 @@ fn typed_place(
             at: OriginPath::Root,
         },
     })
+}
+
+impl RawFigure {
+    /// The figure at `figures.<indicator>[i]` of `file`.
+    fn into_figure(
+        self,
+        indicator: &str,
+        ind: &Arc<str>,
+        i: usize,
+        file: &Arc<SourceFile>,
+    ) -> Figure {
+        Figure {
+            indicator: indicator.to_string(),
+            period: self.period,
+            value: self.value,
+            status: self.status,
+            bound: self.bound,
+            source: self.source,
+            quotes: self.quote.0,
+            derived: self.derived,
+            note: self.note,
+            origin: Origin {
+                file: file.clone(),
+                at: OriginPath::Figure {
+                    indicator: ind.clone(),
+                    index: i as u32,
+                },
+            },
+        }
+    }
 }
 
 /// `quote:` takes one string or a list of them (a derived figure quotes each operand).
@@ -372,7 +380,7 @@ fn load_place(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Place> {
     // figures. Only a file with an error takes the slow path below, which goes figure
     // by figure so that it can report every error of the file with its position.
     if let Ok(typed) = serde_yaml::from_str::<TypedPlace>(file.yaml_text()) {
-        if let Some(place) = typed_place(&slug, typed, &file, diags) {
+        if let Some(place) = typed_place(&slug, typed, &file) {
             return Some(place);
         }
     }
@@ -385,6 +393,7 @@ fn load_place(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Place> {
     };
     let mut figures = Vec::new();
     for (indicator, list) in raw.figures {
+        let ind_arc: Arc<str> = Arc::from(indicator.as_str());
         for (i, value) in list.into_iter().enumerate() {
             let path = YamlPath::default().key("figures").key(&indicator).index(i);
             match file.parse_value::<RawFigure>(value, &path) {
@@ -407,24 +416,7 @@ fn load_place(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Place> {
                         );
                         continue;
                     }
-                    figures.push(Figure {
-                        indicator: indicator.clone(),
-                        period: f.period,
-                        value: f.value,
-                        status: f.status,
-                        bound: f.bound,
-                        source: f.source,
-                        quotes: f.quote.0,
-                        derived: f.derived,
-                        note: f.note,
-                        origin: Origin {
-                            file: file.clone(),
-                            at: OriginPath::Figure {
-                                indicator: Arc::from(indicator.as_str()),
-                                index: i as u32,
-                            },
-                        },
-                    })
+                    figures.push(f.into_figure(&indicator, &ind_arc, i, &file))
                 }
                 Err(d) => diags.push(d),
             }

@@ -279,13 +279,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.context(&dir);
         let mut cards = Vec::new();
         for ind in place.indicators(&self.site.indicators) {
-            let mut figs: Vec<(usize, &Figure)> = place
-                .figures
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.indicator == ind.id)
-                .collect();
-            figs.sort_by_key(|(_, f)| (f.period.sort_key(), f.status));
+            let figs = figures_of(place, &ind.id);
             let actual: Vec<&Figure> = figs
                 .iter()
                 .map(|(_, f)| *f)
@@ -488,14 +482,7 @@ impl<'a> Renderer<'a> {
 
         let mut all = Vec::new();
         for (pi, p) in self.site.places.iter().enumerate() {
-            let mut figs: Vec<(usize, &Figure)> = p
-                .figures
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.indicator == ind.id)
-                .collect();
-            figs.sort_by_key(|(_, f)| (f.period.sort_key(), f.status));
-            for (fi, f) in figs {
+            for (fi, f) in figures_of(p, &ind.id) {
                 all.push(PlaceRowCtx {
                     place: p.full_name(),
                     place_href: format!("{root}{}#{}", urls::place(&p.slug), f.anchor()),
@@ -775,6 +762,19 @@ fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).ok();
     out
+}
+
+/// The figures of `place` for indicator `id` with their index, in period order
+/// (actual before target within a period).
+fn figures_of<'p>(place: &'p Place, id: &str) -> Vec<(usize, &'p Figure)> {
+    let mut figs: Vec<(usize, &Figure)> = place
+        .figures
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.indicator == id)
+        .collect();
+    figs.sort_by_key(|(_, f)| (f.period.sort_key(), f.status));
+    figs
 }
 
 /// The latest actual figure of `place` for indicator `id`.
