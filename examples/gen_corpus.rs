@@ -163,6 +163,7 @@ fn main() {
     let mut articles_n = 3000usize;
     let mut out = PathBuf::from("/tmp/indicity-corpus");
     let mut seed = 42u64;
+    let mut hugo: Option<PathBuf> = None;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -172,6 +173,7 @@ fn main() {
             "--articles" => articles_n = v.parse().expect("--articles N"),
             "--out" => out = PathBuf::from(v),
             "--seed" => seed = v.parse().expect("--seed N"),
+            "--hugo" => hugo = Some(PathBuf::from(v)),
             other => panic!("unknown argument {other}"),
         }
         i += 2;
@@ -184,6 +186,10 @@ fn main() {
         places.len(),
         out.display()
     );
+    if let Some(h) = hugo {
+        hugo_site(&out, &h);
+        println!("the same content as a Hugo site → {}", h.display());
+    }
 }
 
 fn generate(places: &[Place], articles_n: usize, out: &Path, seed: u64) {
@@ -306,5 +312,83 @@ fn copy_dir(from: &Path, to: &Path) {
         } else {
             fs::copy(entry.path(), &target).unwrap();
         }
+    }
+}
+
+/// The same corpus as a Hugo site, for the side-by-side benchmark: the same articles
+/// as Hugo content, and place pages made from the same place YAML as Hugo data files,
+/// with templates that lay out the same tables (Hugo draws no charts and checks
+/// nothing, so it does less work than indicity).
+fn hugo_site(corpus: &Path, out: &Path) {
+    if out.exists() {
+        fs::remove_dir_all(out).unwrap();
+    }
+    let content = corpus.join("content");
+    copy_dir(&content.join("articles"), &out.join("content/articles"));
+    copy_dir(&content.join("cities"), &out.join("data/cities"));
+    copy_dir(&corpus.join("static"), &out.join("static"));
+    fs::create_dir_all(out.join("content/cities")).unwrap();
+    for entry in fs::read_dir(content.join("cities")).unwrap() {
+        let path = entry.unwrap().path();
+        let slug = path.file_stem().unwrap().to_string_lossy().to_string();
+        fs::write(
+            out.join("content/cities").join(format!("{slug}.md")),
+            format!("---\ntitle: {slug}\nplace: \"{slug}\"\n---\n"),
+        )
+        .unwrap();
+    }
+    fs::write(
+        out.join("data/indicators.yaml"),
+        fs::read(content.join("indicators.yaml")).unwrap(),
+    )
+    .unwrap();
+    fs::write(
+        out.join("hugo.toml"),
+        "baseURL = 'https://example.org/'\nlanguageCode = 'zh-cn'\ntitle = '城市科创指标'\ndisableKinds = ['taxonomy', 'term']\n",
+    )
+    .unwrap();
+    let layouts = out.join("layouts");
+    fs::create_dir_all(layouts.join("_default")).unwrap();
+    fs::create_dir_all(layouts.join("cities")).unwrap();
+    let files = [
+        (
+            "_default/baseof.html",
+            r#"<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} · {{ .Site.Title }}</title><link rel="stylesheet" href="{{ "css/site.css" | relURL }}"></head>
+<body><header class="site-header"><a class="brand" href="{{ "/" | relURL }}">{{ .Site.Title }}</a></header>
+<main id="main" class="wrap">{{ block "main" . }}{{ end }}</main></body></html>
+"#,
+        ),
+        (
+            "_default/single.html",
+            r#"{{ define "main" }}<article class="article"><h1>{{ .Title }}</h1>
+<dl class="article-meta"><div><dt>来源</dt><dd>{{ .Params.publisher }}</dd></div><div><dt>日期</dt><dd>{{ .Date.Format "2006-01-02" }}</dd></div></dl>
+<div class="prose">{{ .Content }}</div></article>{{ end }}
+"#,
+        ),
+        (
+            "_default/list.html",
+            r#"{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+"#,
+        ),
+        (
+            "index.html",
+            r#"{{ define "main" }}<h1>{{ .Site.Title }}</h1><ul>{{ range where .Site.RegularPages "Section" "cities" }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+"#,
+        ),
+        (
+            "cities/single.html",
+            r#"{{ define "main" }}{{ $p := index .Site.Data.cities .Params.place }}
+<h1>{{ $p.name }}</h1><p>{{ $p.province }}</p>
+{{ range $id, $figs := $p.figures }}{{ $ind := index $.Site.Data.indicators $id }}
+<section class="card"><h2>{{ $ind.name }}</h2><table class="figures"><thead><tr><th>时期</th><th>数值</th><th>出处</th></tr></thead><tbody>
+{{ range $figs }}<tr><th>{{ .period }}</th><td class="num">{{ .value }} {{ $ind.unit }}</td><td><a href="{{ printf "/articles/%s/" .source | relURL }}">「{{ .quote }}」</a></td></tr>{{ end }}
+</tbody></table></section>{{ end }}{{ end }}
+"#,
+        ),
+    ];
+    for (name, text) in files {
+        fs::write(layouts.join(name), text).unwrap();
     }
 }

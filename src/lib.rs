@@ -123,6 +123,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .map_err(Error::Content)?;
     let (files, bytes) = (staging.files(), staging.bytes());
     checked.timings.push(("render+write", t.elapsed()));
+    // Thread-time totals inside render+write (they overlap with it, and with each
+    // other on several cores).
+    checked
+        .timings
+        .push(("  charts (thread time)", renderer.chart_time()));
+    checked
+        .timings
+        .push(("  writing (thread time)", staging.write_time()));
 
     let t = Instant::now();
     staging.commit().map_err(|e| {

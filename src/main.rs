@@ -31,6 +31,9 @@ enum Command {
         /// Absolute URL the site is published at (overrides base_url in content/site.yaml).
         #[arg(long)]
         base_url: Option<String>,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate everything `build` validates, and write nothing.
     Check {
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
             root,
             output,
             base_url,
+            timings,
         } => indicity::build(&BuildOptions {
             root,
             output,
@@ -80,6 +84,11 @@ fn main() -> ExitCode {
         })
         .map(|r| {
             eprint!("{}", warnings(&r.warnings, color));
+            if timings {
+                for (stage, d) in &r.timings {
+                    eprintln!("timing: {stage:<24} {:>9.3} s", d.as_secs_f64());
+                }
+            }
             eprintln!(
                 "built {} files ({:.1} MiB) into {} in {:.2} s",
                 r.files,

@@ -16,6 +16,8 @@ pub struct Staging {
     target: PathBuf,
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// Time spent writing, summed over threads, for `build --timings`.
+    write_nanos: AtomicU64,
     committed: bool,
 }
 
@@ -42,6 +44,7 @@ impl Staging {
             target: target.to_path_buf(),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            write_nanos: AtomicU64::new(0),
             committed: false,
         })
     }
@@ -53,6 +56,7 @@ impl Staging {
     /// Writes one file at `rel` (a `/`-separated path), creating its directories.
     /// Safe to call from many threads at once.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let started = std::time::Instant::now();
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
@@ -60,7 +64,36 @@ impl Staging {
         fs::write(&path, bytes)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.write_nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// A file to stream into (for data files too large to build in memory); hand it
+    /// back to [`Staging::finish`] when done.
+    pub fn stream(&self, rel: &str) -> io::Result<io::BufWriter<fs::File>> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        Ok(io::BufWriter::with_capacity(
+            1 << 16,
+            fs::File::create(path)?,
+        ))
+    }
+
+    /// Flushes a file made by [`Staging::stream`] and counts it.
+    pub fn finish(&self, w: io::BufWriter<fs::File>) -> io::Result<()> {
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        let len = file.metadata()?.len();
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Time spent in [`Staging::write`], summed over threads.
+    pub fn write_time(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.write_nanos.load(Ordering::Relaxed))
     }
 
     /// Copies the tree under `src` into the staging root, as is.
@@ -94,7 +127,7 @@ impl Staging {
             fs::rename(&self.dir, &self.target)?;
         } else if exchange(&self.dir, &self.target).is_ok() {
             // The old site is now at the staging path.
-            fs::remove_dir_all(&self.dir)?;
+            remove_tree(&self.dir)?;
         } else {
             let old = self.dir.with_extension("old");
             if old.exists() {
@@ -118,6 +151,20 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Removes a directory tree, unlinking its files on every core: a large site is tens
+/// of thousands of files, and removing them one by one took as long as building them.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    files.par_iter().try_for_each(fs::remove_file)?;
+    fs::remove_dir_all(dir)
 }
 
 #[cfg(target_os = "linux")]

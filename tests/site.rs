@@ -350,6 +350,12 @@ fn data_files_hold_every_figure_with_its_source() {
     let json: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("data/figures.json")).unwrap()).unwrap();
     assert_eq!(json.as_array().unwrap().len(), figures.len());
+    let indicators: BTreeSet<&str> = figures.iter().map(|f| f.indicator.as_str()).collect();
+    for ind in indicators {
+        let n = figures.iter().filter(|f| f.indicator == ind).count();
+        let mut r = csv::Reader::from_path(out.join(format!("data/indicators/{ind}.csv"))).unwrap();
+        assert_eq!(r.records().count(), n, "{ind}.csv");
+    }
     for place in ["fuzhou", "lanzhou", "quanzhou", "ouhai"] {
         let n = figures.iter().filter(|f| f.place == place).count();
         let mut r = csv::Reader::from_path(out.join(format!("data/cities/{place}.csv"))).unwrap();

@@ -9,6 +9,7 @@
 pub mod urls;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -71,6 +72,8 @@ pub struct Renderer<'a> {
     prov: &'a Provenance,
     tera: &'a Tera,
     base_url: String,
+    /// Time spent drawing charts, summed over threads, for `build --timings`.
+    chart_nanos: std::sync::atomic::AtomicU64,
 }
 
 impl<'a> Renderer<'a> {
@@ -85,6 +88,7 @@ impl<'a> Renderer<'a> {
             prov,
             tera,
             base_url,
+            chart_nanos: Default::default(),
         }
     }
 
@@ -126,6 +130,21 @@ impl<'a> Renderer<'a> {
         } else {
             Ok(())
         }
+    }
+
+    /// Time spent drawing charts, summed over threads.
+    pub fn chart_time(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.chart_nanos.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn timed<T>(&self, f: impl FnOnce() -> T) -> T {
+        let started = std::time::Instant::now();
+        let out = f();
+        self.chart_nanos.fetch_add(
+            started.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        out
     }
 
     fn context(&self, dir: &str) -> Context {
@@ -313,13 +332,15 @@ impl<'a> Renderer<'a> {
                     bound: f.bound,
                 })
                 .collect();
-            let svg = chart::series_chart(
-                &format!("chart-{}", ind.id),
-                &title,
-                &subtitle,
-                &describe_series(&figs.iter().map(|(_, f)| *f).collect::<Vec<_>>(), ind),
-                &points,
-            );
+            let svg = self.timed(|| {
+                chart::series_chart(
+                    &format!("chart-{}", ind.id),
+                    &title,
+                    &subtitle,
+                    &describe_series(&figs.iter().map(|(_, f)| *f).collect::<Vec<_>>(), ind),
+                    &points,
+                )
+            });
             let svg_path = urls::place_chart(&place.slug, &ind.id);
             out.write(&svg_path, chart::standalone(&svg).as_bytes())
                 .map_err(io_err)?;
@@ -467,21 +488,39 @@ impl<'a> Renderer<'a> {
             })
             .collect::<Vec<_>>()
             .join("；");
-        let svg = chart::ranking_chart(
-            &format!("chart-{}", ind.id),
-            &title,
-            &subtitle,
-            &desc,
-            &bars,
-        );
+        let svg = self.timed(|| {
+            chart::ranking_chart(
+                &format!("chart-{}", ind.id),
+                &title,
+                &subtitle,
+                &desc,
+                &bars,
+            )
+        });
         let svg_path = urls::indicator_chart(&ind.id);
         if !latest_rows.is_empty() {
             out.write(&svg_path, chart::standalone(&svg).as_bytes())
                 .map_err(io_err)?;
         }
 
+        // Every figure with its source, on the page while that stays readable; beyond
+        // that (thousands of places) the page keeps the latest value of each place and
+        // links to the indicator's CSV, which has every figure.
+        const ALL_ROWS_LIMIT: usize = 2000;
+        let total: usize = self
+            .site
+            .places
+            .iter()
+            .map(|p| p.figures.iter().filter(|f| f.indicator == ind.id).count())
+            .sum();
         let mut all = Vec::new();
-        for (pi, p) in self.site.places.iter().enumerate() {
+        for (pi, p) in self
+            .site
+            .places
+            .iter()
+            .enumerate()
+            .filter(|_| total <= ALL_ROWS_LIMIT)
+        {
             for (fi, f) in figures_of(p, &ind.id) {
                 all.push(PlaceRowCtx {
                     place: p.full_name(),
@@ -515,6 +554,11 @@ impl<'a> Renderer<'a> {
                 .collect::<Vec<_>>(),
         );
         ctx.insert("rows", &all);
+        ctx.insert("rows_omitted", &(total > ALL_ROWS_LIMIT).then_some(total));
+        ctx.insert(
+            "csv_href",
+            &format!("{root}{}", urls::indicator_csv(&ind.id)),
+        );
         self.page("indicator.html", &dir, &ctx, out)
     }
 
@@ -665,88 +709,129 @@ impl<'a> Renderer<'a> {
 
     /// `/data/figures.csv`, `/data/figures.json` and one CSV per place: every figure
     /// with its source, at stable URLs.
+    /// Streamed row by row into their files: at the scale of every county of China
+    /// there are 675,000 rows, which must not all be held in memory at once.
     fn data(&self, out: &Staging) -> Result<(), Diagnostic> {
-        let mut all = Vec::new();
+        let mut all_csv = csv_writer(out, urls::FIGURES_CSV)?;
+        let mut by_indicator: BTreeMap<&str, csv::Writer<std::io::BufWriter<std::fs::File>>> =
+            BTreeMap::new();
+        for ind in self.site.indicators.keys() {
+            by_indicator.insert(ind, csv_writer(out, &urls::indicator_csv(ind))?);
+        }
+        let mut json = out.stream(urls::FIGURES_JSON).map_err(io_err)?;
+        let mut first = true;
+        json.write_all(b"[").map_err(io_err)?;
         for p in &self.site.places {
-            let mut rows: Vec<DataRow> = p
+            let mut place_csv = csv_writer(out, &urls::place_csv(&p.slug))?;
+            let mut figs: Vec<&Figure> = p
                 .figures
                 .iter()
-                .filter_map(|f| {
-                    let ind = self.site.indicators.get(&f.indicator)?;
-                    Some(DataRow {
-                        place: p.slug.clone(),
-                        place_name: p.full_name(),
-                        province: p.province.clone(),
-                        indicator: ind.id.clone(),
-                        indicator_name: ind.name.clone(),
-                        period: f.period.to_string(),
-                        value: f.value,
-                        unit: ind.unit.clone(),
-                        status: f.status.as_str(),
-                        bound: f.bound.map(|b| b.as_str()),
-                        derived: f.derived.clone(),
-                        source: f.source.clone(),
-                        source_url: urls::absolute(&self.base_url, &urls::article(&f.source)),
-                        quote: f.quotes.clone(),
-                    })
-                })
+                .filter(|f| self.site.indicators.contains_key(&f.indicator))
                 .collect();
-            rows.sort_by(|a, b| {
-                (&a.indicator, &a.period, a.status).cmp(&(&b.indicator, &b.period, b.status))
+            figs.sort_by(|a, b| {
+                (&a.indicator, a.period.to_string(), a.status).cmp(&(
+                    &b.indicator,
+                    b.period.to_string(),
+                    b.status,
+                ))
             });
-            out.write(&urls::place_csv(&p.slug), &to_csv(&rows)?)
-                .map_err(io_err)?;
-            all.extend(rows);
+            for f in figs {
+                let ind = &self.site.indicators[&f.indicator];
+                let row = DataRow {
+                    place: p.slug.clone(),
+                    place_name: p.full_name(),
+                    province: p.province.clone(),
+                    indicator: ind.id.clone(),
+                    indicator_name: ind.name.clone(),
+                    period: f.period.to_string(),
+                    value: f.value,
+                    unit: ind.unit.clone(),
+                    status: f.status.as_str(),
+                    bound: f.bound.map(|b| b.as_str()),
+                    derived: f.derived.clone(),
+                    source: f.source.clone(),
+                    source_url: urls::absolute(&self.base_url, &urls::article(&f.source)),
+                    quote: f.quotes.clone(),
+                };
+                let record = csv_record(&row);
+                all_csv.write_record(&record).map_err(csv_err)?;
+                place_csv.write_record(&record).map_err(csv_err)?;
+                if let Some(w) = by_indicator.get_mut(ind.id.as_str()) {
+                    w.write_record(&record).map_err(csv_err)?;
+                }
+                if !first {
+                    json.write_all(b",").map_err(io_err)?;
+                }
+                first = false;
+                serde_json::to_writer(&mut json, &row).map_err(|e| {
+                    Diagnostic::error("E013", format!("cannot write figures.json: {e}"))
+                })?;
+            }
+            finish_csv(out, place_csv)?;
         }
-        out.write(urls::FIGURES_CSV, &to_csv(&all)?)
-            .map_err(io_err)?;
-        let mut json = serde_json::to_vec_pretty(&all)
-            .map_err(|e| Diagnostic::error("E013", format!("cannot write figures.json: {e}")))?;
-        json.push(b'\n');
-        out.write(urls::FIGURES_JSON, &json).map_err(io_err)
+        json.write_all(b"]\n").map_err(io_err)?;
+        out.finish(json).map_err(io_err)?;
+        finish_csv(out, all_csv)?;
+        for (_, w) in by_indicator {
+            finish_csv(out, w)?;
+        }
+        Ok(())
     }
 }
 
-fn to_csv(rows: &[DataRow]) -> Result<Vec<u8>, Diagnostic> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "place",
-        "place_name",
-        "province",
-        "indicator",
-        "indicator_name",
-        "period",
-        "value",
-        "unit",
-        "status",
-        "bound",
-        "derived",
-        "source",
-        "source_url",
-        "quote",
-    ])
-    .map_err(csv_err)?;
-    for r in rows {
-        w.write_record([
-            r.place.as_str(),
-            &r.place_name,
-            &r.province,
-            &r.indicator,
-            &r.indicator_name,
-            &r.period,
-            &format::plain(r.value),
-            &r.unit,
-            r.status,
-            r.bound.unwrap_or(""),
-            r.derived.as_deref().unwrap_or(""),
-            &r.source,
-            &r.source_url,
-            &r.quote.join(" | "),
-        ])
-        .map_err(csv_err)?;
-    }
-    w.into_inner()
-        .map_err(|e| Diagnostic::error("E013", format!("cannot write CSV: {e}")))
+const CSV_HEADER: [&str; 14] = [
+    "place",
+    "place_name",
+    "province",
+    "indicator",
+    "indicator_name",
+    "period",
+    "value",
+    "unit",
+    "status",
+    "bound",
+    "derived",
+    "source",
+    "source_url",
+    "quote",
+];
+
+fn csv_writer(
+    out: &Staging,
+    rel: &str,
+) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>, Diagnostic> {
+    let mut w = csv::Writer::from_writer(out.stream(rel).map_err(io_err)?);
+    w.write_record(CSV_HEADER).map_err(csv_err)?;
+    Ok(w)
+}
+
+fn finish_csv(
+    out: &Staging,
+    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+) -> Result<(), Diagnostic> {
+    let inner = w
+        .into_inner()
+        .map_err(|e| Diagnostic::error("E013", format!("cannot write CSV: {e}")))?;
+    out.finish(inner).map_err(io_err)
+}
+
+fn csv_record(r: &DataRow) -> [String; 14] {
+    [
+        r.place.clone(),
+        r.place_name.clone(),
+        r.province.clone(),
+        r.indicator.clone(),
+        r.indicator_name.clone(),
+        r.period.clone(),
+        format::plain(r.value),
+        r.unit.clone(),
+        r.status.to_string(),
+        r.bound.unwrap_or("").to_string(),
+        r.derived.clone().unwrap_or_default(),
+        r.source.clone(),
+        r.source_url.clone(),
+        r.quote.join(" | "),
+    ]
 }
 
 fn csv_err(e: csv::Error) -> Diagnostic {

@@ -29,6 +29,10 @@ pub fn place_csv(slug: &str) -> String {
     format!("data/cities/{slug}.csv")
 }
 
+pub fn indicator_csv(id: &str) -> String {
+    format!("data/indicators/{id}.csv")
+}
+
 pub const FIGURES_CSV: &str = "data/figures.csv";
 pub const FIGURES_JSON: &str = "data/figures.json";
 pub const STYLESHEET: &str = "css/site.css";
