@@ -109,17 +109,22 @@ pub fn dateline(doc: &mut Doc) {
 
 /// "（文章来源：泉州晚报）" on a line of its own.
 pub fn source_line(doc: &mut Doc) {
+    take_lines(doc, &SOURCE_LINE, "publisher", "source-line");
+}
+
+/// Every line matching `re` leaves the body; its first group is `field`.
+fn take_lines(doc: &mut Doc, re: &Regex, field: &'static str, rule: &'static str) {
     let found: Vec<usize> = doc
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| SOURCE_LINE.is_match(l.text.trim()))
+        .filter(|(_, l)| re.is_match(l.text.trim()))
         .map(|(i, _)| i)
         .collect();
     for i in found.into_iter().rev() {
         let line = doc.lines.remove(i);
-        let publisher = SOURCE_LINE.captures(line.text.trim()).expect("matched")[1].to_string();
-        doc.found("publisher", publisher, line.raw, "source-line", &line.text);
+        let value = re.captures(line.text.trim()).expect("matched")[1].to_string();
+        doc.found(field, value, line.raw, rule, &line.text);
     }
 }
 
@@ -151,18 +156,7 @@ pub fn byline(doc: &mut Doc) {
 
 /// A line that is only a web address: where the page came from.
 pub fn link_lines(doc: &mut Doc) {
-    let found: Vec<usize> = doc
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| LINK.is_match(l.text.trim()))
-        .map(|(i, _)| i)
-        .collect();
-    for i in found.into_iter().rev() {
-        let line = doc.lines.remove(i);
-        let url = LINK.captures(line.text.trim()).expect("matched")[1].to_string();
-        doc.found("url", url, line.raw, "link-line", &line.text);
-    }
+    take_lines(doc, &LINK, "url", "link-line");
 }
 
 /// Without front matter or a document title, the page's title is its first short line
@@ -286,6 +280,15 @@ mod tests {
         assert!(d.found.author.is_none());
         let d = run("他说，来源于群众的智慧最宝贵。\n", source_line);
         assert!(d.found.publisher.is_none());
+    }
+
+    #[test]
+    fn link_lines_give_the_address_and_links_in_text_stay() {
+        let d = run("正文。\n<http://example.org/a?id=1>\n", link_lines);
+        assert_eq!(d.found.url.as_deref(), Some("http://example.org/a?id=1"));
+        assert_eq!(d.lines.len(), 1);
+        let d = run("详见http://example.org/a。\n", link_lines);
+        assert!(d.found.url.is_none());
     }
 
     #[test]

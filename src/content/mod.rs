@@ -58,37 +58,15 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
     };
 
     let place_paths = list(root, PLACES_DIR, "yaml", &mut diags);
-    let places: Vec<_> = place_paths
-        .par_iter()
-        .map(|rel| {
-            let mut d = Diagnostics::default();
-            let place = read(root, rel, &mut d).and_then(|f| load_place(f, &mut d));
-            (place, d)
-        })
-        .collect();
-    let mut site_places = Vec::with_capacity(places.len());
-    for (place, d) in places {
-        diags.extend(d.0);
-        site_places.extend(place);
-    }
+    let mut site_places = load_all(root, &place_paths, load_place, &mut diags);
     site_places.sort_by(|a, b| a.slug.cmp(&b.slug));
 
     let article_paths = list(root, ARTICLES_DIR, "md", &mut diags);
-    let articles: Vec<_> = article_paths
-        .par_iter()
-        .map(|rel| {
-            let mut d = Diagnostics::default();
-            let article = read(root, rel, &mut d).and_then(|f| load_article(f, &mut d));
-            (article, d)
-        })
-        .collect();
-    let mut site_articles = BTreeMap::new();
-    for (article, d) in articles {
-        diags.extend(d.0);
-        if let Some(a) = article {
-            site_articles.insert(a.id.clone(), a);
-        }
-    }
+    let site_articles: BTreeMap<String, Article> =
+        load_all(root, &article_paths, load_article, &mut diags)
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect();
 
     let place_files = place_paths
         .iter()
@@ -107,6 +85,29 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         article_files,
     };
     (site, diags)
+}
+
+/// Reads and loads `paths` on every core; diagnostics come back in path order.
+fn load_all<T: Send>(
+    root: &Path,
+    paths: &[PathBuf],
+    loader: fn(Arc<SourceFile>, &mut Diagnostics) -> Option<T>,
+    diags: &mut Diagnostics,
+) -> Vec<T> {
+    let loaded: Vec<(Option<T>, Diagnostics)> = paths
+        .par_iter()
+        .map(|rel| {
+            let mut d = Diagnostics::default();
+            let item = read(root, rel, &mut d).and_then(|f| loader(f, &mut d));
+            (item, d)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(loaded.len());
+    for (item, d) in loaded {
+        diags.extend(d.0);
+        out.extend(item);
+    }
+    out
 }
 
 fn fallback_config() -> SiteConfig {
