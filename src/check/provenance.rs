@@ -193,7 +193,8 @@ fn check_bound(
     q: &QuoteHit,
     range_end: Option<RangeEnd>,
 ) -> Option<Diagnostic> {
-    let said = stated(q, m);
+    // Formatted only when there is a problem to report: this runs for every figure.
+    let said = || stated(q, m);
     let allowed = match range_end {
         Some(RangeEnd::Low) => &[">="][..],
         Some(RangeEnd::High) => &["<="][..],
@@ -201,16 +202,19 @@ fn check_bound(
     };
     let problem = match (fig.bound, allowed.is_empty()) {
         (None, false) => format!(
-            "the quote says {said}, a bound, but the figure is exact; add `bound: \"{}\"`",
+            "the quote says {}, a bound, but the figure is exact; add `bound: \"{}\"`",
+            said(),
             allowed[0]
         ),
         (Some(b), false) if !allowed.contains(&b.as_str()) => format!(
-            "the quote says {said}; `bound: \"{}\"` does not fit, use `bound: \"{}\"`",
+            "the quote says {}; `bound: \"{}\"` does not fit, use `bound: \"{}\"`",
+            said(),
             b.as_str(),
             allowed[0]
         ),
         (Some(b), true) => format!(
-            "the quote says exactly {said}; remove `bound: \"{}\"`",
+            "the quote says exactly {}; remove `bound: \"{}\"`",
+            said(),
             b.as_str()
         ),
         _ => return None,

@@ -232,9 +232,11 @@ pub fn is_slug(s: &str, sep: char) -> bool {
         && !s.ends_with(sep)
 }
 
+/// A place file. `F` is `RawFigure` on the fast path (the whole file at once) and
+/// `serde_yaml::Value` on the slow path (figures parsed one by one for diagnostics).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPlace {
+struct PlaceFile<F> {
     name: String,
     name_en: String,
     province: String,
@@ -243,9 +245,13 @@ struct RawPlace {
     parent: Option<String>,
     #[serde(default)]
     code: Option<String>,
-    #[serde(default)]
-    figures: IndexMap<String, Vec<serde_yaml::Value>>,
+    #[serde(default = "IndexMap::new")]
+    figures: IndexMap<String, Vec<F>>,
 }
+
+type RawPlace = PlaceFile<serde_yaml::Value>;
+/// A place file that is entirely valid, read in one pass.
+type TypedPlace = PlaceFile<RawFigure>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -262,22 +268,6 @@ struct RawFigure {
     derived: Option<String>,
     #[serde(default)]
     note: Option<String>,
-}
-
-/// A place file that is entirely valid, read in one pass.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TypedPlace {
-    name: String,
-    name_en: String,
-    province: String,
-    level: Level,
-    #[serde(default)]
-    parent: Option<String>,
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    figures: IndexMap<String, Vec<RawFigure>>,
 }
 
 /// The fast path's place, or `None` when a figure needs the slow path's diagnostics.
