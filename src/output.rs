@@ -19,6 +19,35 @@ pub struct Staging {
     /// Time spent writing, summed over threads, for `build --timings`.
     write_nanos: AtomicU64,
     committed: bool,
+    /// Writing straight into a served directory (`serve`): each file is replaced by a
+    /// rename, so a reader never gets half a page.
+    live: bool,
+}
+
+/// A file being streamed into the output; see [`Staging::stream`].
+pub struct Stream {
+    w: io::BufWriter<fs::File>,
+    /// In live mode, the temporary file and the path it is renamed to when finished.
+    rename: Option<(PathBuf, PathBuf)>,
+}
+
+impl io::Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.w.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.w.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// The temporary name a live write goes to before its rename.
+fn temporary(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".indicity-tmp");
+    path.with_file_name(format!(".{}", name.to_string_lossy()))
 }
 
 impl Staging {
@@ -46,7 +75,23 @@ impl Staging {
             bytes: AtomicU64::new(0),
             write_nanos: AtomicU64::new(0),
             committed: false,
+            live: false,
         })
+    }
+
+    /// Writes go straight into the existing directory `dir`, each file replaced
+    /// atomically; there is nothing to commit. For `serve`, which rewrites a few pages
+    /// of a site that is being read.
+    pub fn live(dir: &Path) -> Staging {
+        Staging {
+            dir: dir.to_path_buf(),
+            target: dir.to_path_buf(),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            write_nanos: AtomicU64::new(0),
+            committed: true,
+            live: true,
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -61,7 +106,13 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(&path, bytes)?;
+        if self.live {
+            let tmp = temporary(&path);
+            fs::write(&tmp, bytes)?;
+            fs::rename(&tmp, &path)?;
+        } else {
+            fs::write(&path, bytes)?;
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         self.write_nanos
@@ -71,21 +122,31 @@ impl Staging {
 
     /// A file to stream into (for data files too large to build in memory); hand it
     /// back to [`Staging::finish`] when done.
-    pub fn stream(&self, rel: &str) -> io::Result<io::BufWriter<fs::File>> {
+    pub fn stream(&self, rel: &str) -> io::Result<Stream> {
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        Ok(io::BufWriter::with_capacity(
-            1 << 16,
-            fs::File::create(path)?,
-        ))
+        let (open, rename) = if self.live {
+            let tmp = temporary(&path);
+            (tmp.clone(), Some((tmp, path)))
+        } else {
+            (path, None)
+        };
+        Ok(Stream {
+            w: io::BufWriter::with_capacity(1 << 16, fs::File::create(open)?),
+            rename,
+        })
     }
 
     /// Flushes a file made by [`Staging::stream`] and counts it.
-    pub fn finish(&self, w: io::BufWriter<fs::File>) -> io::Result<()> {
-        let file = w.into_inner().map_err(|e| e.into_error())?;
+    pub fn finish(&self, s: Stream) -> io::Result<()> {
+        let file = s.w.into_inner().map_err(|e| e.into_error())?;
         let len = file.metadata()?.len();
+        drop(file);
+        if let Some((tmp, path)) = s.rename {
+            fs::rename(tmp, path)?;
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(len, Ordering::Relaxed);
         Ok(())
@@ -94,6 +155,14 @@ impl Staging {
     /// Time spent in [`Staging::write`], summed over threads.
     pub fn write_time(&self) -> std::time::Duration {
         std::time::Duration::from_nanos(self.write_nanos.load(Ordering::Relaxed))
+    }
+
+    /// Removes the file at `rel` (live mode: a static file that was deleted).
+    pub fn remove(&self, rel: &str) -> io::Result<()> {
+        match fs::remove_file(self.dir.join(rel)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// Copies the tree under `src` into the staging root, as is.

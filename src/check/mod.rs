@@ -5,7 +5,7 @@
 //! renderer needs exactly that to put `<mark>`s in articles and link figures to them,
 //! so finding quotes is done once, here.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -36,7 +36,7 @@ pub struct FigureRef {
 }
 
 /// A highlighted passage of an article and the figures that cite it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteMark {
     pub run: usize,
     pub range: Range<usize>,
@@ -100,60 +100,74 @@ fn check_articles(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
+/// Every place's figures, on every core (the diagnostics are sorted afterwards).
 fn check_figures(site: &Site, diags: &mut Diagnostics) {
-    for place in &site.places {
-        let mut unknown_reported = Vec::new();
-        let mut seen: HashMap<(&str, _, _), &Figure> = HashMap::new();
-        for fig in &place.figures {
-            if !site.indicators.contains_key(&fig.indicator) {
-                if !unknown_reported.contains(&fig.indicator) {
-                    unknown_reported.push(fig.indicator.clone());
-                    diags.push(
-                        Diagnostic::error("E020", format!("unknown indicator `{}`", fig.indicator))
-                            .at(place
-                                .origin
-                                .file
-                                .locate(&YamlPath::default().key("figures"), Some(&fig.indicator)))
-                            .label("not in content/indicators.yaml")
-                            .help(known_ids_help(site, &fig.indicator)),
-                    );
-                }
-                continue;
-            }
-            match site.articles.get(&fig.source) {
-                // The article exists but did not load; that is already reported.
-                None if site.article_files.contains(&fig.source) => {}
-                None => diags.push(
-                    Diagnostic::error("E021", format!("no article `{}`", fig.source))
-                        .at(fig.origin.locate(Some("source")))
-                        .label("no such file under content/articles/")
-                        .help(article_help(site, place, &fig.source)),
-                ),
-                Some(article) => check_article_place(place, fig, article, diags),
-            }
-            let key = (fig.indicator.as_str(), fig.period, fig.status);
-            if let Some(first) = seen.get(&key) {
-                let (line, _) = first.origin.locate(None).map_or((0, 0), |l| l.line_col());
+    let found: Vec<Vec<Diagnostic>> = site
+        .places
+        .par_iter()
+        .map(|place| {
+            let mut d = Diagnostics::default();
+            check_place(site, place, &mut d);
+            d.0
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
+/// The figures of one place: known indicator, existing source about this place, one
+/// figure per indicator, period and status.
+fn check_place(site: &Site, place: &Place, diags: &mut Diagnostics) {
+    let mut unknown_reported = Vec::new();
+    let mut seen: HashMap<(&str, _, _), &Figure> = HashMap::new();
+    for fig in &place.figures {
+        if !site.indicators.contains_key(&fig.indicator) {
+            if !unknown_reported.contains(&fig.indicator) {
+                unknown_reported.push(fig.indicator.clone());
                 diags.push(
-                    Diagnostic::error(
-                        "E022",
-                        format!(
-                            "{} has two {} figures for `{}` in {}",
-                            place.name,
-                            fig.status,
-                            fig.indicator,
-                            fig.period
-                        ),
-                    )
-                    .at(fig.origin.locate(Some("period")))
-                    .label("second figure for this period")
-                    .help(format!(
-                        "the first is at line {line}; keep the one its source supports, or correct this period"
-                    )),
+                    Diagnostic::error("E020", format!("unknown indicator `{}`", fig.indicator))
+                        .at(place
+                            .origin
+                            .file
+                            .locate(&YamlPath::default().key("figures"), Some(&fig.indicator)))
+                        .label("not in content/indicators.yaml")
+                        .help(known_ids_help(site, &fig.indicator)),
                 );
-            } else {
-                seen.insert(key, fig);
             }
+            continue;
+        }
+        match site.articles.get(&fig.source) {
+            // The article exists but did not load; that is already reported.
+            None if site.article_files.contains(&fig.source) => {}
+            None => diags.push(
+                Diagnostic::error("E021", format!("no article `{}`", fig.source))
+                    .at(fig.origin.locate(Some("source")))
+                    .label("no such file under content/articles/")
+                    .help(article_help(site, place, &fig.source)),
+            ),
+            Some(article) => check_article_place(place, fig, article, diags),
+        }
+        let key = (fig.indicator.as_str(), fig.period, fig.status);
+        if let Some(first) = seen.get(&key) {
+            let (line, _) = first.origin.locate(None).map_or((0, 0), |l| l.line_col());
+            diags.push(
+                Diagnostic::error(
+                    "E022",
+                    format!(
+                        "{} has two {} figures for `{}` in {}",
+                        place.name,
+                        fig.status,
+                        fig.indicator,
+                        fig.period
+                    ),
+                )
+                .at(fig.origin.locate(Some("period")))
+                .label("second figure for this period")
+                .help(format!(
+                    "the first is at line {line}; keep the one its source supports, or correct this period"
+                )),
+            );
+        } else {
+            seen.insert(key, fig);
         }
     }
 }
@@ -259,30 +273,121 @@ struct Wanted {
 /// One pass over every article: its text is parsed and normalised once, then its
 /// figures' quotes are located and checked and its unrecorded numbers found.
 fn scan_articles(site: &Site, diags: &mut Diagnostics) -> Provenance {
-    let mut wanted: BTreeMap<&str, Vec<Wanted>> = BTreeMap::new();
-    for (pi, place) in site.places.iter().enumerate() {
-        for (fi, fig) in place.figures.iter().enumerate() {
-            if !site.articles.contains_key(&fig.source)
-                || !site.indicators.contains_key(&fig.indicator)
-            {
-                continue;
+    let rescan = scan(site, None, diags);
+    let mut prov = Provenance {
+        marks: rescan.marks,
+        figure_mark: site
+            .places
+            .iter()
+            .map(|p| vec![None; p.figures.len()])
+            .collect(),
+    };
+    for (r, m) in rescan.figure_marks {
+        prov.figure_mark[r.place][r.figure] = Some(m);
+    }
+    prov
+}
+
+/// The provenance of some articles, found again after they or their citing figures
+/// changed (see [`recheck`]).
+#[derive(Debug, Default)]
+pub struct Rescan {
+    /// Article id → its marks, for every rescanned article (empty when none).
+    pub marks: BTreeMap<String, Vec<QuoteMark>>,
+    /// The mark of every figure citing a rescanned article.
+    pub figure_marks: Vec<(FigureRef, String)>,
+}
+
+impl Provenance {
+    /// Takes in a [`Rescan`] made after the places in `changed_places` were replaced
+    /// (their figures may have been added, removed or reordered).
+    pub fn apply(&mut self, site: &Site, changed_places: &[usize], rescan: Rescan) {
+        for &p in changed_places {
+            self.figure_mark[p] = vec![None; site.places[p].figures.len()];
+        }
+        for (id, marks) in rescan.marks {
+            if marks.is_empty() {
+                self.marks.remove(&id);
+            } else {
+                self.marks.insert(id, marks);
             }
-            for (qi, q) in fig.quotes.iter().enumerate() {
-                wanted.entry(fig.source.as_str()).or_default().push(Wanted {
-                    fig: FigureRef {
+        }
+        for (r, m) in rescan.figure_marks {
+            self.figure_mark[r.place][r.figure] = Some(m);
+        }
+    }
+}
+
+/// Checks again what a change to some places and articles can have broken, for
+/// `serve`: the site-wide rules (cheap), the figures of `places`, and the quotes of
+/// `citing`, which must be every figure citing one of `articles`, in order. The
+/// caller passes every article cited by the changed places, before and after the
+/// change, so that the result, applied to the provenance of the last checked state,
+/// equals a full [`check`].
+pub fn recheck(
+    site: &Site,
+    places: &BTreeSet<usize>,
+    articles: &BTreeSet<String>,
+    citing: &[FigureRef],
+    diags: &mut Diagnostics,
+) -> Rescan {
+    check_config(site, diags);
+    check_articles(site, diags);
+    for &p in places {
+        check_place(site, &site.places[p], diags);
+    }
+    scan(site, Some((articles, citing)), diags)
+}
+
+/// Locates the quotes of the articles in `only` (all when `None`).
+fn scan(
+    site: &Site,
+    only: Option<(&BTreeSet<String>, &[FigureRef])>,
+    diags: &mut Diagnostics,
+) -> Rescan {
+    let mut wanted: BTreeMap<&str, Vec<Wanted>> = BTreeMap::new();
+    let all: Vec<FigureRef>;
+    let figures = match only {
+        Some((_, citing)) => citing,
+        None => {
+            all = site
+                .places
+                .iter()
+                .enumerate()
+                .flat_map(|(pi, p)| {
+                    (0..p.figures.len()).map(move |fi| FigureRef {
                         place: pi,
                         figure: fi,
-                    },
-                    quote_index: qi,
-                    normalized: normalize(q),
-                });
-            }
+                    })
+                })
+                .collect();
+            &all
+        }
+    };
+    for &r in figures {
+        let fig = &site.places[r.place].figures[r.figure];
+        if !site.articles.contains_key(&fig.source) || !site.indicators.contains_key(&fig.indicator)
+        {
+            continue;
+        }
+        for (qi, q) in fig.quotes.iter().enumerate() {
+            wanted.entry(fig.source.as_str()).or_default().push(Wanted {
+                fig: r,
+                quote_index: qi,
+                normalized: normalize(q),
+            });
         }
     }
     let unrecorded = unrecorded::Matcher::new(site);
-    let results: Vec<(&String, ArticleQuotes, Vec<Diagnostic>)> = site
-        .articles
-        .par_iter()
+    let articles: Vec<(&String, &Article)> = match only {
+        None => site.articles.iter().collect(),
+        Some((ids, _)) => ids
+            .iter()
+            .filter_map(|id| site.articles.get_key_value(id))
+            .collect(),
+    };
+    let results: Vec<(&String, ArticleQuotes, Vec<Diagnostic>)> = articles
+        .into_par_iter()
         .map(|(id, article)| {
             let runs: Vec<Normalized> = markdown::runs(article.body())
                 .iter()
@@ -296,25 +401,16 @@ fn scan_articles(site: &Site, diags: &mut Diagnostics) -> Provenance {
         })
         .collect();
 
-    let mut prov = Provenance {
-        marks: BTreeMap::new(),
-        figure_mark: site
-            .places
-            .iter()
-            .map(|p| vec![None; p.figures.len()])
-            .collect(),
-    };
+    let mut rescan = Rescan::default();
     for (id, (marks, figure_marks, d), warnings) in results {
         diags.extend(d);
         diags.extend(warnings);
-        for (r, m) in figure_marks {
-            prov.figure_mark[r.place][r.figure] = Some(m);
-        }
-        if !marks.is_empty() {
-            prov.marks.insert(id.clone(), marks);
+        rescan.figure_marks.extend(figure_marks);
+        if !marks.is_empty() || only.is_some() {
+            rescan.marks.insert(id.clone(), marks);
         }
     }
-    prov
+    rescan
 }
 
 /// An article's marks, the mark each figure links to, and the quotes not found.

@@ -87,6 +87,57 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
     (site, diags)
 }
 
+/// What a file under the site root feeds, for `serve` to know what a change affects.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ContentFile {
+    Config,
+    Indicators,
+    /// A place file, by slug.
+    Place(String),
+    /// An article, by id.
+    Article(String),
+}
+
+impl ContentFile {
+    /// Classifies `rel` (relative to the site root) the way [`load`] would read it;
+    /// `None` for files the site is not built from (raw pages, hidden editor files).
+    pub fn of(rel: &Path) -> Option<ContentFile> {
+        let hidden = rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        if hidden {
+            return None;
+        }
+        if rel == Path::new(SITE_FILE) {
+            Some(ContentFile::Config)
+        } else if rel == Path::new(INDICATORS_FILE) {
+            Some(ContentFile::Indicators)
+        } else if rel.starts_with(PLACES_DIR) && rel.extension().is_some_and(|x| x == "yaml") {
+            Some(ContentFile::Place(
+                rel.file_stem()?.to_string_lossy().to_string(),
+            ))
+        } else if rel.starts_with(ARTICLES_DIR) && rel.extension().is_some_and(|x| x == "md") {
+            Some(ContentFile::Article(article_id(rel)))
+        } else {
+            None
+        }
+    }
+}
+
+/// Reads one place file again, as [`load`] does (for `serve`, after it changed).
+pub fn load_place_file(root: &Path, rel: &Path) -> (Option<Place>, Diagnostics) {
+    let mut d = Diagnostics::default();
+    let place = read(root, rel, &mut d).and_then(|f| load_place(f, &mut d));
+    (place, d)
+}
+
+/// Reads one article again, as [`load`] does (for `serve`, after it changed).
+pub fn load_article_file(root: &Path, rel: &Path) -> (Option<Article>, Diagnostics) {
+    let mut d = Diagnostics::default();
+    let article = read(root, rel, &mut d).and_then(|f| load_article(f, &mut d));
+    (article, d)
+}
+
 /// Reads and loads `paths` on every core; diagnostics come back in path order.
 fn load_all<T: Send>(
     root: &Path,
@@ -110,7 +161,8 @@ fn load_all<T: Send>(
     out
 }
 
-fn fallback_config() -> SiteConfig {
+/// The configuration used when `site.yaml` is missing or broken (its errors are reported).
+pub fn fallback_config() -> SiteConfig {
     SiteConfig {
         title: "indicity".to_string(),
         title_en: None,

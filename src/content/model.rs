@@ -174,6 +174,20 @@ pub struct Figure {
 }
 
 impl Figure {
+    /// Whether two versions of a figure show the same on every page (the position in
+    /// its file, which pages do not show, may differ).
+    pub fn shows_same(&self, other: &Figure) -> bool {
+        self.indicator == other.indicator
+            && self.period == other.period
+            && self.value.to_bits() == other.value.to_bits()
+            && self.status == other.status
+            && self.bound == other.bound
+            && self.source == other.source
+            && self.quotes == other.quotes
+            && self.derived == other.derived
+            && self.note == other.note
+    }
+
     /// The anchor of this figure's row on its place page; marks in articles link here.
     pub fn anchor(&self) -> String {
         format!(
@@ -266,7 +280,7 @@ impl Place {
 }
 
 /// Front matter of a cleaned article.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleMeta {
     pub title: String,

@@ -74,6 +74,19 @@ pub struct Renderer<'a> {
     base_url: String,
     /// Time spent drawing charts, summed over threads, for `build --timings`.
     chart_nanos: std::sync::atomic::AtomicU64,
+    coverage: std::sync::OnceLock<Coverage<'a>>,
+}
+
+/// Indicator id → the places with figures for it, in place order: what the index and
+/// the indicator pages need, found in one pass over all figures instead of one pass
+/// per page (there are hundreds of thousands of figures).
+type Coverage<'a> = std::collections::HashMap<&'a str, Vec<Covered<'a>>>;
+
+struct Covered<'a> {
+    place: usize,
+    /// The latest actual figure (the last of the latest period, if it has several).
+    latest: Option<&'a Figure>,
+    count: usize,
 }
 
 impl<'a> Renderer<'a> {
@@ -89,40 +102,22 @@ impl<'a> Renderer<'a> {
             tera,
             base_url,
             chart_nanos: Default::default(),
+            coverage: Default::default(),
         }
     }
 
     /// Renders and writes the whole site into `out`.
     pub fn render_all(&self, root: &Path, out: &Staging) -> Result<(), Diagnostics> {
-        let mut jobs: Vec<Result<(), Diagnostic>> = vec![
-            out.copy_tree(&root.join(STATIC_DIR)).map_err(io_err),
-            self.index(out),
-            self.not_found(out),
-            self.sitemap(out),
-            self.feed(out),
-            self.data(out),
-        ];
-        jobs.par_extend(
-            self.site
-                .places
-                .par_iter()
-                .enumerate()
-                .map(|(i, p)| self.place(i, p, out)),
-        );
-        jobs.par_extend(
-            self.site
-                .indicators
-                .values()
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|ind| self.indicator(ind, out)),
-        );
-        jobs.par_extend(
-            self.site
-                .articles
-                .par_iter()
-                .map(|(_, a)| self.article(a, out)),
-        );
+        self.render(&Pages::all(self.site), root, out)
+    }
+
+    /// Renders and writes the outputs selected by `pages` into `out`.
+    pub fn render(&self, pages: &Pages, root: &Path, out: &Staging) -> Result<(), Diagnostics> {
+        // The data files are one sequential stream over every figure: written on one
+        // core while the pages are rendered on the others.
+        let (data, mut jobs) =
+            rayon::join(|| self.data(pages, out), || self.pages(pages, root, out));
+        jobs.push(data);
         let mut diags = Diagnostics::default();
         diags.extend(jobs.into_iter().filter_map(Result::err));
         if diags.has_errors() {
@@ -130,6 +125,96 @@ impl<'a> Renderer<'a> {
         } else {
             Ok(())
         }
+    }
+
+    fn pages(&self, pages: &Pages, root: &Path, out: &Staging) -> Vec<Result<(), Diagnostic>> {
+        let mut jobs: Vec<Result<(), Diagnostic>> = Vec::new();
+        if pages.static_files {
+            jobs.push(out.copy_tree(&root.join(STATIC_DIR)).map_err(io_err));
+        }
+        if pages.index {
+            jobs.push(self.index(out));
+        }
+        if pages.not_found {
+            jobs.push(self.not_found(out));
+        }
+        if pages.sitemap {
+            jobs.push(self.sitemap(out));
+        }
+        if pages.feed {
+            jobs.push(self.feed(out));
+        }
+        jobs.par_extend(
+            pages
+                .places
+                .iter()
+                .filter(|&&i| i < self.site.places.len())
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|&i| self.place(i, &self.site.places[i], out)),
+        );
+        jobs.par_extend(
+            pages
+                .indicators
+                .iter()
+                .filter_map(|id| self.site.indicators.get(id))
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|ind| self.indicator(ind, out)),
+        );
+        jobs.par_extend(
+            pages
+                .articles
+                .iter()
+                .filter_map(|id| self.site.articles.get(id))
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|a| self.article(a, out)),
+        );
+        jobs
+    }
+
+    fn coverage(&self) -> &Coverage<'a> {
+        self.coverage.get_or_init(|| {
+            let mut map: Coverage<'a> = Default::default();
+            for (pi, p) in self.site.places.iter().enumerate() {
+                // A place has a few indicators, its figures grouped by indicator.
+                let mut own: Vec<(&'a str, Covered<'a>)> = Vec::new();
+                for f in &p.figures {
+                    let at = match own.iter().rposition(|(id, _)| *id == f.indicator) {
+                        Some(at) => at,
+                        None => {
+                            own.push((
+                                &f.indicator,
+                                Covered {
+                                    place: pi,
+                                    latest: None,
+                                    count: 0,
+                                },
+                            ));
+                            own.len() - 1
+                        }
+                    };
+                    let c = &mut own[at].1;
+                    c.count += 1;
+                    if f.status == Status::Actual
+                        && c.latest
+                            .is_none_or(|l| f.period.sort_key() >= l.period.sort_key())
+                    {
+                        c.latest = Some(f);
+                    }
+                }
+                for (id, c) in own {
+                    map.entry(id).or_default().push(c);
+                }
+            }
+            map
+        })
+    }
+
+    /// The places with figures for indicator `id`.
+    fn covered(&self, id: &str) -> &[Covered<'a>] {
+        self.coverage().get(id).map_or(&[], Vec::as_slice)
     }
 
     /// Time spent drawing charts, summed over threads.
@@ -191,6 +276,19 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter_map(|id| self.site.indicators.get(id))
             .collect();
+        // Slug → latest figure, per headline indicator.
+        let headline_latest: Vec<std::collections::HashMap<&str, &Figure>> = headline
+            .iter()
+            .map(|ind| {
+                self.covered(&ind.id)
+                    .iter()
+                    .filter_map(|c| {
+                        c.latest
+                            .map(|f| (self.site.places[c.place].slug.as_str(), f))
+                    })
+                    .collect()
+            })
+            .collect();
         let root = urls::root_from("");
         let mut provinces: BTreeMap<&str, Vec<&Place>> = BTreeMap::new();
         for p in &self.site.places {
@@ -208,9 +306,9 @@ impl<'a> Renderer<'a> {
         };
         let mut provinces: Vec<(&str, Vec<&Place>)> = provinces.into_iter().collect();
         for (_, places) in &mut provinces {
-            places.sort_by_key(|p| code_key(p));
+            places.sort_by_cached_key(|p| code_key(p));
         }
-        provinces.sort_by_key(|(name, places)| (code_key(places[0]), name.to_string()));
+        provinces.sort_by_cached_key(|(name, places)| (code_key(places[0]), name.to_string()));
         let provinces: Vec<ProvinceCtx> = provinces
             .into_iter()
             .map(|(name, places)| ProvinceCtx {
@@ -223,7 +321,10 @@ impl<'a> Renderer<'a> {
                         href: format!("{root}{}", urls::place(&p.slug)),
                         headline: headline
                             .iter()
-                            .map(|ind| latest(p, &ind.id).map(|f| LatestCtx::of(f, ind)))
+                            .zip(&headline_latest)
+                            .map(|(ind, latest)| {
+                                latest.get(p.slug.as_str()).map(|f| LatestCtx::of(f, ind))
+                            })
                             .collect(),
                     })
                     .collect(),
@@ -442,11 +543,10 @@ impl<'a> Renderer<'a> {
         let dir = urls::indicator(&ind.id);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);
-        let mut latest_rows: Vec<(&Place, &Figure)> = self
-            .site
-            .places
+        let covered = self.covered(&ind.id);
+        let mut latest_rows: Vec<(&Place, &Figure)> = covered
             .iter()
-            .filter_map(|p| latest(p, &ind.id).map(|f| (p, f)))
+            .filter_map(|c| c.latest.map(|f| (&self.site.places[c.place], f)))
             .collect();
         latest_rows.sort_by(|a, b| {
             b.1.value
@@ -498,7 +598,10 @@ impl<'a> Renderer<'a> {
             )
         });
         let svg_path = urls::indicator_chart(&ind.id);
-        if !latest_rows.is_empty() {
+        if latest_rows.is_empty() {
+            // No chart (any more: `serve` rewrites this page in place).
+            out.remove(&svg_path).map_err(io_err)?;
+        } else {
             out.write(&svg_path, chart::standalone(&svg).as_bytes())
                 .map_err(io_err)?;
         }
@@ -507,20 +610,10 @@ impl<'a> Renderer<'a> {
         // that (thousands of places) the page keeps the latest value of each place and
         // links to the indicator's CSV, which has every figure.
         const ALL_ROWS_LIMIT: usize = 2000;
-        let total: usize = self
-            .site
-            .places
-            .iter()
-            .map(|p| p.figures.iter().filter(|f| f.indicator == ind.id).count())
-            .sum();
+        let total: usize = covered.iter().map(|c| c.count).sum();
         let mut all = Vec::new();
-        for (pi, p) in self
-            .site
-            .places
-            .iter()
-            .enumerate()
-            .filter(|_| total <= ALL_ROWS_LIMIT)
-        {
+        for c in covered.iter().filter(|_| total <= ALL_ROWS_LIMIT) {
+            let (pi, p) = (c.place, &self.site.places[c.place]);
             for (fi, f) in figures_of(p, &ind.id) {
                 all.push(PlaceRowCtx {
                     place: p.full_name(),
@@ -711,30 +804,40 @@ impl<'a> Renderer<'a> {
     /// with its source, at stable URLs.
     /// Streamed row by row into their files: at the scale of every county of China
     /// there are 675,000 rows, which must not all be held in memory at once.
-    fn data(&self, out: &Staging) -> Result<(), Diagnostic> {
-        let mut all_csv = csv_writer(out, urls::FIGURES_CSV)?;
-        let mut by_indicator: BTreeMap<&str, csv::Writer<std::io::BufWriter<std::fs::File>>> =
-            BTreeMap::new();
-        for ind in self.site.indicators.keys() {
-            by_indicator.insert(ind, csv_writer(out, &urls::indicator_csv(ind))?);
+    ///
+    /// Per-place files are written for the places in `pages.places`; the site-wide
+    /// files and the per-indicator ones (which every place feeds) when `pages.data`.
+    fn data(&self, pages: &Pages, out: &Staging) -> Result<(), Diagnostic> {
+        if !pages.data && pages.places.is_empty() {
+            return Ok(());
         }
-        let mut json = out.stream(urls::FIGURES_JSON).map_err(io_err)?;
+        let mut all_csv = None;
+        let mut json = None;
+        let mut by_indicator: BTreeMap<&str, csv::Writer<crate::output::Stream>> = BTreeMap::new();
+        if pages.data {
+            all_csv = Some(csv_writer(out, urls::FIGURES_CSV)?);
+            for ind in self.site.indicators.keys() {
+                by_indicator.insert(ind, csv_writer(out, &urls::indicator_csv(ind))?);
+            }
+            let mut j = out.stream(urls::FIGURES_JSON).map_err(io_err)?;
+            j.write_all(b"[").map_err(io_err)?;
+            json = Some(j);
+        }
         let mut first = true;
-        json.write_all(b"[").map_err(io_err)?;
-        for p in &self.site.places {
-            let mut place_csv = csv_writer(out, &urls::place_csv(&p.slug))?;
+        for (pi, p) in self.site.places.iter().enumerate() {
+            let mut place_csv = if pages.places.contains(&pi) {
+                Some(csv_writer(out, &urls::place_csv(&p.slug))?)
+            } else if pages.data {
+                None
+            } else {
+                continue;
+            };
             let mut figs: Vec<&Figure> = p
                 .figures
                 .iter()
                 .filter(|f| self.site.indicators.contains_key(&f.indicator))
                 .collect();
-            figs.sort_by(|a, b| {
-                (&a.indicator, a.period.to_string(), a.status).cmp(&(
-                    &b.indicator,
-                    b.period.to_string(),
-                    b.status,
-                ))
-            });
+            figs.sort_by_cached_key(|f| (&f.indicator, f.period.to_string(), f.status));
             for f in figs {
                 let ind = &self.site.indicators[&f.indicator];
                 let row = DataRow {
@@ -754,29 +857,174 @@ impl<'a> Renderer<'a> {
                     quote: f.quotes.clone(),
                 };
                 let record = csv_record(&row);
-                all_csv.write_record(&record).map_err(csv_err)?;
-                place_csv.write_record(&record).map_err(csv_err)?;
+                if let Some(w) = place_csv.as_mut() {
+                    w.write_record(&record).map_err(csv_err)?;
+                }
+                if let Some(w) = all_csv.as_mut() {
+                    w.write_record(&record).map_err(csv_err)?;
+                }
                 if let Some(w) = by_indicator.get_mut(ind.id.as_str()) {
                     w.write_record(&record).map_err(csv_err)?;
                 }
-                if !first {
-                    json.write_all(b",").map_err(io_err)?;
+                if let Some(json) = json.as_mut() {
+                    if !first {
+                        json.write_all(b",").map_err(io_err)?;
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut *json, &row).map_err(|e| {
+                        Diagnostic::error("E013", format!("cannot write figures.json: {e}"))
+                    })?;
                 }
-                first = false;
-                serde_json::to_writer(&mut json, &row).map_err(|e| {
-                    Diagnostic::error("E013", format!("cannot write figures.json: {e}"))
-                })?;
             }
-            finish_csv(out, place_csv)?;
+            if let Some(w) = place_csv {
+                finish_csv(out, w)?;
+            }
         }
-        json.write_all(b"]\n").map_err(io_err)?;
-        out.finish(json).map_err(io_err)?;
-        finish_csv(out, all_csv)?;
+        if let Some(mut json) = json {
+            json.write_all(b"]\n").map_err(io_err)?;
+            out.finish(json).map_err(io_err)?;
+        }
+        if let Some(w) = all_csv {
+            finish_csv(out, w)?;
+        }
         for (_, w) in by_indicator {
             finish_csv(out, w)?;
         }
         Ok(())
     }
+}
+
+/// Which outputs a render writes: `build` writes them all, `serve` only those that a
+/// change feeds.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Pages {
+    /// Copy the whole `static/` tree.
+    pub static_files: bool,
+    pub index: bool,
+    pub not_found: bool,
+    pub sitemap: bool,
+    pub feed: bool,
+    /// `/data/figures.csv`, `/data/figures.json` and the per-indicator CSVs.
+    pub data: bool,
+    /// Place pages, with their charts and CSVs, by index into `site.places`.
+    pub places: BTreeSet<usize>,
+    /// Indicator pages and their charts, by id.
+    pub indicators: BTreeSet<String>,
+    /// Article pages, by id.
+    pub articles: BTreeSet<String>,
+}
+
+impl Pages {
+    pub fn all(site: &Site) -> Pages {
+        Pages {
+            static_files: true,
+            index: true,
+            not_found: true,
+            sitemap: true,
+            feed: true,
+            data: true,
+            places: (0..site.places.len()).collect(),
+            indicators: site.indicators.keys().cloned().collect(),
+            articles: site.articles.keys().cloned().collect(),
+        }
+    }
+
+    /// Every page made from the template kinds in `templates` (top-level page
+    /// templates such as `place.html`; see [`page_templates`]).
+    pub fn using(site: &Site, templates: &BTreeSet<String>) -> Pages {
+        let has = |t: &str| templates.contains(t);
+        Pages {
+            static_files: false,
+            index: has("index.html"),
+            not_found: has("404.html"),
+            sitemap: has("sitemap.xml"),
+            feed: has("atom.xml"),
+            data: false,
+            places: if has("place.html") {
+                (0..site.places.len()).collect()
+            } else {
+                BTreeSet::new()
+            },
+            indicators: if has("indicator.html") {
+                site.indicators.keys().cloned().collect()
+            } else {
+                BTreeSet::new()
+            },
+            articles: if has("article.html") {
+                site.articles.keys().cloned().collect()
+            } else {
+                BTreeSet::new()
+            },
+        }
+    }
+
+    pub fn extend(&mut self, other: Pages) {
+        self.static_files |= other.static_files;
+        self.index |= other.index;
+        self.not_found |= other.not_found;
+        self.sitemap |= other.sitemap;
+        self.feed |= other.feed;
+        self.data |= other.data;
+        self.places.extend(other.places);
+        self.indicators.extend(other.indicators);
+        self.articles.extend(other.articles);
+    }
+
+    /// How many pages (not data files) are selected.
+    pub fn count(&self) -> usize {
+        [self.index, self.not_found, self.sitemap, self.feed]
+            .iter()
+            .filter(|&&b| b)
+            .count()
+            + self.places.len()
+            + self.indicators.len()
+            + self.articles.len()
+    }
+}
+
+/// The templates the renderer renders pages with; every other template is a part
+/// of these (`extends`, `include`, `import`).
+pub const PAGE_TEMPLATES: [&str; 7] = [
+    "index.html",
+    "place.html",
+    "indicator.html",
+    "article.html",
+    "404.html",
+    "sitemap.xml",
+    "atom.xml",
+];
+
+/// The page templates that use, directly or through other templates, any of
+/// `changed` (template names, paths under `templates/`). Reads the template sources
+/// for `extends`, `include` and `import`: tera does not expose its dependency graph.
+pub fn page_templates(root: &Path, changed: &BTreeSet<String>) -> BTreeSet<String> {
+    static REF: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = REF.get_or_init(|| {
+        regex::Regex::new(r#"\{%-?\s*(?:extends|include|import)\s+"([^"]+)""#).expect("valid regex")
+    });
+    let dir = root.join(TEMPLATES_DIR);
+    let uses = |name: &str| -> Vec<String> {
+        std::fs::read_to_string(dir.join(name))
+            .map(|src| re.captures_iter(&src).map(|c| c[1].to_string()).collect())
+            .unwrap_or_default()
+    };
+    PAGE_TEMPLATES
+        .iter()
+        .filter(|page| {
+            let mut seen = BTreeSet::new();
+            let mut todo = vec![page.to_string()];
+            while let Some(t) = todo.pop() {
+                if changed.contains(&t) {
+                    return true;
+                }
+                if seen.insert(t.clone()) {
+                    todo.extend(uses(&t));
+                }
+            }
+            false
+        })
+        .map(|s| s.to_string())
+        .collect()
 }
 
 const CSV_HEADER: [&str; 14] = [
@@ -796,19 +1044,13 @@ const CSV_HEADER: [&str; 14] = [
     "quote",
 ];
 
-fn csv_writer(
-    out: &Staging,
-    rel: &str,
-) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>, Diagnostic> {
+fn csv_writer(out: &Staging, rel: &str) -> Result<csv::Writer<crate::output::Stream>, Diagnostic> {
     let mut w = csv::Writer::from_writer(out.stream(rel).map_err(io_err)?);
     w.write_record(CSV_HEADER).map_err(csv_err)?;
     Ok(w)
 }
 
-fn finish_csv(
-    out: &Staging,
-    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
-) -> Result<(), Diagnostic> {
+fn finish_csv(out: &Staging, w: csv::Writer<crate::output::Stream>) -> Result<(), Diagnostic> {
     let inner = w
         .into_inner()
         .map_err(|e| Diagnostic::error("E013", format!("cannot write CSV: {e}")))?;
@@ -860,15 +1102,6 @@ fn figures_of<'p>(place: &'p Place, id: &str) -> Vec<(usize, &'p Figure)> {
         .collect();
     figs.sort_by_key(|(_, f)| (f.period.sort_key(), f.status));
     figs
-}
-
-/// The latest actual figure of `place` for indicator `id`.
-fn latest<'p>(place: &'p Place, id: &str) -> Option<&'p Figure> {
-    place
-        .figures
-        .iter()
-        .filter(|f| f.indicator == id && f.status == Status::Actual)
-        .max_by_key(|f| f.period.sort_key())
 }
 
 /// A text alternative for a series chart: every value, in order, in words.
