@@ -14,6 +14,7 @@ pub mod format;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod text;
 
 use std::fmt;

@@ -41,6 +41,21 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Build the site, serve it locally, and rebuild and reload it on every change.
+    Serve {
+        /// The site root, holding content/, templates/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on; loopback by default, so the preview is not shared.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Turn raw scraped pages (text or HTML; UTF-8, GBK or Big5) into clean articles.
     Clean {
         /// The site root: articles go to ROOT/content/articles/<city>/.
@@ -107,6 +122,18 @@ fn main() -> ExitCode {
                 c.site.articles.len(),
                 started.elapsed().as_secs_f64()
             );
+        }),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+        } => indicity::serve::serve(&indicity::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            open,
+            color,
         }),
         Command::Clean {
             root,

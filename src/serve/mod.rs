@@ -1,0 +1,339 @@
+//! Serve: the site on a local HTTP server, rebuilt and reloaded as its sources change.
+//!
+//! Three parts: [`rebuild`] keeps the last good site and redoes what a change feeds,
+//! [`http`] serves the built files and the reload events, and this module wires them
+//! to the file watcher and to Ctrl-C. The site is built into a temporary directory,
+//! never into `public/`, because serve builds for its own address.
+
+pub mod http;
+pub mod rebuild;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
+use std::time::Duration;
+
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+
+use crate::Error;
+use crate::content::CONTENT_DIR;
+use crate::diagnostics::Diagnostics;
+use crate::render::{STATIC_DIR, TEMPLATES_DIR};
+use rebuild::{Live, Outcome};
+
+/// How long the watcher waits for a burst of events (an editor's save is several) to
+/// end. Short: it is paid on every save.
+const DEBOUNCE: Duration = Duration::from_millis(25);
+/// Threads answering requests; event streams have threads of their own.
+const WORKERS: usize = 4;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Open the site in the default browser once it is built.
+    pub open: bool,
+    /// Styled diagnostics in the terminal.
+    pub color: bool,
+}
+
+/// What open pages are told.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The generation of the site now served (sent first on every stream).
+    Hello(u64),
+    /// The site was rebuilt: reload.
+    Reload(u64),
+    /// The content has errors: show this overlay (HTML).
+    Problem(String),
+}
+
+impl Event {
+    fn to_sse(&self) -> String {
+        match self {
+            Event::Hello(g) => format!("event: hello\ndata: {g}\n\n"),
+            Event::Reload(g) => format!("event: reload\ndata: {g}\n\n"),
+            Event::Problem(html) => format!(
+                "event: problem\ndata: {}\n\n",
+                serde_json::Value::String(html.clone())
+            ),
+        }
+    }
+}
+
+/// The state pages are served with.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// Successful builds so far; pages carry the one they were served from.
+    pub generation: u64,
+    /// The error overlay, while the content has errors.
+    pub problem: Option<String>,
+}
+
+/// What the request threads share with the rebuild loop.
+pub struct Shared {
+    out: PathBuf,
+    state: Mutex<State>,
+    clients: Mutex<Vec<mpsc::Sender<Event>>>,
+    /// Held for writing while the site-wide data files are rewritten, for reading
+    /// while one is served: a reloaded page never gets the previous data.
+    data: RwLock<()>,
+    stopping: AtomicBool,
+}
+
+impl Shared {
+    fn new(out: PathBuf) -> Shared {
+        Shared {
+            out,
+            state: Mutex::default(),
+            clients: Mutex::default(),
+            data: RwLock::default(),
+            stopping: AtomicBool::new(false),
+        }
+    }
+
+    fn state(&self) -> State {
+        lock(&self.state).clone()
+    }
+
+    /// A new event stream, primed with the current state. Registered under the
+    /// clients lock, so a change published meanwhile reaches it one way or the other.
+    fn subscribe(&self) -> mpsc::Receiver<Event> {
+        let (tx, rx) = mpsc::channel();
+        let mut clients = lock(&self.clients);
+        let state = self.state();
+        let _ = tx.send(Event::Hello(state.generation));
+        if let Some(p) = state.problem {
+            let _ = tx.send(Event::Problem(p));
+        }
+        if !self.stopping.load(Ordering::SeqCst) {
+            clients.push(tx);
+        }
+        rx
+    }
+
+    fn publish(&self, change: impl FnOnce(&mut State) -> Event) {
+        let event = change(&mut lock(&self.state));
+        lock(&self.clients).retain(|c| c.send(event.clone()).is_ok());
+    }
+
+    fn rebuilt(&self) {
+        self.publish(|s| {
+            s.generation += 1;
+            s.problem = None;
+            Event::Reload(s.generation)
+        });
+    }
+
+    fn failed(&self, diags: &Diagnostics) {
+        let overlay = overlay(&diags.render(false));
+        self.publish(|s| {
+            s.problem = Some(overlay.clone());
+            Event::Problem(overlay)
+        });
+    }
+
+    /// Ends every event stream (their threads see the channel close).
+    fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        lock(&self.clients).clear();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The errors over the page, as the terminal shows them.
+pub fn overlay(diagnostics: &str) -> String {
+    let escaped = diagnostics
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<div id=\"indicity-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#f5f5f5;padding:1rem;font:16px/1.5 system-ui,sans-serif\">\
+<p style=\"margin:0 0 .75rem;max-width:60rem\"><strong style=\"color:#ff8a80\">The content has errors.</strong> This is the last good build; it reloads by itself once they are fixed.</p>\
+<pre style=\"margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.45 ui-monospace,monospace\">{escaped}</pre></div>"
+    )
+}
+
+enum Message {
+    Changed(Vec<PathBuf>),
+    WatchFailed(String),
+    Stop,
+}
+
+/// Builds, serves and rebuilds until Ctrl-C.
+pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
+    let root = opts.root.canonicalize().map_err(|e| {
+        Error::Usage(format!(
+            "cannot use {} as the site root: {e}",
+            opts.root.display()
+        ))
+    })?;
+    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+        Error::Usage(format!(
+            "cannot listen on {}: {e}; pass another --port (0 picks a free one)",
+            SocketAddr::new(opts.bind, opts.port)
+        ))
+    })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| Error::Usage("not a TCP address".into()))?;
+    let url = format!("http://{addr}/");
+    let tmp = tempfile::Builder::new()
+        .prefix("indicity-serve-")
+        .tempdir()
+        .map_err(|e| Error::Usage(format!("cannot create a temporary directory: {e}")))?;
+    let out = tmp.path().join("site");
+    let shared = Arc::new(Shared::new(out.clone()));
+
+    // Watch before the first build, so that an edit made during it is not missed.
+    let (tx, rx) = mpsc::channel::<Message>();
+    let events = tx.clone();
+    let mut watcher = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        let message = match result {
+            Ok(events) => Message::Changed(
+                events
+                    .into_iter()
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
+                    .collect(),
+            ),
+            Err(errors) => Message::WatchFailed(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        };
+        let _ = events.send(message);
+    })
+    .map_err(|e| Error::Usage(format!("cannot watch the site: {e}")))?;
+    for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", path.display())))?;
+        }
+    }
+    let stop = tx.clone();
+    // Only one handler per process; a second serve in the same process (tests) keeps
+    // the first.
+    let _ = ctrlc::set_handler(move || {
+        let _ = stop.send(Message::Stop);
+    });
+
+    eprintln!("building {} …", root.display());
+    let mut live = Live::new(&root, &out, &url);
+    let first = live.rebuild_all();
+    report(&first, &shared, &live, opts.color);
+
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let shared = shared.clone();
+            let server = server.clone();
+            std::thread::spawn(move || {
+                while !shared.stopping.load(Ordering::SeqCst) {
+                    match server.recv_timeout(Duration::from_millis(200)) {
+                        Ok(Some(rq)) => http::handle(rq, &shared),
+                        Ok(None) => {}
+                        Err(_) => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    eprintln!(
+        "serving {} at {url} from {} (Ctrl-C to stop)",
+        root.display(),
+        out.display()
+    );
+    if opts.open {
+        if let Err(e) = open::that_detached(&url) {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
+    }
+
+    for message in rx {
+        match message {
+            Message::Stop => break,
+            Message::WatchFailed(e) => eprintln!("warning: watching the site: {e}"),
+            Message::Changed(paths) => {
+                let data = shared.data.write().unwrap_or_else(|e| e.into_inner());
+                let outcome = live.update(paths);
+                report(&outcome, &shared, &live, opts.color);
+                drop(data);
+            }
+        }
+    }
+
+    eprintln!("stopping");
+    shared.stop();
+    drop(watcher);
+    for w in workers {
+        let _ = w.join();
+    }
+    drop(tmp);
+    Ok(())
+}
+
+/// Tells the terminal and the open pages what a rebuild did, then writes the data
+/// files the pages link to (the caller holds the data lock).
+fn report(outcome: &Outcome, shared: &Shared, live: &Live, color: bool) {
+    match outcome {
+        Outcome::Nothing => {}
+        Outcome::Failed(d) => {
+            shared.failed(d);
+            eprint!("{}", d.render(color));
+            eprintln!(
+                "fix the errors above and save; until then, open pages show the last good build"
+            );
+        }
+        Outcome::Rebuilt(r) => {
+            shared.rebuilt();
+            if !r.warnings.0.is_empty() {
+                eprint!("{}", r.warnings.render(color));
+            }
+            let changed = r
+                .changed
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let stages = r
+                .stages
+                .iter()
+                .map(|(name, d)| format!("{name} {}", d.as_millis()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            eprintln!(
+                "{} {} pages ({} files) in {} ms{}{}{}",
+                if r.full { "built" } else { "rebuilt" },
+                r.pages,
+                r.files,
+                r.took.as_millis(),
+                if stages.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({stages})")
+                },
+                if changed.is_empty() { "" } else { ": " },
+                changed
+            );
+            if r.data_pending {
+                if let Err(d) = live.write_data() {
+                    eprint!("{}", d.render(color));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,567 @@
+//! Rebuild: the last good site stays in memory; a change redoes only what it feeds.
+//!
+//! The same stages as `build` (load → check → render → write), each narrowed to the
+//! changed files: the changed places and articles are read again, the checks that can
+//! see them are run again ([`check::recheck`]), and only the pages that show them are
+//! rendered again, straight into the served directory. Anything that changes the
+//! shape of the site (a place or article added or removed, `site.yaml`,
+//! `indicators.yaml`) rebuilds everything, as `build` would.
+//!
+//! Every change since the last good state is kept until a rebuild succeeds, so fixing
+//! one of two broken files and then the other ends in the same state as a full build.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tera::Tera;
+
+use crate::Error;
+use crate::check::{self, FigureRef, Provenance, QuoteMark};
+use crate::content::{self, ContentFile, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Staging;
+use crate::render::{self, Pages, Renderer, STATIC_DIR, TEMPLATES_DIR, urls};
+
+/// The served site: what was last built without errors, and what changed since.
+pub struct Live {
+    root: PathBuf,
+    out: PathBuf,
+    base_url: String,
+    site: Site,
+    prov: Provenance,
+    tera: Tera,
+    /// Files (relative to the root) changed since the last good state.
+    dirty: BTreeSet<PathBuf>,
+    /// A render failed after the content was taken in: the next rebuild is a full one.
+    stale: bool,
+    /// Article id → the figures citing it, in order: which figures a change to an
+    /// article reaches, without going through the hundreds of thousands of figures.
+    cites: HashMap<String, Vec<FigureRef>>,
+}
+
+/// What a rebuild did.
+pub enum Outcome {
+    /// Nothing the site is built from changed (an editor's temporary file, say).
+    Nothing,
+    Rebuilt(Rebuilt),
+    /// The site has errors; the last good pages are still served.
+    Failed(Diagnostics),
+}
+
+pub struct Rebuilt {
+    /// Pages (HTML, sitemap, feed) written.
+    pub pages: usize,
+    /// Every file written, pages, charts and data.
+    pub files: usize,
+    /// Whether the whole site was rebuilt.
+    pub full: bool,
+    /// The site-wide data files still to be written ([`Live::write_data`]).
+    pub data_pending: bool,
+    pub warnings: Diagnostics,
+    pub took: Duration,
+    /// Time per stage, for the terminal.
+    pub stages: Vec<(&'static str, Duration)>,
+    pub changed: Vec<PathBuf>,
+}
+
+impl Live {
+    /// A site not built yet: the first [`Live::rebuild_all`] builds it into `out`.
+    pub fn new(root: &Path, out: &Path, base_url: &str) -> Live {
+        Live {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            base_url: base_url.to_string(),
+            site: empty_site(),
+            prov: Provenance::default(),
+            tera: Tera::new(),
+            dirty: BTreeSet::new(),
+            stale: true,
+            cites: HashMap::new(),
+        }
+    }
+
+    /// Builds everything, as `build` does, into `out` (replaced atomically).
+    pub fn rebuild_all(&mut self) -> Outcome {
+        self.stale = true;
+        self.rebuild()
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Takes in changed files (absolute, or relative to the root) and rebuilds.
+    pub fn update(&mut self, changed: impl IntoIterator<Item = PathBuf>) -> Outcome {
+        let mut relevant = false;
+        for path in changed {
+            let rel = path
+                .strip_prefix(&self.root)
+                .map(Path::to_path_buf)
+                .unwrap_or(path);
+            if feeds_site(&rel) {
+                self.dirty.insert(rel);
+                relevant = true;
+            }
+        }
+        if !relevant {
+            return Outcome::Nothing;
+        }
+        self.rebuild()
+    }
+
+    fn rebuild(&mut self) -> Outcome {
+        let started = Instant::now();
+        let changed: Vec<PathBuf> = self.dirty.iter().cloned().collect();
+        let result = if self.stale || self.is_structural() {
+            self.full()
+        } else {
+            self.incremental()
+        };
+        match result {
+            Ok(mut r) => {
+                self.dirty.clear();
+                self.stale = false;
+                r.took = started.elapsed();
+                r.changed = changed;
+                Outcome::Rebuilt(r)
+            }
+            Err(Error::Content(d)) => Outcome::Failed(d),
+            Err(Error::Usage(m)) => {
+                Outcome::Failed(Diagnostics(vec![Diagnostic::error("E013", m)]))
+            }
+        }
+    }
+
+    /// Writes the site-wide data files, which every figure feeds: after the pages, so
+    /// that the reload does not wait for them.
+    pub fn write_data(&self) -> Result<usize, Diagnostics> {
+        let out = Staging::live(&self.out);
+        let pages = Pages {
+            data: true,
+            ..Pages::default()
+        };
+        Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
+            .render(&pages, &self.root, &out)?;
+        Ok(out.files())
+    }
+
+    /// A change that `incremental` cannot narrow: a file added or removed, or one that
+    /// every page depends on.
+    fn is_structural(&self) -> bool {
+        self.dirty.iter().any(|rel| match ContentFile::of(rel) {
+            Some(ContentFile::Config | ContentFile::Indicators) => true,
+            Some(ContentFile::Place(slug)) => {
+                !self.root.join(rel).is_file() || self.site.place(&slug).is_none()
+            }
+            Some(ContentFile::Article(id)) => {
+                !self.root.join(rel).is_file() || !self.site.articles.contains_key(&id)
+            }
+            None => false,
+        })
+    }
+
+    /// Everything, as `build` does it, swapped in atomically.
+    fn full(&mut self) -> Result<Rebuilt, Error> {
+        let started = Instant::now();
+        let checked = crate::check(&self.root)?;
+        let tera =
+            render::load_templates(&self.root).map_err(|d| Error::Content(Diagnostics(vec![d])))?;
+        let staging = Staging::create(&self.out).map_err(|e| io_error(&self.out, e))?;
+        let pages = Pages::all(&checked.site);
+        Renderer::new(&checked.site, &checked.provenance, &tera, &self.base_url)
+            .render(&pages, &self.root, &staging)
+            .map_err(Error::Content)?;
+        let files = staging.files();
+        staging.commit().map_err(|e| io_error(&self.out, e))?;
+        self.site = checked.site;
+        self.prov = checked.provenance;
+        self.cites.clear();
+        for i in 0..self.site.places.len() {
+            self.index_citations(i);
+        }
+        self.tera = tera;
+        Ok(Rebuilt {
+            pages: pages.count(),
+            files,
+            full: true,
+            data_pending: false,
+            warnings: checked.warnings,
+            took: started.elapsed(),
+            stages: Vec::new(),
+            changed: Vec::new(),
+        })
+    }
+
+    /// The changed places, articles, templates and static files, and only the pages
+    /// they feed.
+    fn incremental(&mut self) -> Result<Rebuilt, Error> {
+        let mut stages = Vec::new();
+        let mut t = Instant::now();
+        let mut lap = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
+            stages.push((name, t.elapsed()));
+            t = Instant::now();
+        };
+        let mut diags = Diagnostics::default();
+        let mut places = Vec::new();
+        let mut articles = Vec::new();
+        let mut templates = BTreeSet::new();
+        let mut statics = Vec::new();
+        for rel in &self.dirty {
+            match ContentFile::of(rel) {
+                Some(ContentFile::Place(_)) => {
+                    let (p, d) = content::load_place_file(&self.root, rel);
+                    diags.extend(d.0);
+                    places.extend(p);
+                }
+                Some(ContentFile::Article(_)) => {
+                    let (a, d) = content::load_article_file(&self.root, rel);
+                    diags.extend(d.0);
+                    articles.extend(a);
+                }
+                Some(_) => unreachable!("structural changes are rebuilt in full"),
+                None => {
+                    if let Ok(t) = rel.strip_prefix(TEMPLATES_DIR) {
+                        templates.insert(t.to_string_lossy().replace('\\', "/"));
+                    } else if let Ok(s) = rel.strip_prefix(STATIC_DIR) {
+                        statics.push(s.to_string_lossy().replace('\\', "/"));
+                    }
+                }
+            }
+        }
+        let tera = if templates.is_empty() {
+            None
+        } else {
+            match render::load_templates(&self.root) {
+                Ok(t) => Some(t),
+                Err(d) => {
+                    diags.push(d);
+                    None
+                }
+            }
+        };
+        if diags.has_errors() {
+            diags.sort();
+            return Err(Error::Content(diags));
+        }
+
+        // Swap the new versions in, keeping the old ones to restore if a check fails.
+        let mut old_places = Vec::new();
+        for p in places {
+            let i = self
+                .site
+                .places
+                .binary_search_by(|q| q.slug.cmp(&p.slug))
+                .expect("a place that is not in the site is a structural change");
+            old_places.push((i, std::mem::replace(&mut self.site.places[i], p)));
+        }
+        let mut old_articles = Vec::new();
+        for a in articles {
+            let id = a.id.clone();
+            let old = self
+                .site
+                .articles
+                .insert(id.clone(), a)
+                .expect("an article that is not in the site is a structural change");
+            old_articles.push((id, old));
+        }
+
+        lap("load", &mut stages);
+        let changed_places: BTreeSet<usize> = old_places.iter().map(|(i, _)| *i).collect();
+        let changed_articles: BTreeSet<String> =
+            old_articles.iter().map(|(id, _)| id.clone()).collect();
+        // Articles whose marks can move: the changed ones, and every one a changed
+        // place cites, before or after.
+        let mut rescanned = changed_articles.clone();
+        for (i, old) in &old_places {
+            for f in old.figures.iter().chain(&self.site.places[*i].figures) {
+                rescanned.insert(f.source.clone());
+            }
+        }
+        let citing = self.citing(&rescanned, &changed_places);
+        // Places whose figures can see a changed article (E024 reads its text).
+        let mut checked_places = changed_places.clone();
+        for r in &citing {
+            if changed_articles.contains(&self.site.places[r.place].figures[r.figure].source) {
+                checked_places.insert(r.place);
+            }
+        }
+        let rescan = check::recheck(&self.site, &checked_places, &rescanned, &citing, &mut diags);
+        diags.sort();
+        if diags.has_errors() {
+            for (i, p) in old_places {
+                self.site.places[i] = p;
+            }
+            for (id, a) in old_articles {
+                self.site.articles.insert(id, a);
+            }
+            return Err(Error::Content(diags));
+        }
+        let marks_before: HashMap<FigureRef, Option<String>> = citing
+            .iter()
+            .filter(|r| !changed_places.contains(&r.place))
+            .map(|r| (*r, self.prov.mark_of(*r).cloned()))
+            .collect();
+        let article_marks_before: BTreeMap<String, Vec<QuoteMark>> = rescanned
+            .iter()
+            .map(|id| {
+                (
+                    id.clone(),
+                    self.prov.marks.get(id).cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let changed_list: Vec<usize> = changed_places.iter().copied().collect();
+        self.prov.apply(&self.site, &changed_list, rescan);
+        for (i, old) in &old_places {
+            for f in &old.figures {
+                if let Some(refs) = self.cites.get_mut(&f.source) {
+                    refs.retain(|r| r.place != *i);
+                }
+            }
+            self.index_citations(*i);
+        }
+        if let Some(t) = tera {
+            self.tera = t;
+        }
+
+        lap("check", &mut stages);
+        let mut pages = self.pages_fed(
+            &old_places,
+            &old_articles,
+            &citing,
+            &marks_before,
+            &article_marks_before,
+        );
+        if !templates.is_empty() {
+            pages.extend(Pages::using(
+                &self.site,
+                &render::page_templates(&self.root, &templates),
+            ));
+        }
+        lap("select", &mut stages);
+        let out = Staging::live(&self.out);
+        for rel in &statics {
+            let src = self.root.join(STATIC_DIR).join(rel);
+            let written = match std::fs::read(&src) {
+                Ok(bytes) => out.write(rel, &bytes),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.remove(rel),
+                Err(e) => Err(e),
+            };
+            written.map_err(|e| io_error(&src, e))?;
+        }
+        // Charts of indicators a place no longer has.
+        for (i, old) in &old_places {
+            let new = &self.site.places[*i];
+            for f in &old.figures {
+                if !new.figures.iter().any(|g| g.indicator == f.indicator) {
+                    out.remove(&urls::place_chart(&new.slug, &f.indicator))
+                        .map_err(|e| io_error(&self.out, e))?;
+                }
+            }
+        }
+        let data_pending = !old_places.is_empty() || !old_articles.is_empty();
+        Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
+            .render(&pages, &self.root, &out)
+            .map_err(|d| {
+                self.stale = true;
+                Error::Content(d)
+            })?;
+        lap("render", &mut stages);
+        diags.0.retain(|d| !d.is_error());
+        Ok(Rebuilt {
+            pages: pages.count(),
+            files: out.files(),
+            full: false,
+            data_pending,
+            warnings: diags,
+            took: Duration::ZERO,
+            stages,
+            changed: Vec::new(),
+        })
+    }
+
+    /// The pages that show anything that changed: the changed places and articles
+    /// (given with their previous versions), and the marks of the `rescanned`
+    /// articles (given as they were: `marks_before` for the figures in `citing`
+    /// outside the changed places, `article_marks_before` per article).
+    fn pages_fed(
+        &self,
+        old_places: &[(usize, content::Place)],
+        old_articles: &[(String, content::Article)],
+        citing: &[FigureRef],
+        marks_before: &HashMap<FigureRef, Option<String>>,
+        article_marks_before: &BTreeMap<String, Vec<QuoteMark>>,
+    ) -> Pages {
+        let site = &self.site;
+        let mut pages = Pages::default();
+        let headline: BTreeSet<&str> = site.config.headline.iter().map(String::as_str).collect();
+        // Renamed places, and places whose list of articles changed.
+        let mut names = BTreeSet::new();
+        let mut slugs = BTreeSet::new();
+        for (i, old) in old_places {
+            let new = &site.places[*i];
+            // Its own page shows everything in its file.
+            pages.places.insert(*i);
+            let renamed = old.name != new.name
+                || old.province != new.province
+                || old.level != new.level
+                || old.parent != new.parent
+                || old.code != new.code;
+            if renamed {
+                names.insert(old.name.clone());
+                names.insert(new.name.clone());
+                slugs.insert(new.slug.clone());
+                pages.index = true;
+            }
+            if old.figures.len() != new.figures.len() {
+                pages.index = true;
+            }
+            let ids: BTreeSet<&str> = old
+                .figures
+                .iter()
+                .chain(&new.figures)
+                .map(|f| f.indicator.as_str())
+                .collect();
+            for id in ids {
+                let (before, after) = (figures_for(old, id), figures_for(new, id));
+                let same = before.len() == after.len()
+                    && before.iter().zip(&after).all(|(a, b)| a.shows_same(b));
+                if renamed || !same {
+                    pages.indicators.insert(id.to_string());
+                    pages.index |= headline.contains(id);
+                    // Articles list the figures that cite them.
+                    pages
+                        .articles
+                        .extend(before.iter().chain(&after).map(|f| f.source.clone()));
+                }
+            }
+        }
+        let mut retitled = BTreeSet::new();
+        for (id, old) in old_articles {
+            let new = &site.articles[id];
+            pages.articles.insert(id.clone());
+            pages.feed |= old.body() != new.body();
+            if old.meta != new.meta {
+                retitled.insert(id.as_str());
+                slugs.insert(old.meta.city.clone());
+                slugs.insert(new.meta.city.clone());
+                pages.index = true;
+                pages.sitemap = true;
+                pages.feed = true;
+            }
+        }
+        // Figure rows link to their mark and show their article's title.
+        for r in citing {
+            let f = &site.places[r.place].figures[r.figure];
+            let moved = marks_before
+                .get(r)
+                .is_some_and(|m| m.as_ref() != self.prov.mark_of(*r));
+            if moved || retitled.contains(f.source.as_str()) {
+                pages.places.insert(r.place);
+                pages.indicators.insert(f.indicator.clone());
+            }
+        }
+        for (id, before) in article_marks_before {
+            if self.prov.marks.get(id).map_or(&[][..], Vec::as_slice) != before.as_slice() {
+                pages.articles.insert(id.clone());
+            }
+        }
+        for (i, p) in site.places.iter().enumerate() {
+            // Place pages list the articles about them, and link to their parent.
+            if slugs.contains(&p.slug) || p.parent.as_ref().is_some_and(|n| names.contains(n)) {
+                pages.places.insert(i);
+            }
+        }
+        // A renamed place: the articles about it show its name.
+        if !names.is_empty() {
+            pages.articles.extend(
+                site.articles
+                    .values()
+                    .filter(|a| slugs.contains(&a.meta.city))
+                    .map(|a| a.id.clone()),
+            );
+        }
+        pages.articles.retain(|id| site.articles.contains_key(id));
+        pages
+    }
+}
+
+impl Live {
+    /// Adds the figures of place `i` to the citation index (keeping each list in
+    /// order).
+    fn index_citations(&mut self, i: usize) {
+        for (fi, f) in self.site.places[i].figures.iter().enumerate() {
+            let refs = self.cites.entry(f.source.clone()).or_default();
+            let r = FigureRef {
+                place: i,
+                figure: fi,
+            };
+            let at = refs.partition_point(|x| *x < r);
+            refs.insert(at, r);
+        }
+    }
+
+    /// Every figure citing one of `articles`, in order, with the places in
+    /// `changed` already replaced in the site but not yet in the index.
+    fn citing(&self, articles: &BTreeSet<String>, changed: &BTreeSet<usize>) -> Vec<FigureRef> {
+        let mut out: Vec<FigureRef> = articles
+            .iter()
+            .filter_map(|a| self.cites.get(a))
+            .flatten()
+            .filter(|r| !changed.contains(&r.place))
+            .copied()
+            .collect();
+        for &i in changed {
+            for (fi, f) in self.site.places[i].figures.iter().enumerate() {
+                if articles.contains(&f.source) {
+                    out.push(FigureRef {
+                        place: i,
+                        figure: fi,
+                    });
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+fn figures_for<'p>(place: &'p content::Place, id: &str) -> Vec<&'p content::Figure> {
+    place.figures.iter().filter(|f| f.indicator == id).collect()
+}
+
+/// Whether a file under the root is one the site is built from.
+fn feeds_site(rel: &Path) -> bool {
+    if ContentFile::of(rel).is_some() {
+        return true;
+    }
+    let in_dir = |dir: &str| rel.starts_with(dir);
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let scratch = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp");
+    (in_dir(TEMPLATES_DIR) || in_dir(STATIC_DIR)) && !scratch
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Content(Diagnostics(vec![Diagnostic::error(
+        "E013",
+        format!("cannot write {}: {e}", path.display()),
+    )]))
+}
+
+fn empty_site() -> Site {
+    Site {
+        config: content::fallback_config(),
+        config_file: None,
+        indicators: Default::default(),
+        indicators_file: None,
+        places: Vec::new(),
+        articles: Default::default(),
+        place_files: Default::default(),
+        article_files: Default::default(),
+    }
+}
