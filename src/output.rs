@@ -107,6 +107,12 @@ impl Staging {
             fs::create_dir_all(parent)?;
         }
         if self.live {
+            // Most files a rebuild renders come out as they were (the charts of a page
+            // whose title changed); leaving those alone saves a rename, which ext4
+            // makes wait for the data to reach the disk.
+            if fs::read(&path).is_ok_and(|old| old == bytes) {
+                return Ok(());
+            }
             let tmp = temporary(&path);
             fs::write(&tmp, bytes)?;
             fs::rename(&tmp, &path)?;

@@ -595,3 +595,25 @@ fn the_first_build_failing_still_serves_the_errors() {
     let page = get(&server.addr, "/cities/fuzhou/");
     assert_eq!(page.status, 200);
 }
+
+#[test]
+fn the_live_page_in_a_real_browser() {
+    let repo = common::repo();
+    assert!(
+        repo.join("node_modules/playwright-core").exists(),
+        "playwright-core is not installed: run ./scripts/test (it also installs chromium)"
+    );
+    let site = site_copy();
+    let server = Server::start(site.path());
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser/serve.mjs"))
+        .arg(&server.addr)
+        .arg(site.path())
+        .current_dir(&repo)
+        .output()
+        .expect("cannot run node");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    println!("{stdout}");
+}

@@ -117,14 +117,11 @@ pub fn handle(rq: Request, shared: &Shared) {
         }
         return;
     }
+    if url.starts_with("/data/") {
+        shared.fresh_data();
+    }
     match resolve(&shared.out, &url) {
-        Target::File(file) => {
-            // The site-wide data files are rewritten after the pages; wait for them.
-            let _data = url
-                .starts_with("/data/")
-                .then(|| shared.data.read().unwrap_or_else(|e| e.into_inner()));
-            respond_file(rq, &file, 200, shared);
-        }
+        Target::File(file) => respond_file(rq, &file, 200, shared),
         Target::Redirect(to) => {
             let r = Response::empty(301)
                 .with_header(header("Location", &to))
