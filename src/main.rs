@@ -40,6 +40,9 @@ enum Command {
         /// The site root, holding content/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build the site, serve it locally, and rebuild and reload it on every change.
     Serve {
@@ -100,9 +103,7 @@ fn main() -> ExitCode {
         .map(|r| {
             eprint!("{}", warnings(&r.warnings, color));
             if timings {
-                for (stage, d) in &r.timings {
-                    eprintln!("timing: {stage:<24} {:>9.3} s", d.as_secs_f64());
-                }
+                print_timings(&r.timings);
             }
             eprintln!(
                 "built {} files ({:.1} MiB) into {} in {:.2} s",
@@ -112,8 +113,11 @@ fn main() -> ExitCode {
                 started.elapsed().as_secs_f64()
             );
         }),
-        Command::Check { root } => indicity::check(&root).map(|c| {
+        Command::Check { root, timings } => indicity::check(&root).map(|c| {
             eprint!("{}", warnings(&c.warnings, color));
+            if timings {
+                print_timings(&c.timings);
+            }
             let figures: usize = c.site.places.iter().map(|p| p.figures.len()).sum();
             eprintln!(
                 "checked {} places, {} figures, {} articles: no errors ({:.2} s)",
@@ -196,5 +200,11 @@ fn warnings(w: &indicity::diagnostics::Diagnostics, color: bool) -> String {
         String::new()
     } else {
         w.render(color)
+    }
+}
+
+fn print_timings(timings: &[(&'static str, std::time::Duration)]) {
+    for (stage, d) in timings {
+        eprintln!("timing: {stage:<24} {:>9.3} s", d.as_secs_f64());
     }
 }
