@@ -345,7 +345,6 @@ fn scan(
     only: Option<(&BTreeSet<String>, &[FigureRef])>,
     diags: &mut Diagnostics,
 ) -> Rescan {
-    let mut wanted: BTreeMap<&str, Vec<Wanted>> = BTreeMap::new();
     let all: Vec<FigureRef>;
     let figures = match only {
         Some((_, citing)) => citing,
@@ -364,19 +363,32 @@ fn scan(
             &all
         }
     };
-    for &r in figures {
-        let fig = &site.places[r.place].figures[r.figure];
-        if !site.articles.contains_key(&fig.source) || !site.indicators.contains_key(&fig.indicator)
-        {
-            continue;
-        }
-        for (qi, q) in fig.quotes.iter().enumerate() {
-            wanted.entry(fig.source.as_str()).or_default().push(Wanted {
-                fig: r,
-                quote_index: qi,
-                normalized: normalize(q),
-            });
-        }
+    // Quotes normalised on every core, then grouped by article in figure order.
+    let quotes: Vec<(&str, Wanted)> = figures
+        .par_iter()
+        .flat_map_iter(|&r| {
+            let fig = &site.places[r.place].figures[r.figure];
+            let usable = site.articles.contains_key(&fig.source)
+                && site.indicators.contains_key(&fig.indicator);
+            fig.quotes
+                .iter()
+                .enumerate()
+                .filter(move |_| usable)
+                .map(move |(qi, q)| {
+                    (
+                        fig.source.as_str(),
+                        Wanted {
+                            fig: r,
+                            quote_index: qi,
+                            normalized: normalize(q),
+                        },
+                    )
+                })
+        })
+        .collect();
+    let mut wanted: HashMap<&str, Vec<Wanted>> = HashMap::new();
+    for (source, w) in quotes {
+        wanted.entry(source).or_default().push(w);
     }
     let unrecorded = unrecorded::Matcher::new(site);
     let articles: Vec<(&String, &Article)> = match only {
