@@ -19,9 +19,17 @@ pub struct Staging {
     /// Time spent writing, summed over threads, for `build --timings`.
     write_nanos: AtomicU64,
     committed: bool,
-    /// Writing straight into a served directory (`serve`): each file is replaced by a
-    /// rename, so a reader never gets half a page.
+    /// Writing into a served directory (`serve`): files go to temporary names beside
+    /// their targets, and [`Staging::commit`] renames them all into place, so a reader
+    /// never gets half a page and a failed render changes nothing.
     live: bool,
+    /// Live mode: what `commit` does, in order.
+    pending: std::sync::Mutex<Vec<Pending>>,
+}
+
+enum Pending {
+    Rename(PathBuf, PathBuf),
+    Remove(PathBuf),
 }
 
 /// A file being streamed into the output; see [`Staging::stream`].
@@ -76,12 +84,14 @@ impl Staging {
             write_nanos: AtomicU64::new(0),
             committed: false,
             live: false,
+            pending: Default::default(),
         })
     }
 
-    /// Writes go straight into the existing directory `dir`, each file replaced
-    /// atomically; there is nothing to commit. For `serve`, which rewrites a few pages
-    /// of a site that is being read.
+    /// Writes into the existing directory `dir`, for `serve`, which rewrites a few
+    /// pages of a site that is being read: each file is written beside its target and
+    /// renamed over it by [`Staging::commit`]; dropped without a commit, nothing
+    /// changes.
     pub fn live(dir: &Path) -> Staging {
         Staging {
             dir: dir.to_path_buf(),
@@ -89,9 +99,17 @@ impl Staging {
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             write_nanos: AtomicU64::new(0),
-            committed: true,
+            committed: false,
             live: true,
+            pending: Default::default(),
         }
+    }
+
+    fn defer(&self, p: Pending) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(p);
     }
 
     pub fn dir(&self) -> &Path {
@@ -115,7 +133,7 @@ impl Staging {
             }
             let tmp = temporary(&path);
             fs::write(&tmp, bytes)?;
-            fs::rename(&tmp, &path)?;
+            self.defer(Pending::Rename(tmp, path));
         } else {
             fs::write(&path, bytes)?;
         }
@@ -151,7 +169,7 @@ impl Staging {
         let len = file.metadata()?.len();
         drop(file);
         if let Some((tmp, path)) = s.rename {
-            fs::rename(tmp, path)?;
+            self.defer(Pending::Rename(tmp, path));
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(len, Ordering::Relaxed);
@@ -163,26 +181,41 @@ impl Staging {
         std::time::Duration::from_nanos(self.write_nanos.load(Ordering::Relaxed))
     }
 
-    /// Removes the file at `rel` (live mode: a static file that was deleted).
+    /// Removes the file or directory at `rel`, if there is one (live mode: on commit).
     pub fn remove(&self, rel: &str) -> io::Result<()> {
-        match fs::remove_file(self.dir.join(rel)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+        let path = self.dir.join(rel);
+        if self.live {
+            self.defer(Pending::Remove(path));
+            Ok(())
+        } else {
+            remove_path(&path)
         }
     }
 
-    /// Copies the tree under `src` into the staging root, as is.
-    pub fn copy_tree(&self, src: &Path) -> io::Result<()> {
+    /// Copies the regular files under `src` for which `keep` (given the path relative
+    /// to `src`) holds to `into` (a `/`-separated path, "" for the root). Symbolic
+    /// links are not followed: the site never publishes what lies outside its sources.
+    pub fn copy_tree_into(
+        &self,
+        src: &Path,
+        into: &str,
+        keep: fn(&Path) -> bool,
+    ) -> io::Result<()> {
         if !src.is_dir() {
             return Ok(());
         }
         for entry in walkdir::WalkDir::new(src).sort_by_file_name() {
             let entry = entry.map_err(io::Error::other)?;
-            if !entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(src).map_err(io::Error::other)?;
+            if !entry.file_type().is_file() || !keep(rel) {
                 continue;
             }
-            let rel = entry.path().strip_prefix(src).map_err(io::Error::other)?;
             let rel = rel.to_string_lossy().replace('\\', "/");
+            let rel = if into.is_empty() {
+                rel
+            } else {
+                format!("{}/{rel}", into.trim_end_matches('/'))
+            };
             self.write(&rel, &fs::read(entry.path())?)?;
         }
         Ok(())
@@ -196,8 +229,26 @@ impl Staging {
         self.bytes.load(Ordering::Relaxed)
     }
 
-    /// Puts the staged site in place of the target and removes the old one.
+    /// Puts the staged site in place of the target and removes the old one (live
+    /// mode: renames every written file into place and makes the removals).
     pub fn commit(mut self) -> io::Result<()> {
+        if self.live {
+            let pending =
+                std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+            self.committed = true;
+            for p in pending {
+                match p {
+                    Pending::Rename(tmp, path) => {
+                        if path.is_dir() {
+                            fs::remove_dir_all(&path)?;
+                        }
+                        fs::rename(tmp, path)?
+                    }
+                    Pending::Remove(path) => remove_path(&path)?,
+                }
+            }
+            return Ok(());
+        }
         if !self.target.exists() {
             fs::rename(&self.dir, &self.target)?;
         } else if exchange(&self.dir, &self.target).is_ok() {
@@ -222,9 +273,36 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+            return;
+        }
+        if self.live {
+            for p in self
+                .pending
+                .get_mut()
+                .unwrap_or_else(|e| e.into_inner())
+                .drain(..)
+            {
+                if let Pending::Rename(tmp, _) = p {
+                    let _ = fs::remove_file(tmp);
+                }
+            }
+        } else {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// Removes a file or a directory tree; nothing there is not an error.
+fn remove_path(path: &Path) -> io::Result<()> {
+    let result = match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) => Err(e),
+    };
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
     }
 }
 

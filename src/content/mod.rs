@@ -60,6 +60,24 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
     let place_paths = list(root, PLACES_DIR, "yaml", &mut diags);
     let mut site_places = load_all(root, &place_paths, load_place, &mut diags);
     site_places.sort_by(|a, b| a.slug.cmp(&b.slug));
+    for pair in site_places.windows(2) {
+        if pair[0].slug == pair[1].slug {
+            let (first, second) = (&pair[0].origin.file, &pair[1].origin.file);
+            diags.push(
+                Diagnostic::error(
+                    "E011",
+                    format!("two place files are named `{}`", pair[1].slug),
+                )
+                .at(Some(second.start()))
+                .label("same name as another place file")
+                .help(format!(
+                    "the file name is the place's URL, so it must be unique under content/cities/; rename {} or {}",
+                    first.path.display(),
+                    second.path.display()
+                )),
+            );
+        }
+    }
 
     let article_paths = list(root, ARTICLES_DIR, "md", &mut diags);
     let site_articles: BTreeMap<String, Article> =

@@ -28,6 +28,45 @@ use crate::output::Staging;
 pub const TEMPLATES_DIR: &str = "templates";
 pub const STATIC_DIR: &str = "static";
 
+/// An editor's scratch file (`x~`, `.x.swp`, `#x#`, vim's `4913` probe): never part of
+/// the site, in `build` or `serve`.
+pub fn is_scratch(name: &str) -> bool {
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+/// Whether a file under `static/` (given relative to it) is copied into the site:
+/// everything but editor scratch files, hidden files included (`.well-known/`).
+pub fn is_published(rel: &Path) -> bool {
+    rel.file_name()
+        .is_some_and(|n| !is_scratch(&n.to_string_lossy()))
+}
+
+/// Whether a file under `templates/` (given relative to it) is a template: hidden and
+/// scratch files (an open editor's swap file) are not.
+pub fn is_template(rel: &Path) -> bool {
+    rel.components().all(|c| {
+        let c = c.as_os_str().to_string_lossy();
+        !c.starts_with('.') && !is_scratch(&c)
+    })
+}
+
+/// Whether a static file (relative to `static/`) sits where the site generates files;
+/// the generated one wins.
+pub fn shadowed_by_generated(rel: &Path) -> bool {
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .unwrap_or_default();
+    ["cities", "indicators", "articles", "data"].contains(&first.as_str())
+        || ["index.html", "404.html", "sitemap.xml", "atom.xml"].contains(&first.as_str())
+}
+
 /// Loads every template under `root/templates`, named by its path inside it.
 pub fn load_templates(root: &Path) -> Result<Tera, Diagnostic> {
     let dir = root.join(TEMPLATES_DIR);
@@ -37,13 +76,9 @@ pub fn load_templates(root: &Path) -> Result<Tera, Diagnostic> {
             Diagnostic::error("E014", format!("cannot read {TEMPLATES_DIR}/: {e}"))
                 .help("run indicity from the site root, or pass --root")
         })?;
-        if entry.file_type().is_file() {
-            let name = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        if entry.file_type().is_file() && is_template(rel) {
+            let name = rel.to_string_lossy().replace('\\', "/");
             files.push((entry.path().to_path_buf(), Some(name)));
         }
     }
@@ -130,7 +165,10 @@ impl<'a> Renderer<'a> {
     fn pages(&self, pages: &Pages, root: &Path, out: &Staging) -> Vec<Result<(), Diagnostic>> {
         let mut jobs: Vec<Result<(), Diagnostic>> = Vec::new();
         if pages.static_files {
-            jobs.push(out.copy_tree(&root.join(STATIC_DIR)).map_err(io_err));
+            jobs.push(
+                out.copy_tree_into(&root.join(STATIC_DIR), "", is_published)
+                    .map_err(io_err),
+            );
         }
         if pages.index {
             jobs.push(self.index(out));
@@ -1000,7 +1038,8 @@ pub const PAGE_TEMPLATES: [&str; 7] = [
 pub fn page_templates(root: &Path, changed: &BTreeSet<String>) -> BTreeSet<String> {
     static REF: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = REF.get_or_init(|| {
-        regex::Regex::new(r#"\{%-?\s*(?:extends|include|import)\s+"([^"]+)""#).expect("valid regex")
+        regex::Regex::new(r#"\{%-?\s*(?:extends|include|import)\s+["']([^"']+)["']"#)
+            .expect("valid regex")
     });
     let dir = root.join(TEMPLATES_DIR);
     let uses = |name: &str| -> Vec<String> {
@@ -1008,7 +1047,7 @@ pub fn page_templates(root: &Path, changed: &BTreeSet<String>) -> BTreeSet<Strin
             .map(|src| re.captures_iter(&src).map(|c| c[1].to_string()).collect())
             .unwrap_or_default()
     };
-    PAGE_TEMPLATES
+    let pages: BTreeSet<String> = PAGE_TEMPLATES
         .iter()
         .filter(|page| {
             let mut seen = BTreeSet::new();
@@ -1024,7 +1063,26 @@ pub fn page_templates(root: &Path, changed: &BTreeSet<String>) -> BTreeSet<Strin
             false
         })
         .map(|s| s.to_string())
-        .collect()
+        .collect();
+    // A changed template no page reaches by name may still be used: tera 2's
+    // components are global. Every page is rendered again.
+    let reached: BTreeSet<String> = PAGE_TEMPLATES
+        .iter()
+        .flat_map(|page| {
+            let mut seen = BTreeSet::new();
+            let mut todo = vec![page.to_string()];
+            while let Some(t) = todo.pop() {
+                if seen.insert(t.clone()) {
+                    todo.extend(uses(&t));
+                }
+            }
+            seen
+        })
+        .collect();
+    if changed.iter().any(|t| !reached.contains(t)) {
+        return PAGE_TEMPLATES.iter().map(|s| s.to_string()).collect();
+    }
+    pages
 }
 
 const CSV_HEADER: [&str; 14] = [

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
-use super::{Event, Shared};
+use super::{Event, Shared, State};
 
 /// The URL prefix of the server's own endpoints; no page of a site can live there,
 /// because hidden path segments are never served from the output.
@@ -37,7 +37,8 @@ pub enum Target {
 /// could leave it.
 pub fn resolve(out: &Path, url: &str) -> Target {
     let path = url.split(['?', '#']).next().unwrap_or_default();
-    if !path.starts_with('/') {
+    // An encoded slash would serve a page at a URL its relative links do not work from.
+    if !path.starts_with('/') || path.to_ascii_lowercase().contains("%2f") {
         return Target::BadRequest;
     }
     let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
@@ -63,6 +64,9 @@ pub fn resolve(out: &Path, url: &str) -> Target {
             return Target::Redirect(format!("{path}/{query}"));
         }
         file.push("index.html");
+    } else if decoded.ends_with('/') {
+        // A file asked for as a directory.
+        return Target::NotFound;
     }
     // A symbolic link must not lead out of the output either.
     match (file.canonicalize(), out.canonicalize()) {
@@ -100,7 +104,13 @@ pub fn handle(rq: Request, shared: &Shared) {
         let _ = rq.respond(r);
         return;
     }
-    let url = rq.url().to_string();
+    // The absolute form (`GET http://host/path`), which proxies send, names the same path.
+    let url = match rq.url().strip_prefix("http://") {
+        Some(rest) => rest
+            .find('/')
+            .map_or("/".to_string(), |i| rest[i..].to_string()),
+        None => rq.url().to_string(),
+    };
     if let Some(endpoint) = url.strip_prefix(PREFIX) {
         match endpoint.split('?').next().unwrap_or_default() {
             "live.js" => {
@@ -117,11 +127,13 @@ pub fn handle(rq: Request, shared: &Shared) {
         }
         return;
     }
-    if url.starts_with("/data/") {
-        shared.fresh_data();
-    }
     match resolve(&shared.out, &url) {
-        Target::File(file) => respond_file(rq, &file, 200, shared),
+        Target::File(file) => {
+            if file.starts_with(shared.out.join("data")) {
+                shared.fresh_data();
+            }
+            respond_file(rq, &file, 200, shared)
+        }
         Target::Redirect(to) => {
             let r = Response::empty(301)
                 .with_header(header("Location", &to))
@@ -144,7 +156,7 @@ fn not_found(rq: Request, shared: &Shared) {
         // No site built yet (the first build failed): the errors on an empty page.
         let html = inject(
             "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>indicity serve</title><body></body></html>",
-            shared,
+            &shared.state(),
         );
         let r = Response::from_string(html)
             .with_status_code(404)
@@ -156,9 +168,18 @@ fn not_found(rq: Request, shared: &Shared) {
 
 fn respond_file(rq: Request, file: &Path, status: u16, shared: &Shared) {
     let kind = content_type(file);
+    // Taken before the page is read: a page read just before a rebuild carries the
+    // generation before it, and reloads when its event stream says hello.
+    let state = shared.state();
     let result = if kind.starts_with("text/html") {
-        fs::read_to_string(file)
-            .map(|html| Response::from_data(inject(&html, shared).into_bytes()).boxed())
+        fs::read(file).map(|bytes| {
+            let body = match String::from_utf8(bytes) {
+                Ok(html) => inject(&html, &state).into_bytes(),
+                // Not a page indicity wrote (a static file in another encoding).
+                Err(e) => e.into_bytes(),
+            };
+            Response::from_data(body).boxed()
+        })
     } else {
         fs::File::open(file).map(|f| Response::from_file(f).boxed())
     };
@@ -177,8 +198,7 @@ fn respond_file(rq: Request, file: &Path, status: u16, shared: &Shared) {
 
 /// Adds the reload script, and the error overlay while the content has errors, at the
 /// end of the page's body.
-fn inject(html: &str, shared: &Shared) -> String {
-    let state = shared.state();
+fn inject(html: &str, state: &State) -> String {
     let mut extra = format!(
         "<script src=\"{PREFIX}live.js\" data-generation=\"{}\"></script>",
         state.generation
@@ -263,10 +283,16 @@ mod tests {
             "/a%00b",
             "/%ff",
             "secret",
+            "/cities%2ffuzhou/",
         ] {
             assert_eq!(resolve(&out, bad), Target::BadRequest, "{bad}");
         }
-        for missing in ["/nope/", "/%252e%252e/secret", "/.index.html.indicity-tmp"] {
+        for missing in [
+            "/nope/",
+            "/%252e%252e/secret",
+            "/.index.html.indicity-tmp",
+            "/index.html/",
+        ] {
             assert_eq!(resolve(&out, missing), Target::NotFound, "{missing}");
         }
     }

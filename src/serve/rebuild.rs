@@ -38,6 +38,10 @@ pub struct Live {
     /// Article id → the figures citing it, in order: which figures a change to an
     /// article reaches, without going through the hundreds of thousands of figures.
     cites: HashMap<String, Vec<FigureRef>>,
+    /// What a change already taken into `site` still has to write, because its render
+    /// failed (a template that breaks at render time): written with the next change.
+    pending: Pages,
+    pending_statics: BTreeSet<String>,
 }
 
 /// What a rebuild did.
@@ -78,6 +82,8 @@ impl Live {
             dirty: BTreeSet::new(),
             stale: true,
             cites: HashMap::new(),
+            pending: Pages::default(),
+            pending_statics: BTreeSet::new(),
         }
     }
 
@@ -143,21 +149,46 @@ impl Live {
         };
         Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
             .render(&pages, &self.root, &out)?;
-        Ok(out.files())
+        let files = out.files();
+        out.commit().map_err(|e| {
+            Diagnostics(vec![Diagnostic::error(
+                "E013",
+                format!("cannot write the data files in {}: {e}", self.out.display()),
+            )])
+        })?;
+        Ok(files)
     }
 
     /// A change that `incremental` cannot narrow: a file added or removed, or one that
     /// every page depends on.
+    /// A directory of places or articles moved in or out (the watcher reports the
+    /// directory, not the files in it), and a static file where the site has a
+    /// generated one (the generated file wins, as in `build`), are too.
     fn is_structural(&self) -> bool {
-        self.dirty.iter().any(|rel| match ContentFile::of(rel) {
-            Some(ContentFile::Config | ContentFile::Indicators) => true,
-            Some(ContentFile::Place(slug)) => {
-                !self.root.join(rel).is_file() || self.site.place(&slug).is_none()
+        self.dirty.iter().any(|rel| {
+            let path = self.root.join(rel);
+            match ContentFile::of(rel) {
+                Some(ContentFile::Config | ContentFile::Indicators) => true,
+                // A second file with the same name in another directory, too.
+                Some(ContentFile::Place(slug)) => {
+                    !path.is_file()
+                        || self
+                            .site
+                            .place(&slug)
+                            .is_none_or(|p| p.origin.file.path != *rel)
+                }
+                Some(ContentFile::Article(id)) => {
+                    !path.is_file() || !self.site.articles.contains_key(&id)
+                }
+                None if rel.starts_with(content::PLACES_DIR)
+                    || rel.starts_with(content::ARTICLES_DIR) =>
+                {
+                    path.is_dir() || (!path.exists() && rel.extension().is_none())
+                }
+                None => rel
+                    .strip_prefix(STATIC_DIR)
+                    .is_ok_and(render::shadowed_by_generated),
             }
-            Some(ContentFile::Article(id)) => {
-                !self.root.join(rel).is_file() || !self.site.articles.contains_key(&id)
-            }
-            None => false,
         })
     }
 
@@ -206,7 +237,7 @@ impl Live {
         let mut places = Vec::new();
         let mut articles = Vec::new();
         let mut templates = BTreeSet::new();
-        let mut statics = Vec::new();
+        let mut statics = BTreeSet::new();
         for rel in &self.dirty {
             match ContentFile::of(rel) {
                 Some(ContentFile::Place(_)) => {
@@ -224,7 +255,7 @@ impl Live {
                     if let Ok(t) = rel.strip_prefix(TEMPLATES_DIR) {
                         templates.insert(t.to_string_lossy().replace('\\', "/"));
                     } else if let Ok(s) = rel.strip_prefix(STATIC_DIR) {
-                        statics.push(s.to_string_lossy().replace('\\', "/"));
+                        statics.insert(s.to_string_lossy().replace('\\', "/"));
                     }
                 }
             }
@@ -302,6 +333,23 @@ impl Live {
             .filter(|r| !changed_places.contains(&r.place))
             .map(|r| (*r, self.prov.mark_of(*r).cloned()))
             .collect();
+        // The changed places' own figures, by what identifies them in a place.
+        let own_marks_before: Vec<HashMap<FigureKey, Option<String>>> = old_places
+            .iter()
+            .map(|(i, old)| {
+                old.figures
+                    .iter()
+                    .enumerate()
+                    .map(|(fi, f)| {
+                        let r = FigureRef {
+                            place: *i,
+                            figure: fi,
+                        };
+                        (key(f), self.prov.mark_of(r).cloned())
+                    })
+                    .collect()
+            })
+            .collect();
         let article_marks_before: BTreeMap<String, Vec<QuoteMark>> = rescanned
             .iter()
             .map(|id| {
@@ -324,6 +372,9 @@ impl Live {
         if let Some(t) = tera {
             self.tera = t;
         }
+        // The change is in memory now; from here on, what it feeds is remembered in
+        // `pending` until it is written.
+        self.dirty.clear();
 
         lap("check", &mut stages);
         let mut pages = self.pages_fed(
@@ -331,6 +382,7 @@ impl Live {
             &old_articles,
             &citing,
             &marks_before,
+            &own_marks_before,
             &article_marks_before,
         );
         if !templates.is_empty() {
@@ -339,39 +391,54 @@ impl Live {
                 &render::page_templates(&self.root, &templates),
             ));
         }
-        lap("select", &mut stages);
-        let out = Staging::live(&self.out);
-        for rel in &statics {
-            let src = self.root.join(STATIC_DIR).join(rel);
-            let written = match std::fs::read(&src) {
-                Ok(bytes) => out.write(rel, &bytes),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.remove(rel),
-                Err(e) => Err(e),
-            };
-            written.map_err(|e| io_error(&src, e))?;
-        }
         // Charts of indicators a place no longer has.
+        let mut removed_charts = Vec::new();
         for (i, old) in &old_places {
             let new = &self.site.places[*i];
             for f in &old.figures {
                 if !new.figures.iter().any(|g| g.indicator == f.indicator) {
-                    out.remove(&urls::place_chart(&new.slug, &f.indicator))
-                        .map_err(|e| io_error(&self.out, e))?;
+                    removed_charts.push(urls::place_chart(&new.slug, &f.indicator));
                 }
             }
         }
-        let data_pending = !old_places.is_empty() || !old_articles.is_empty();
-        Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
-            .render(&pages, &self.root, &out)
-            .map_err(|d| {
-                self.stale = true;
-                Error::Content(d)
-            })?;
+        pages.data |= !old_places.is_empty() || !old_articles.is_empty();
+        pages.extend(std::mem::take(&mut self.pending));
+        statics.extend(std::mem::take(&mut self.pending_statics));
+        lap("select", &mut stages);
+
+        let out = Staging::live(&self.out);
+        // The site-wide data files are written later, by `write_data`.
+        let data_pending = std::mem::take(&mut pages.data);
+        let written = self
+            .write_statics(&statics, &out)
+            .and_then(|()| {
+                for chart in &removed_charts {
+                    out.remove(chart).map_err(|e| io_error(&self.out, e))?;
+                }
+                Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
+                    .render(&pages, &self.root, &out)
+                    .map_err(Error::Content)
+            })
+            .and_then(|()| {
+                let files = out.files();
+                out.commit().map_err(|e| io_error(&self.out, e))?;
+                Ok(files)
+            });
+        let files = match written {
+            Ok(files) => files,
+            Err(e) => {
+                // Nothing was written; try again with the next change.
+                pages.data = data_pending;
+                self.pending = pages;
+                self.pending_statics = statics;
+                return Err(e);
+            }
+        };
         lap("render", &mut stages);
         diags.0.retain(|d| !d.is_error());
         Ok(Rebuilt {
             pages: pages.count(),
-            files: out.files(),
+            files,
             full: false,
             data_pending,
             warnings: diags,
@@ -379,6 +446,26 @@ impl Live {
             stages,
             changed: Vec::new(),
         })
+    }
+
+    /// Copies changed static files (or directories) into `out`, and removes the ones
+    /// that are gone, by the rule `build` copies them with.
+    fn write_statics(&self, statics: &BTreeSet<String>, out: &Staging) -> Result<(), Error> {
+        let base = self.root.join(STATIC_DIR);
+        for rel in statics {
+            let src = base.join(rel);
+            let kind = std::fs::symlink_metadata(&src).map(|m| m.file_type());
+            let result = match kind {
+                Ok(k) if k.is_dir() => out.copy_tree_into(&src, rel, render::is_published),
+                Ok(k) if k.is_file() && render::is_published(Path::new(rel)) => {
+                    std::fs::read(&src).and_then(|bytes| out.write(rel, &bytes))
+                }
+                // Gone, a symbolic link, or an editor's scratch file: not published.
+                _ => out.remove(rel),
+            };
+            result.map_err(|e| io_error(&src, e))?;
+        }
+        Ok(())
     }
 
     /// The pages that show anything that changed: the changed places and articles
@@ -391,6 +478,7 @@ impl Live {
         old_articles: &[(String, content::Article)],
         citing: &[FigureRef],
         marks_before: &HashMap<FigureRef, Option<String>>,
+        own_marks_before: &[HashMap<FigureKey, Option<String>>],
         article_marks_before: &BTreeMap<String, Vec<QuoteMark>>,
     ) -> Pages {
         let site = &self.site;
@@ -399,10 +487,20 @@ impl Live {
         // Renamed places, and places whose list of articles changed.
         let mut names = BTreeSet::new();
         let mut slugs = BTreeSet::new();
-        for (i, old) in old_places {
+        for ((i, old), marks_before) in old_places.iter().zip(own_marks_before) {
             let new = &site.places[*i];
             // Its own page shows everything in its file.
             pages.places.insert(*i);
+            // An unchanged figure's mark can be renamed by a changed quote beside it.
+            for (fi, f) in new.figures.iter().enumerate() {
+                let r = FigureRef {
+                    place: *i,
+                    figure: fi,
+                };
+                if marks_before.get(&key(f)).map(Option::as_ref) != Some(self.prov.mark_of(r)) {
+                    pages.indicators.insert(f.indicator.clone());
+                }
+            }
             let renamed = old.name != new.name
                 || old.province != new.province
                 || old.level != new.level
@@ -528,22 +626,34 @@ impl Live {
     }
 }
 
+/// What identifies a figure within its place (`check` refuses two with the same).
+type FigureKey = (String, content::Period, content::Status);
+
+fn key(f: &content::Figure) -> FigureKey {
+    (f.indicator.clone(), f.period, f.status)
+}
+
 fn figures_for<'p>(place: &'p content::Place, id: &str) -> Vec<&'p content::Figure> {
     place.figures.iter().filter(|f| f.indicator == id).collect()
 }
 
-/// Whether a file under the root is one the site is built from.
+/// Whether a path under the root can feed the site: a content file, a directory of
+/// places or articles (moved in or out as a whole), or a template or static file that
+/// is not an editor's scratch file.
 fn feeds_site(rel: &Path) -> bool {
     if ContentFile::of(rel).is_some() {
         return true;
     }
-    let in_dir = |dir: &str| rel.starts_with(dir);
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let scratch = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp");
-    (in_dir(TEMPLATES_DIR) || in_dir(STATIC_DIR)) && !scratch
+    if rel.starts_with(content::PLACES_DIR) || rel.starts_with(content::ARTICLES_DIR) {
+        return rel.extension().is_none();
+    }
+    if let Ok(t) = rel.strip_prefix(TEMPLATES_DIR) {
+        return render::is_template(t);
+    }
+    rel.strip_prefix(STATIC_DIR).is_ok_and(|s| {
+        s.file_name()
+            .is_some_and(|n| !render::is_scratch(&n.to_string_lossy()))
+    })
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {
