@@ -308,7 +308,7 @@ fn remove_path(path: &Path) -> io::Result<()> {
 
 /// Removes a directory tree, unlinking its files on every core: a large site is tens
 /// of thousands of files, and removing them one by one took as long as building them.
-fn remove_tree(dir: &Path) -> io::Result<()> {
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()

@@ -268,15 +268,27 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
         }
     }
     let stop = tx.clone();
+    let started = Arc::new(AtomicBool::new(false));
+    let build_dir = tmp.path().to_path_buf();
+    let serving = started.clone();
     // Only one handler per process; a second serve in the same process (tests) keeps
     // the first.
     let _ = ctrlc::set_handler(move || {
-        let _ = stop.send(Message::Stop);
+        if serving.load(Ordering::SeqCst) {
+            let _ = stop.send(Message::Stop);
+        } else {
+            // The first build of a large site takes a while: stop now. What its threads
+            // write meanwhile is removed by the next start.
+            eprintln!("stopped during the first build");
+            let _ = std::fs::remove_dir_all(&build_dir);
+            std::process::exit(130);
+        }
     });
 
     eprintln!("building {} …", root.display());
     let mut live = Live::new(&root, &out, &url);
     let first = live.rebuild_all();
+    started.store(true, Ordering::SeqCst);
     *lock(&shared.live) = Some(live);
     report(&first, &shared, opts.color);
 
@@ -337,6 +349,8 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
     for w in workers {
         let _ = w.join();
     }
+    // On every core: a large site is tens of thousands of files.
+    let _ = crate::output::remove_tree(tmp.path());
     drop(tmp);
     Ok(())
 }
