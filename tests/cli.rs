@@ -21,13 +21,6 @@ fn position_of(root: &Path, file: &str, needle: &str) -> String {
     format!("{file}:{line}:{col}")
 }
 
-fn replace_in(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{from} not in {file}");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn bundled_site_checks_and_builds() {
     let site = site_copy();

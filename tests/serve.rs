@@ -4,40 +4,29 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
 
-use common::{sel, site_copy, tree};
+use common::server::{Events, LiveSite, Server, assert_same_as_full, get, request};
+use common::{replace_in, sel, site_copy, tree};
 use indicity::serve::rebuild::{Live, Outcome};
 
 const FUZHOU: &str = "content/cities/fuzhou.yaml";
 const FUZHOU_ARTICLE: &str = "content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md";
-const BASE: &str = "http://127.0.0.1:1111/";
 
-fn edit(root: &Path, rel: &str, from: &str, to: &str) {
-    let path = root.join(rel);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} has no `{from}`");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
-/// The output of a full build of `root` for the same address as the live site.
-fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().join("site");
-    indicity::build(&indicity::BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(dir.clone()),
-        base_url: Some(BASE.into()),
-    })
-    .unwrap_or_else(|e| panic!("full build failed:\n{e}"));
-    tree(&dir)
+/// A curator's correction: Fuzhou's tech SMEs were 2,473, not 2,437. The article's
+/// sentence, the figure's value and its quote change together.
+fn correct_tech_smes(root: &Path) {
+    replace_in(root, FUZHOU_ARTICLE, "中小企业2437家", "中小企业2473家");
+    replace_in(root, FUZHOU, "value: 2437", "value: 2473");
+    replace_in(
+        root,
+        FUZHOU,
+        "quote: 全市备案科技型中小企业2437家",
+        "quote: 全市备案科技型中小企业2473家",
+    );
 }
 
 fn rebuilt(outcome: Outcome) -> indicity::serve::rebuild::Rebuilt {
@@ -48,33 +37,15 @@ fn rebuilt(outcome: Outcome) -> indicity::serve::rebuild::Rebuilt {
     }
 }
 
-/// Asserts that the live directory is byte for byte what a full build makes.
-fn assert_same_as_full(live: &Live, out: &Path, root: &Path, step: &str) {
-    live.write_data().unwrap();
-    let got = tree(out);
-    let want = full_build(root);
-    let extra: Vec<&String> = got.keys().filter(|k| !want.contains_key(*k)).collect();
-    let missing: Vec<&String> = want.keys().filter(|k| !got.contains_key(*k)).collect();
-    let differ: Vec<&String> = want
-        .iter()
-        .filter(|(k, v)| got.get(*k).is_some_and(|g| g != *v))
-        .map(|(k, _)| k)
-        .collect();
-    assert!(
-        extra.is_empty() && missing.is_empty() && differ.is_empty(),
-        "after {step}, the incremental output differs from a full build:\n  stale: {extra:?}\n  missing: {missing:?}\n  different: {differ:?}"
-    );
-}
-
 #[test]
 fn every_incremental_rebuild_equals_a_full_build() {
     let site = site_copy();
     let root = site.path();
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let mut live = Live::new(root, &out, BASE);
-    let first = rebuilt(live.rebuild_all());
-    assert!(first.full);
+    let LiveSite {
+        mut live,
+        out,
+        tmp: _tmp,
+    } = LiveSite::start(root);
 
     let step = |live: &mut Live, name: &str, files: &[&str], full: bool| {
         let r = rebuilt(live.update(files.iter().map(|f| root.join(f))));
@@ -84,28 +55,21 @@ fn every_incremental_rebuild_equals_a_full_build() {
     };
 
     // A field only the place page shows: one page, no indicator page.
-    edit(root, FUZHOU, "name_en: Fuzhou", "name_en: Fuzhou City");
+    replace_in(root, FUZHOU, "name_en: Fuzhou", "name_en: Fuzhou City");
     let r = step(&mut live, "name_en", &[FUZHOU], false);
     assert_eq!(r.pages, 1, "only the place page shows name_en");
 
     // A corrected figure and its sentence: the article and the YAML in one save.
-    edit(root, FUZHOU_ARTICLE, "中小企业2437家", "中小企业2473家");
-    edit(root, FUZHOU, "value: 2437", "value: 2473");
-    edit(
-        root,
-        FUZHOU,
-        "quote: 全市备案科技型中小企业2437家",
-        "quote: 全市备案科技型中小企业2473家",
-    );
+    correct_tech_smes(root);
     let r = step(&mut live, "value", &[FUZHOU_ARTICLE, FUZHOU], false);
     assert!(r.pages < 20, "a figure edit rewrote {} pages", r.pages);
 
     // An article's title, shown wherever its figures are.
-    edit(root, FUZHOU_ARTICLE, "title: ", "title: （修订）");
+    replace_in(root, FUZHOU_ARTICLE, "title: ", "title: （修订）");
     step(&mut live, "article title", &[FUZHOU_ARTICLE], false);
 
     // Text inserted before the quotes: the marks move.
-    edit(
+    replace_in(
         root,
         FUZHOU_ARTICLE,
         "\n---\n",
@@ -125,11 +89,11 @@ fn every_incremental_rebuild_equals_a_full_build() {
     step(&mut live, "figure removed", &[FUZHOU], false);
 
     // A place renamed: its name is on the index, indicator and article pages.
-    edit(root, FUZHOU, "name: 福州市", "name: 福州市区");
+    replace_in(root, FUZHOU, "name: 福州市", "name: 福州市区");
     step(&mut live, "rename", &[FUZHOU], false);
 
     // A template and a static file.
-    edit(
+    replace_in(
         root,
         "templates/place.html",
         "</table>",
@@ -169,15 +133,16 @@ fn every_incremental_rebuild_equals_a_full_build() {
 fn errors_keep_the_last_good_site_until_every_one_is_fixed() {
     let site = site_copy();
     let root = site.path();
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let mut live = Live::new(root, &out, BASE);
-    rebuilt(live.rebuild_all());
+    let LiveSite {
+        mut live,
+        out,
+        tmp: _tmp,
+    } = LiveSite::start(root);
     let before = tree(&out);
 
     // Two broken files, fixed one at a time.
-    edit(root, FUZHOU, "value: 2437", "value: 2438");
-    edit(
+    replace_in(root, FUZHOU, "value: 2437", "value: 2438");
+    replace_in(
         root,
         "content/cities/lanzhou.yaml",
         "figures:",
@@ -195,7 +160,7 @@ fn errors_keep_the_last_good_site_until_every_one_is_fixed() {
         "a failed rebuild touched the served site"
     );
 
-    edit(
+    replace_in(
         root,
         "content/cities/lanzhou.yaml",
         "figures: [",
@@ -212,206 +177,13 @@ fn errors_keep_the_last_good_site_until_every_one_is_fixed() {
     );
     assert_eq!(tree(&out), before);
 
-    edit(root, FUZHOU, "value: 2438", "value: 2437");
+    replace_in(root, FUZHOU, "value: 2438", "value: 2437");
     rebuilt(live.update([root.join(FUZHOU)]));
     assert_same_as_full(&live, &out, root, "both fixed");
 }
 
 // ---------------------------------------------------------------------------------
 // The real server.
-
-/// `indicity serve` on an ephemeral port, stopped with SIGINT when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-    out: PathBuf,
-    log: mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_indicity"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .env("NO_COLOR", "1")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, log) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let line = loop {
-            let line = log
-                .recv_timeout(Duration::from_secs(120))
-                .expect("the server never said it was serving");
-            if line.starts_with("serving ") && line.contains("http://") {
-                break line;
-            }
-        };
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|s| s.split('/').next())
-            .unwrap()
-            .to_string();
-        let out = PathBuf::from(
-            line.split(" from ")
-                .nth(1)
-                .and_then(|s| s.strip_suffix(" (Ctrl-C to stop)"))
-                .unwrap(),
-        );
-        Server {
-            child,
-            addr,
-            out,
-            log,
-        }
-    }
-
-    /// Sends Ctrl-C and returns how the process ended.
-    fn interrupt(&mut self) -> std::process::ExitStatus {
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Server {
-    /// Ctrl-C, so the server removes its build; killed only if it does not stop.
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            // SAFETY: kill(2) on our own child's pid.
-            unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = self.child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Response {
-    status: u16,
-    headers: BTreeMap<String, String>,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// One request, sent as written (no client normalises the path), HTTP/1.0 so the
-/// body ends with the connection.
-fn request(addr: &str, method: &str, path: &str) -> Response {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(s, "{method} {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("no end of headers");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    Response {
-        status,
-        headers,
-        body: raw[split + 4..].to_vec(),
-    }
-}
-
-fn get(addr: &str, path: &str) -> Response {
-    request(addr, "GET", path)
-}
-
-/// An open page's event stream.
-struct Events(BufReader<TcpStream>);
-
-impl Events {
-    fn open(addr: &str) -> Events {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        write!(s, "GET /.indicity/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
-        let mut r = BufReader::new(s);
-        let mut line = String::new();
-        r.read_line(&mut line).unwrap();
-        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
-        loop {
-            line.clear();
-            r.read_line(&mut line).unwrap();
-            if line == "\r\n" {
-                break;
-            }
-            if line.to_ascii_lowercase().starts_with("content-type:") {
-                assert!(line.contains("text/event-stream"), "{line}");
-            }
-        }
-        Events(r)
-    }
-
-    /// The next event: (name, data).
-    fn next(&mut self) -> (String, String) {
-        let (mut event, mut data) = (String::new(), String::new());
-        loop {
-            let mut line = String::new();
-            let n = self.0.read_line(&mut line).expect("no event in time");
-            assert!(n > 0, "the event stream closed");
-            let line = line.trim_end_matches(['\r', '\n']);
-            if line.is_empty() {
-                if !event.is_empty() {
-                    return (event, data);
-                }
-            } else if let Some(e) = line.strip_prefix("event: ") {
-                event = e.to_string();
-            } else if let Some(d) = line.strip_prefix("data: ") {
-                data = d.to_string();
-            }
-        }
-    }
-
-    /// Skips events until one named `name`.
-    fn until(&mut self, name: &str) -> String {
-        loop {
-            let (event, data) = self.next();
-            if event == name {
-                return data;
-            }
-        }
-    }
-}
 
 /// The value cell of a figure row, as a reader sees it.
 fn shown_value(page: &str, anchor: &str) -> String {
@@ -443,14 +215,7 @@ fn an_edited_figure_reaches_the_open_page() {
         "the page carries the generation it was built in"
     );
     let written = Instant::now();
-    edit(root, FUZHOU_ARTICLE, "中小企业2437家", "中小企业2473家");
-    edit(root, FUZHOU, "value: 2437", "value: 2473");
-    edit(
-        root,
-        FUZHOU,
-        "quote: 全市备案科技型中小企业2437家",
-        "quote: 全市备案科技型中小企业2473家",
-    );
+    correct_tech_smes(root);
     events.until("reload");
     eprintln!("write → reload: {} ms", written.elapsed().as_millis());
     let page = get(&server.addr, "/cities/fuzhou/");
@@ -468,7 +233,7 @@ fn a_broken_file_shows_the_overlay_on_the_last_good_page_until_fixed() {
     let mut events = Events::open(&server.addr);
     events.until("hello");
 
-    edit(root, FUZHOU, "      value: 2437", "      value: [2437");
+    replace_in(root, FUZHOU, "      value: 2437", "      value: [2437");
     let overlay: String = serde_json::from_str(&events.until("problem")).unwrap();
     assert!(overlay.contains("content/cities/fuzhou.yaml:"), "{overlay}");
     let position = overlay
@@ -496,7 +261,7 @@ fn a_broken_file_shows_the_overlay_on_the_last_good_page_until_fixed() {
         .collect::<String>();
     assert!(shown.contains(&format!("content/cities/fuzhou.yaml:{position}")));
 
-    edit(root, FUZHOU, "      value: [2437", "      value: 2437");
+    replace_in(root, FUZHOU, "      value: [2437", "      value: 2437");
     events.until("reload");
     let page = get(&server.addr, "/cities/fuzhou/").text();
     assert!(
@@ -595,14 +360,14 @@ fn html_title(page: &str) -> String {
 fn the_first_build_failing_still_serves_the_errors() {
     let site = site_copy();
     let root = site.path();
-    edit(root, FUZHOU, "value: 2437", "value: 2438");
+    replace_in(root, FUZHOU, "value: 2437", "value: 2438");
     let server = Server::start(root);
     let r = get(&server.addr, "/");
     assert_eq!(r.status, 404);
     assert!(r.text().contains("indicity-overlay") && r.text().contains("E031"));
     let mut events = Events::open(&server.addr);
     events.until("problem");
-    edit(root, FUZHOU, "value: 2438", "value: 2437");
+    replace_in(root, FUZHOU, "value: 2438", "value: 2437");
     events.until("reload");
     let page = get(&server.addr, "/cities/fuzhou/");
     assert_eq!(page.status, 200);

@@ -12,17 +12,15 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-use common::{site_copy, tree};
-use indicity::serve::rebuild::{Live, Outcome};
+use common::server::{self, BASE, LiveSite, Server};
+use common::{replace_in, site_copy, tree};
+use indicity::serve::rebuild::Outcome;
 
 const FUZHOU: &str = "content/cities/fuzhou.yaml";
 const QUANZHOU: &str = "content/cities/quanzhou.yaml";
@@ -31,13 +29,10 @@ const LANZHOU: &str = "content/cities/lanzhou.yaml";
 const FZ_A: &str = "content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md";
 const FZ_B: &str = "content/articles/fuzhou/undated-fuzhou-shike-xueji-shuju.md";
 const QZ_A: &str = "content/articles/quanzhou/2022-01-29-lizheng-ruku-keji-xingzhong.md";
-const BASE: &str = "http://127.0.0.1:1111/";
 
 struct H {
     site: tempfile::TempDir,
-    _out: tempfile::TempDir,
-    out: PathBuf,
-    live: Live,
+    live: LiveSite,
 }
 
 impl H {
@@ -47,20 +42,8 @@ impl H {
     }
 
     fn on(site: tempfile::TempDir) -> H {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("site");
-        let mut live = Live::new(site.path(), &out, BASE);
-        match live.rebuild_all() {
-            Outcome::Rebuilt(r) => assert!(r.full),
-            Outcome::Failed(d) => panic!("first build failed:\n{}", d.render(false)),
-            Outcome::Nothing => panic!("nothing built"),
-        }
-        H {
-            site,
-            _out: tmp,
-            out,
-            live,
-        }
+        let live = LiveSite::start(site.path());
+        H { site, live }
     }
 
     fn root(&self) -> &Path {
@@ -68,10 +51,7 @@ impl H {
     }
 
     fn edit(&self, rel: &str, from: &str, to: &str) {
-        let path = self.root().join(rel);
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{rel} has no `{from}`");
-        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        replace_in(self.root(), rel, from, to);
     }
 
     fn write(&self, rel: &str, text: &str) {
@@ -82,7 +62,7 @@ impl H {
 
     fn update(&mut self, files: &[&str]) -> Outcome {
         let root = self.root().to_path_buf();
-        self.live.update(files.iter().map(|f| root.join(f)))
+        self.live.live.update(files.iter().map(|f| root.join(f)))
     }
 
     /// An update that must succeed.
@@ -105,10 +85,7 @@ impl H {
 
     /// The live output against a full build: `None` when identical.
     fn diff(&self) -> Option<String> {
-        self.live.write_data().unwrap();
-        let got = tree(&self.out);
-        let want = full_build(self.root());
-        diff_trees(&got, &want)
+        self.live.diff(self.root())
     }
 
     fn same(&self, step: &str) {
@@ -116,51 +93,6 @@ impl H {
             panic!("after {step}, the incremental output differs from a full build:\n{d}");
         }
     }
-}
-
-fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().join("site");
-    indicity::build(&indicity::BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(dir.clone()),
-        base_url: Some(BASE.into()),
-    })
-    .unwrap_or_else(|e| panic!("full build failed:\n{e}"));
-    tree(&dir)
-}
-
-fn diff_trees(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>) -> Option<String> {
-    let stale: Vec<&String> = got.keys().filter(|k| !want.contains_key(*k)).collect();
-    let missing: Vec<&String> = want.keys().filter(|k| !got.contains_key(*k)).collect();
-    let differ: Vec<&String> = want
-        .iter()
-        .filter(|(k, v)| got.get(*k).is_some_and(|g| g != *v))
-        .map(|(k, _)| k)
-        .collect();
-    if stale.is_empty() && missing.is_empty() && differ.is_empty() {
-        return None;
-    }
-    let mut s = format!("  stale: {stale:?}\n  missing: {missing:?}\n  different: {differ:?}\n");
-    for k in differ.iter().take(6) {
-        let (a, b) = (&got[*k], &want[*k]);
-        let at = a
-            .iter()
-            .zip(b.iter())
-            .position(|(x, y)| x != y)
-            .unwrap_or(a.len().min(b.len()));
-        let ctx = |v: &[u8]| {
-            let lo = at.saturating_sub(80);
-            let hi = (at + 120).min(v.len());
-            String::from_utf8_lossy(&v[lo..hi]).into_owned()
-        };
-        s.push_str(&format!(
-            "  --- {k} (first difference at byte {at})\n    live: …{}…\n    full: …{}…\n",
-            ctx(a),
-            ctx(b)
-        ));
-    }
-    Some(s)
 }
 
 // ---------------------------------------------------------------------------------
@@ -579,7 +511,7 @@ fn component_defined_in_another_template() {
 #[test]
 fn template_render_error_then_fixed() {
     let mut h = H::new();
-    let before = tree(&h.out);
+    let before = tree(&h.live.out);
     // Loads (tera validates filters at load time) but fails when rendered: a string
     // has no fields.
     h.edit(
@@ -591,7 +523,7 @@ fn template_render_error_then_fixed() {
     let out = h.update(&["templates/place.html", FZ_A]);
     let mut touched = Vec::new();
     if let Outcome::Failed(_) = out {
-        let now = tree(&h.out);
+        let now = tree(&h.live.out);
         touched = now
             .iter()
             .filter(|(k, v)| before.get(*k) != Some(*v))
@@ -615,7 +547,7 @@ fn template_render_error_then_fixed() {
 #[test]
 fn template_runtime_error_for_some_pages_only() {
     let mut h = H::new();
-    let before = tree(&h.out);
+    let before = tree(&h.live.out);
     h.edit(
         "templates/place.html",
         "{% if place.parent %} · 隶属",
@@ -627,7 +559,7 @@ fn template_runtime_error_for_some_pages_only() {
         "<p class=\"meta m2\">",
     );
     let failed = matches!(h.update(&["templates/place.html"]), Outcome::Failed(_));
-    let now = tree(&h.out);
+    let now = tree(&h.live.out);
     let touched: Vec<String> = now
         .iter()
         .filter(|(k, v)| before.get(*k) != Some(*v))
@@ -900,106 +832,15 @@ fn long_sequence() {
 // ---------------------------------------------------------------------------------
 // The real server.
 
-struct Server {
-    child: Child,
-    addr: String,
-    out: PathBuf,
-    log: mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_indicity"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .env("NO_COLOR", "1")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, log) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let line = loop {
-            let line = log
-                .recv_timeout(Duration::from_secs(120))
-                .expect("the server never said it was serving");
-            if line.starts_with("serving ") && line.contains("http://") {
-                break line;
-            }
-        };
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|s| s.split('/').next())
-            .unwrap()
-            .to_string();
-        let out = PathBuf::from(
-            line.split(" from ")
-                .nth(1)
-                .and_then(|s| s.strip_suffix(" (Ctrl-C to stop)"))
-                .unwrap(),
-        );
-        Server {
-            child,
-            addr,
-            out,
-            log,
-        }
-    }
-
-    /// Log lines until `pred` matches one or `timeout` passes.
-    fn wait_log(&self, timeout: Duration, pred: impl Fn(&str) -> bool) -> Vec<String> {
-        let deadline = Instant::now() + timeout;
-        let mut seen = Vec::new();
-        while Instant::now() < deadline {
-            if let Ok(l) = self.log.recv_timeout(Duration::from_millis(100)) {
-                let hit = pred(&l);
-                seen.push(l);
-                if hit {
-                    break;
-                }
-            }
-        }
-        seen
-    }
-}
-
-impl Drop for Server {
-    /// Ctrl-C first, so that serve removes its temporary build; SIGKILL leaks it.
-    fn drop(&mut self) {
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// Status and the whole response, head included.
 fn get(addr: &str, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, text)
+    let r = server::get(addr, path);
+    let head: String = r
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
+    (r.status, format!("{head}\r\n{}", r.text()))
 }
 
 /// With the real watcher: a directory of articles moved into content/articles/.

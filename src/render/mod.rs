@@ -1047,42 +1047,27 @@ pub fn page_templates(root: &Path, changed: &BTreeSet<String>) -> BTreeSet<Strin
             .map(|src| re.captures_iter(&src).map(|c| c[1].to_string()).collect())
             .unwrap_or_default()
     };
-    let pages: BTreeSet<String> = PAGE_TEMPLATES
-        .iter()
-        .filter(|page| {
-            let mut seen = BTreeSet::new();
-            let mut todo = vec![page.to_string()];
-            while let Some(t) = todo.pop() {
-                if changed.contains(&t) {
-                    return true;
-                }
-                if seen.insert(t.clone()) {
-                    todo.extend(uses(&t));
-                }
+    // Every template each page is made of, itself included.
+    let parts = |page: &str| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![page.to_string()];
+        while let Some(t) = todo.pop() {
+            if seen.insert(t.clone()) {
+                todo.extend(uses(&t));
             }
-            false
-        })
-        .map(|s| s.to_string())
-        .collect();
-    // A changed template no page reaches by name may still be used: tera 2's
-    // components are global. Every page is rendered again.
-    let reached: BTreeSet<String> = PAGE_TEMPLATES
+        }
+        seen
+    };
+    let made_of: Vec<(&str, BTreeSet<String>)> =
+        PAGE_TEMPLATES.iter().map(|p| (*p, parts(p))).collect();
+    // A changed template no page names may still be used: tera 2's components are
+    // global. Then every page is rendered again.
+    let named = |t: &String| made_of.iter().any(|(_, parts)| parts.contains(t));
+    made_of
         .iter()
-        .flat_map(|page| {
-            let mut seen = BTreeSet::new();
-            let mut todo = vec![page.to_string()];
-            while let Some(t) = todo.pop() {
-                if seen.insert(t.clone()) {
-                    todo.extend(uses(&t));
-                }
-            }
-            seen
-        })
-        .collect();
-    if changed.iter().any(|t| !reached.contains(t)) {
-        return PAGE_TEMPLATES.iter().map(|s| s.to_string()).collect();
-    }
-    pages
+        .filter(|(_, parts)| changed.iter().any(|t| parts.contains(t) || !named(t)))
+        .map(|(page, _)| page.to_string())
+        .collect()
 }
 
 const CSV_HEADER: [&str; 14] = [

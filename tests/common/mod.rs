@@ -2,6 +2,8 @@
 //! built output as a tree of bytes, and link resolution the way a browser does it.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -32,6 +34,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// Replaces the first `from` in `root/file` by `to`; the test fails if it is not there.
+pub fn replace_in(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from} not in {file}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
 /// Runs the real binary, as a curator would.
