@@ -3,12 +3,14 @@
 //! The same stages as `build` (load → check → render → write), each narrowed to the
 //! changed files: the changed places and articles are read again, the checks that can
 //! see them are run again ([`check::recheck`]), and only the pages that show them are
-//! rendered again, straight into the served directory. Anything that changes the
-//! shape of the site (a place or article added or removed, `site.yaml`,
-//! `indicators.yaml`) rebuilds everything, as `build` would.
+//! rendered again, into the served directory, where they replace the old ones only
+//! once all of them rendered. Anything that changes the shape of the site (a place or
+//! article added or removed, `site.yaml`, `indicators.yaml`) rebuilds everything, as
+//! `build` would.
 //!
 //! Every change since the last good state is kept until a rebuild succeeds, so fixing
-//! one of two broken files and then the other ends in the same state as a full build.
+//! one of two broken files and then the other ends in the same state as a full build;
+//! `tests/serve.rs` and `tests/serve_edits.rs` compare the two after every edit.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -33,7 +35,7 @@ pub struct Live {
     tera: Tera,
     /// Files (relative to the root) changed since the last good state.
     dirty: BTreeSet<PathBuf>,
-    /// A render failed after the content was taken in: the next rebuild is a full one.
+    /// Nothing built yet, or the last full rebuild failed: the next one is full too.
     stale: bool,
     /// Article id → the figures citing it, in order: which figures a change to an
     /// article reaches, without going through the hundreds of thousands of figures.
@@ -91,10 +93,6 @@ impl Live {
     pub fn rebuild_all(&mut self) -> Outcome {
         self.stale = true;
         self.rebuild()
-    }
-
-    pub fn site(&self) -> &Site {
-        &self.site
     }
 
     /// Takes in changed files (absolute, or relative to the root) and rebuilds.
@@ -207,6 +205,8 @@ impl Live {
         staging.commit().map_err(|e| io_error(&self.out, e))?;
         self.site = checked.site;
         self.prov = checked.provenance;
+        self.pending = Pages::default();
+        self.pending_statics.clear();
         self.cites.clear();
         for i in 0..self.site.places.len() {
             self.index_citations(i);
