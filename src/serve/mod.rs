@@ -228,6 +228,11 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
         .to_ip()
         .ok_or_else(|| Error::Usage("not a TCP address".into()))?;
     let url = format!("http://{addr}/");
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {addr}: other machines can reach this preview (the default, 127.0.0.1, keeps it to this one)"
+        );
+    }
     remove_abandoned_builds();
     let tmp = tempfile::Builder::new()
         .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
