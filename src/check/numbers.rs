@@ -395,24 +395,32 @@ pub fn years(text: &str) -> (Vec<i32>, Vec<i32>) {
     let mut stated = Vec::new();
     let mut compared = Vec::new();
     for m in mentions(text) {
-        let Some(y) = m.year() else { continue };
-        let before = &text[..m.span.start];
-        let comparison = ["较", "比", "相比", "对比", "与", "同比"]
-            .iter()
-            .any(|w| before.ends_with(w))
-            || m.rest.starts_with("年相比")
-            || m.rest.starts_with("年同期");
-        let list = if comparison {
-            &mut compared
-        } else {
-            &mut stated
-        };
-        list.push(y);
-        if let Some(hi) = m.hi {
-            list.push(hi as i32);
+        if let Some((comparison, ys)) = year_mention(text, &m) {
+            if comparison {
+                compared.extend(ys);
+            } else {
+                stated.extend(ys);
+            }
         }
     }
     (stated, compared)
+}
+
+/// The year (and the end year of a range) a mention of `text` states, and whether it
+/// is a comparison ("较2021年", "与2021年相比") rather than the time of the figure.
+pub fn year_mention(text: &str, m: &Mention) -> Option<(bool, Vec<i32>)> {
+    let y = m.year()?;
+    let before = &text[..m.span.start];
+    let comparison = ["较", "比", "相比", "对比", "与", "同比"]
+        .iter()
+        .any(|w| before.ends_with(w))
+        || m.rest.starts_with("年相比")
+        || m.rest.starts_with("年同期");
+    let mut ys = vec![y];
+    if let Some(hi) = m.hi {
+        ys.push(hi as i32);
+    }
+    Some((comparison, ys))
 }
 
 /// Months stated as "N月", as numbers 1–12.

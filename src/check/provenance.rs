@@ -45,7 +45,7 @@ pub fn verify(
         )),
         None => out.extend(check_value(fig, indicator, &unit, quotes, &mentions)),
     }
-    out.extend(check_period(fig, article, quotes, runs));
+    out.extend(check_period(fig, article, quotes, &mentions, runs));
     out
 }
 
@@ -320,67 +320,72 @@ fn check_period(
     fig: &Figure,
     article: &Article,
     quotes: &[QuoteHit],
+    mentions: &[(usize, Mention)],
     runs: &[Normalized],
 ) -> Option<Diagnostic> {
     let year = fig.period.year();
-    let joined: String = quotes
-        .iter()
-        .map(|q| q.text.as_str())
-        .collect::<Vec<_>>()
-        .join("|");
     let date_year: Option<i32> = article
         .meta
         .date
         .as_deref()
         .and_then(|d| d.get(..4)?.parse().ok());
 
-    if let Some(d) = check_part_of_year(fig, &joined) {
-        return Some(d);
+    if matches!(fig.period, Period::Month(..) | Period::Half(..)) {
+        let joined: String = quotes
+            .iter()
+            .map(|q| q.text.as_str())
+            .collect::<Vec<_>>()
+            .join("|");
+        if let Some(d) = check_part_of_year(fig, &joined) {
+            return Some(d);
+        }
     }
 
-    let (stated, compared) = numbers::years(&joined);
-    let (allowed, evidence): (Vec<i32>, String) = if !stated.is_empty() {
-        (
-            stated.clone(),
-            format!("the quote states {}", years_list(&stated)),
-        )
+    // The years the quotes state, from the numbers already found in them.
+    let (mut stated, mut compared) = (Vec::new(), Vec::new());
+    for (i, m) in mentions {
+        if let Some((comparison, ys)) = numbers::year_mention(&quotes[*i].text, m) {
+            if comparison {
+                compared.extend(ys);
+            } else {
+                stated.extend(ys);
+            }
+        }
+    }
+    // Why the period must be one of `allowed`: put in words only for an error.
+    let (allowed, evidence): (Vec<i32>, Evidence) = if !stated.is_empty() {
+        (stated.clone(), Evidence::Stated(stated))
     } else if !compared.is_empty() {
         // "较2021年净增964家": the increase is 2022's; a figure derived from it
         // (3759 - 964) is the 2021 base.
         let offset = if fig.derived.is_some() { 0 } else { 1 };
         let allowed: Vec<i32> = compared.iter().map(|&y| y + offset).collect();
-        (
-            allowed,
-            format!("the quote compares with {}", years_list(&compared)),
-        )
+        (allowed, Evidence::Compared(compared))
     } else {
         // Every occurrence of each quote is context.
-        let occurrences: Vec<(usize, Range<usize>)> = quotes
-            .iter()
-            .flat_map(|q| q.occurrences.iter().cloned())
-            .collect();
-        let sentences: String = occurrences
-            .iter()
-            .map(|(run, range)| sentence(&runs[*run].text, range))
-            .collect::<Vec<_>>()
-            .join("|");
-        let opening = runs
-            .iter()
-            .find(|r| r.text.chars().count() > 40)
-            .map_or(String::new(), |r| r.text.clone());
+        let sentences = || -> String {
+            quotes
+                .iter()
+                .flat_map(|q| q.occurrences.iter())
+                .map(|(run, range)| sentence(&runs[*run].text, range))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let title = || crate::text::normalize(&article.meta.title);
+        // News articles set their time frame in the opening paragraph.
+        let opening = || {
+            runs.iter()
+                .find(|r| r.text.chars().count() > 40)
+                .map_or(String::new(), |r| r.text.clone())
+        };
         // (where, text, whether it frames a whole document)
-        let levels = [
-            ("its sentence", sentences, false),
-            (
-                "the article's title",
-                crate::text::normalize(&article.meta.title),
-                true,
-            ),
-            // News articles set their time frame in the opening paragraph.
-            ("the article's opening paragraph", opening, true),
+        let levels: [(&'static str, &dyn Fn() -> String, bool); 3] = [
+            ("its sentence", &sentences, false),
+            ("the article's title", &title, true),
+            ("the article's opening paragraph", &opening, true),
         ];
         match levels.iter().find_map(|(name, text, frame)| {
-            context_years(text, date_year).map(|ys| (*name, ys, *frame))
+            context_years(&text(), date_year).map(|ys| (*name, ys, *frame))
         }) {
             // A document about several years ("2022年工作总结及2023年工作思路")
             // recounts the earlier ones and plans the later ones.
@@ -389,9 +394,9 @@ fn check_period(
                     Status::Actual => ys[..ys.len() - 1].to_vec(),
                     Status::Target => ys[1..].to_vec(),
                 };
-                (allowed, format!("{name} refers to {}", years_list(&ys)))
+                (allowed, Evidence::Context(name, ys))
             }
-            Some((name, ys, _)) => (ys.clone(), format!("{name} refers to {}", years_list(&ys))),
+            Some((name, ys, _)) => (ys.clone(), Evidence::Context(name, ys)),
             None => match date_year {
                 // A report states current figures (this year's or last year's) and
                 // targets for this year or the next.
@@ -402,10 +407,7 @@ fn check_period(
                     };
                     (
                         allowed,
-                        format!(
-                            "the article is dated {}",
-                            article.meta.date.as_deref().unwrap_or_default()
-                        ),
+                        Evidence::Dated(article.meta.date.as_deref().unwrap_or_default()),
                     )
                 }
                 None => return None,
@@ -417,7 +419,7 @@ fn check_period(
     }
     Some(period_error(
         fig,
-        &evidence,
+        &evidence.describe(),
         "period not supported by the source",
         format!(
             "use a period in {}, or quote the sentence that states {}年",
@@ -425,6 +427,25 @@ fn check_period(
             year
         ),
     ))
+}
+
+/// Where the years a figure's period must be among come from.
+enum Evidence<'a> {
+    Stated(Vec<i32>),
+    Compared(Vec<i32>),
+    Context(&'static str, Vec<i32>),
+    Dated(&'a str),
+}
+
+impl Evidence<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Evidence::Stated(ys) => format!("the quote states {}", years_list(ys)),
+            Evidence::Compared(ys) => format!("the quote compares with {}", years_list(ys)),
+            Evidence::Context(name, ys) => format!("{name} refers to {}", years_list(ys)),
+            Evidence::Dated(date) => format!("the article is dated {date}"),
+        }
+    }
 }
 
 /// Years a stretch of article text is about: stated years (not those it compares

@@ -78,12 +78,21 @@ fn article_warnings(
             let (id, unit) = &owner[hit.pattern().as_usize()];
             let word = &words[hit.pattern().as_usize()];
             let after = &run[hit.end()..];
-            let clause: String = after
-                .chars()
-                .take_while(|c| !CLAUSE_END.contains(c))
+            let end = after
+                .char_indices()
                 .take(CLAUSE_MAX)
-                .collect();
-            let Some((m, value)) = numbers::mentions(&clause).into_iter().find_map(|m| {
+                .find(|(_, c)| CLAUSE_END.contains(c))
+                .map_or_else(
+                    || {
+                        after
+                            .char_indices()
+                            .nth(CLAUSE_MAX)
+                            .map_or(after.len(), |(i, _)| i)
+                    },
+                    |(i, _)| i,
+                );
+            let clause = &after[..end];
+            let Some((m, value)) = numbers::mentions(clause).into_iter().find_map(|m| {
                 m.in_unit(unit)
                     .filter(|_| !m.rest.is_empty())
                     .map(|v| (m, v.0))
