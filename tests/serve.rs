@@ -9,9 +9,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::server::{Events, LiveSite, Server, assert_same_as_full, get, request};
+use common::server::{Events, LiveSite, Server, get, request};
 use common::{replace_in, sel, site_copy, tree};
-use indicity::serve::rebuild::{Live, Outcome};
+use indicity::serve::rebuild::Outcome;
 
 const FUZHOU: &str = "content/cities/fuzhou.yaml";
 const FUZHOU_ARTICLE: &str = "content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md";
@@ -41,32 +41,28 @@ fn rebuilt(outcome: Outcome) -> indicity::serve::rebuild::Rebuilt {
 fn every_incremental_rebuild_equals_a_full_build() {
     let site = site_copy();
     let root = site.path();
-    let LiveSite {
-        mut live,
-        out,
-        tmp: _tmp,
-    } = LiveSite::start(root);
+    let mut site_live = LiveSite::start(root);
 
-    let step = |live: &mut Live, name: &str, files: &[&str], full: bool| {
-        let r = rebuilt(live.update(files.iter().map(|f| root.join(f))));
+    let step = |s: &mut LiveSite, name: &str, files: &[&str], full: bool| {
+        let r = rebuilt(s.live.update(files.iter().map(|f| root.join(f))));
         assert_eq!(r.full, full, "{name}: full rebuild expected: {full}");
-        assert_same_as_full(live, &out, root, name);
+        s.assert_same(root, name);
         r
     };
 
     // A field only the place page shows: one page, no indicator page.
     replace_in(root, FUZHOU, "name_en: Fuzhou", "name_en: Fuzhou City");
-    let r = step(&mut live, "name_en", &[FUZHOU], false);
+    let r = step(&mut site_live, "name_en", &[FUZHOU], false);
     assert_eq!(r.pages, 1, "only the place page shows name_en");
 
     // A corrected figure and its sentence: the article and the YAML in one save.
     correct_tech_smes(root);
-    let r = step(&mut live, "value", &[FUZHOU_ARTICLE, FUZHOU], false);
+    let r = step(&mut site_live, "value", &[FUZHOU_ARTICLE, FUZHOU], false);
     assert!(r.pages < 20, "a figure edit rewrote {} pages", r.pages);
 
     // An article's title, shown wherever its figures are.
     replace_in(root, FUZHOU_ARTICLE, "title: ", "title: （修订）");
-    step(&mut live, "article title", &[FUZHOU_ARTICLE], false);
+    step(&mut site_live, "article title", &[FUZHOU_ARTICLE], false);
 
     // Text inserted before the quotes: the marks move.
     replace_in(
@@ -75,7 +71,7 @@ fn every_incremental_rebuild_equals_a_full_build() {
         "\n---\n",
         "\n---\n\n新增的一段导语。\n",
     );
-    step(&mut live, "article body", &[FUZHOU_ARTICLE], false);
+    step(&mut site_live, "article body", &[FUZHOU_ARTICLE], false);
 
     // A figure removed: its indicator's chart goes with it.
     let text = fs::read_to_string(root.join(FUZHOU)).unwrap();
@@ -86,11 +82,11 @@ fn every_incremental_rebuild_equals_a_full_build() {
         format!("{}{}", &text[..start], &text[end..]),
     )
     .unwrap();
-    step(&mut live, "figure removed", &[FUZHOU], false);
+    step(&mut site_live, "figure removed", &[FUZHOU], false);
 
     // A place renamed: its name is on the index, indicator and article pages.
     replace_in(root, FUZHOU, "name: 福州市", "name: 福州市区");
-    step(&mut live, "rename", &[FUZHOU], false);
+    step(&mut site_live, "rename", &[FUZHOU], false);
 
     // A template and a static file.
     replace_in(
@@ -99,17 +95,17 @@ fn every_incremental_rebuild_equals_a_full_build() {
         "</table>",
         "</table><p>模板已修改</p>",
     );
-    let r = step(&mut live, "template", &["templates/place.html"], false);
+    let r = step(&mut site_live, "template", &["templates/place.html"], false);
     assert_eq!(
         r.pages, 4,
         "a place template change rewrites the place pages"
     );
     fs::write(root.join("static/css/extra.css"), "p { color: red }\n").unwrap();
-    let r = step(&mut live, "static", &["static/css/extra.css"], false);
+    let r = step(&mut site_live, "static", &["static/css/extra.css"], false);
     assert_eq!(r.files, 1);
     fs::remove_file(root.join("static/css/extra.css")).unwrap();
     step(
-        &mut live,
+        &mut site_live,
         "static removed",
         &["static/css/extra.css"],
         false,
@@ -122,7 +118,7 @@ fn every_incremental_rebuild_equals_a_full_build() {
     )
     .unwrap();
     step(
-        &mut live,
+        &mut site_live,
         "place added",
         &["content/cities/xiamen.yaml"],
         true,
@@ -133,12 +129,8 @@ fn every_incremental_rebuild_equals_a_full_build() {
 fn errors_keep_the_last_good_site_until_every_one_is_fixed() {
     let site = site_copy();
     let root = site.path();
-    let LiveSite {
-        mut live,
-        out,
-        tmp: _tmp,
-    } = LiveSite::start(root);
-    let before = tree(&out);
+    let mut site_live = LiveSite::start(root);
+    let before = tree(&site_live.out);
 
     // Two broken files, fixed one at a time.
     replace_in(root, FUZHOU, "value: 2437", "value: 2438");
@@ -152,10 +144,14 @@ fn errors_keep_the_last_good_site_until_every_one_is_fixed() {
         Outcome::Failed(d) => d.render(false),
         _ => panic!("a broken site was rebuilt"),
     };
-    let errors = failed(live.update([root.join(FUZHOU), root.join("content/cities/lanzhou.yaml")]));
+    let errors = failed(
+        site_live
+            .live
+            .update([root.join(FUZHOU), root.join("content/cities/lanzhou.yaml")]),
+    );
     assert!(errors.contains("content/cities/lanzhou.yaml:"), "{errors}");
     assert_eq!(
-        tree(&out),
+        tree(&site_live.out),
         before,
         "a failed rebuild touched the served site"
     );
@@ -166,7 +162,11 @@ fn errors_keep_the_last_good_site_until_every_one_is_fixed() {
         "figures: [",
         "figures:",
     );
-    let errors = failed(live.update([root.join("content/cities/lanzhou.yaml")]));
+    let errors = failed(
+        site_live
+            .live
+            .update([root.join("content/cities/lanzhou.yaml")]),
+    );
     assert!(
         errors.contains("E031"),
         "the value error is still there:\n{errors}"
@@ -175,11 +175,11 @@ fn errors_keep_the_last_good_site_until_every_one_is_fixed() {
         errors.contains("content/cities/fuzhou.yaml:30:14"),
         "{errors}"
     );
-    assert_eq!(tree(&out), before);
+    assert_eq!(tree(&site_live.out), before);
 
     replace_in(root, FUZHOU, "value: 2438", "value: 2437");
-    rebuilt(live.update([root.join(FUZHOU)]));
-    assert_same_as_full(&live, &out, root, "both fixed");
+    rebuilt(site_live.live.update([root.join(FUZHOU)]));
+    site_live.assert_same(root, "both fixed");
 }
 
 // ---------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ pub const STATIC_DIR: &str = "static";
 
 /// An editor's scratch file (`x~`, `.x.swp`, `#x#`, vim's `4913` probe): never part of
 /// the site, in `build` or `serve`.
-pub fn is_scratch(name: &str) -> bool {
+fn is_scratch(name: &str) -> bool {
     name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")

@@ -650,10 +650,7 @@ fn feeds_site(rel: &Path) -> bool {
     if let Ok(t) = rel.strip_prefix(TEMPLATES_DIR) {
         return render::is_template(t);
     }
-    rel.strip_prefix(STATIC_DIR).is_ok_and(|s| {
-        s.file_name()
-            .is_some_and(|n| !render::is_scratch(&n.to_string_lossy()))
-    })
+    rel.strip_prefix(STATIC_DIR).is_ok_and(render::is_published)
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {

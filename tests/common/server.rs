@@ -21,7 +21,7 @@ pub const BASE: &str = "http://127.0.0.1:1111/";
 pub struct LiveSite {
     pub live: Live,
     pub out: PathBuf,
-    pub tmp: tempfile::TempDir,
+    _tmp: tempfile::TempDir,
 }
 
 impl LiveSite {
@@ -34,25 +34,25 @@ impl LiveSite {
             Outcome::Failed(d) => panic!("first build failed:\n{}", d.render(false)),
             Outcome::Nothing => panic!("nothing built"),
         }
-        LiveSite { live, out, tmp }
+        LiveSite {
+            live,
+            out,
+            _tmp: tmp,
+        }
     }
 
     /// The live output (data files brought up to date) against a full build of
     /// `root`: `None` when identical.
     pub fn diff(&self, root: &Path) -> Option<String> {
-        live_diff(&self.live, &self.out, root)
+        self.live.write_data().unwrap();
+        diff_trees(&tree(&self.out), &full_build(root))
     }
-}
 
-fn live_diff(live: &Live, out: &Path, root: &Path) -> Option<String> {
-    live.write_data().unwrap();
-    diff_trees(&tree(out), &full_build(root))
-}
-
-/// Asserts that the live directory is byte for byte what a full build makes.
-pub fn assert_same_as_full(live: &Live, out: &Path, root: &Path, step: &str) {
-    if let Some(d) = live_diff(live, out, root) {
-        panic!("after {step}, the incremental output differs from a full build:\n{d}");
+    /// Asserts that the live directory is byte for byte what a full build makes.
+    pub fn assert_same(&self, root: &Path, step: &str) {
+        if let Some(d) = self.diff(root) {
+            panic!("after {step}, the incremental output differs from a full build:\n{d}");
+        }
     }
 }
 
