@@ -285,12 +285,10 @@ fn http_is_correct_and_never_leaves_the_output() {
 
     for (path, kind) in [
         ("/", "text/html; charset=utf-8"),
-        (
-            "/cities/fuzhou/high_tech_enterprises.svg",
-            "image/svg+xml; charset=utf-8",
-        ),
+        ("/favicon.svg", "image/svg+xml; charset=utf-8"),
+        ("/js/chart.js", "text/javascript; charset=utf-8"),
         ("/data/figures.csv", "text/csv; charset=utf-8"),
-        ("/data/figures.json", "application/json; charset=utf-8"),
+        ("/data/datapackage.json", "application/json; charset=utf-8"),
         ("/css/site.css", "text/css; charset=utf-8"),
         ("/sitemap.xml", "text/xml; charset=utf-8"),
     ] {

@@ -347,9 +347,61 @@ fn data_files_hold_every_figure_with_its_source() {
         assert_eq!(row[col("quote")], f.quotes.join(" | "));
         assert!(row[col("source_url")].starts_with("https://"));
     }
-    let json: serde_json::Value =
-        serde_json::from_slice(&fs::read(out.join("data/figures.json")).unwrap()).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), figures.len());
+    // The descriptor names every column of the CSV, in order, with a type, and a
+    // primary key the rows really keep; its indicators are the site's.
+    let package: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("data/datapackage.json")).unwrap()).unwrap();
+    let resource = &package["resources"][0];
+    assert_eq!(resource["path"], "figures.csv");
+    assert!(
+        out.join("data")
+            .join(resource["path"].as_str().unwrap())
+            .is_file()
+    );
+    let fields = resource["schema"]["fields"].as_array().unwrap();
+    let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, headers.iter().collect::<Vec<_>>());
+    for f in fields {
+        let kind = f["type"].as_str().unwrap();
+        assert_eq!(
+            kind,
+            if f["name"] == "value" {
+                "number"
+            } else {
+                "string"
+            }
+        );
+    }
+    let key: Vec<usize> = resource["schema"]["primaryKey"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| col(k.as_str().unwrap()))
+        .collect();
+    let keys: BTreeSet<Vec<&str>> = rows
+        .iter()
+        .map(|r| key.iter().map(|&i| &r[i]).collect())
+        .collect();
+    assert_eq!(keys.len(), rows.len(), "primary key repeats");
+    let ids: BTreeSet<String> = package["resources"][1]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    let indicator_csvs: BTreeSet<String> = fs::read_dir(out.join("data/indicators"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, indicator_csvs);
     let indicators: BTreeSet<&str> = figures.iter().map(|f| f.indicator.as_str()).collect();
     for ind in indicators {
         let n = figures.iter().filter(|f| f.indicator == ind).count();
@@ -367,15 +419,33 @@ fn data_files_hold_every_figure_with_its_source() {
 fn xml_outputs_and_charts_are_well_formed() {
     let (_site, out) = built();
     let files = tree(&out);
-    let mut svgs = 0;
+    let mut charts = 0;
     for (rel, bytes) in &files {
+        let text = std::str::from_utf8(bytes).unwrap_or("");
         if rel.ends_with(".svg") || rel.ends_with(".xml") {
-            let text = std::str::from_utf8(bytes).unwrap();
             roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{rel}: {e}"));
-            svgs += usize::from(rel.ends_with(".svg"));
+        }
+        // The charts are inline, and the download button saves them as they are:
+        // each must be an XML document of its own.
+        if rel.ends_with(".html") {
+            for (start, _) in text.match_indices("<svg ") {
+                let end = start + text[start..].find("</svg>").expect("closed svg") + 6;
+                let doc = roxmltree::Document::parse(&text[start..end])
+                    .unwrap_or_else(|e| panic!("{rel}: chart at byte {start}: {e}"));
+                assert_eq!(doc.root_element().attribute("role"), Some("img"), "{rel}");
+                charts += 1;
+            }
         }
     }
-    assert!(svgs >= 10);
+    assert!(charts >= 10, "{charts} charts");
+    // No standalone copies of the charts are written (the page makes them on demand).
+    assert_eq!(
+        files
+            .keys()
+            .filter(|rel| rel.ends_with(".svg"))
+            .collect::<Vec<_>>(),
+        ["favicon.svg"]
+    );
     let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
     let doc = roxmltree::Document::parse(&sitemap).unwrap();
     let locs: Vec<&str> = doc

@@ -6,10 +6,10 @@
 //! so memory does not grow with the size of the site. Every collection is iterated in
 //! a fixed order, so the output is byte-identical from one build to the next.
 
+mod datapackage;
 pub mod urls;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -406,7 +406,7 @@ impl<'a> Renderer<'a> {
         );
         ctx.insert("article_count", &self.site.articles.len());
         ctx.insert("figures_csv", urls::FIGURES_CSV);
-        ctx.insert("figures_json", urls::FIGURES_JSON);
+        ctx.insert("datapackage", urls::DATAPACKAGE);
         self.page("index.html", "", &ctx, out)
     }
 
@@ -480,9 +480,6 @@ impl<'a> Renderer<'a> {
                     &points,
                 )
             });
-            let svg_path = urls::place_chart(&place.slug, &ind.id);
-            out.write(&svg_path, chart::standalone(&svg).as_bytes())
-                .map_err(io_err)?;
             let rows = figs
                 .iter()
                 .map(|(fi, f)| {
@@ -501,7 +498,7 @@ impl<'a> Renderer<'a> {
                 indicator: IndicatorRef::of(ind, &root),
                 description: ind.description.clone(),
                 chart: svg,
-                svg_href: format!("{root}{svg_path}"),
+                chart_file: format!("{}-{}.svg", place.slug, ind.id),
                 latest,
                 change,
                 rows,
@@ -635,14 +632,6 @@ impl<'a> Renderer<'a> {
                 &bars,
             )
         });
-        let svg_path = urls::indicator_chart(&ind.id);
-        if latest_rows.is_empty() {
-            // No chart (any more: `serve` rewrites this page in place).
-            out.remove(&svg_path).map_err(io_err)?;
-        } else {
-            out.write(&svg_path, chart::standalone(&svg).as_bytes())
-                .map_err(io_err)?;
-        }
 
         // Every figure with its source, on the page while that stays readable; beyond
         // that (thousands of places) the page keeps the latest value of each place and
@@ -672,7 +661,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("description", &ind.description);
         ctx.insert("description_en", &ind.description_en);
         ctx.insert("chart", &(!latest_rows.is_empty()).then_some(svg));
-        ctx.insert("svg_href", &format!("{root}{svg_path}"));
+        ctx.insert("chart_file", &format!("{}.svg", ind.id));
         ctx.insert(
             "latest",
             &latest_rows
@@ -838,8 +827,8 @@ impl<'a> Renderer<'a> {
         out.write("atom.xml", xml.as_bytes()).map_err(io_err)
     }
 
-    /// `/data/figures.csv`, `/data/figures.json` and one CSV per place: every figure
-    /// with its source, at stable URLs.
+    /// `/data/figures.csv` with its descriptor `/data/datapackage.json`, and one CSV per
+    /// place and per indicator: every figure with its source, at stable URLs.
     /// Streamed row by row into their files: at the scale of every county of China
     /// there are 675,000 rows, which must not all be held in memory at once.
     ///
@@ -850,18 +839,18 @@ impl<'a> Renderer<'a> {
             return Ok(());
         }
         let mut all_csv = None;
-        let mut json = None;
         let mut by_indicator: BTreeMap<&str, csv::Writer<crate::output::Stream>> = BTreeMap::new();
         if pages.data {
             all_csv = Some(csv_writer(out, urls::FIGURES_CSV)?);
             for ind in self.site.indicators.keys() {
                 by_indicator.insert(ind, csv_writer(out, &urls::indicator_csv(ind))?);
             }
-            let mut j = out.stream(urls::FIGURES_JSON).map_err(io_err)?;
-            j.write_all(b"[").map_err(io_err)?;
-            json = Some(j);
+            out.write(
+                urls::DATAPACKAGE,
+                datapackage::descriptor(self.site, &self.base_url).as_bytes(),
+            )
+            .map_err(io_err)?;
         }
-        let mut first = true;
         for (pi, p) in self.site.places.iter().enumerate() {
             let mut place_csv = if pages.places.contains(&pi) {
                 Some(csv_writer(out, &urls::place_csv(&p.slug))?)
@@ -876,51 +865,41 @@ impl<'a> Renderer<'a> {
                 .filter(|f| self.site.indicators.contains_key(&f.indicator))
                 .collect();
             figs.sort_by_cached_key(|f| (&f.indicator, f.period.to_string(), f.status));
+            let place_name = p.full_name();
             for f in figs {
                 let ind = &self.site.indicators[&f.indicator];
-                let row = DataRow {
-                    place: p.slug.clone(),
-                    place_name: p.full_name(),
-                    province: p.province.clone(),
-                    indicator: ind.id.clone(),
-                    indicator_name: ind.name.clone(),
-                    period: f.period.to_string(),
-                    value: f.value,
-                    unit: ind.unit.clone(),
-                    status: f.status.as_str(),
-                    bound: f.bound.map(|b| b.as_str()),
-                    derived: f.derived.clone(),
-                    source: f.source.clone(),
-                    source_url: urls::absolute(&self.base_url, &urls::article(&f.source)),
-                    quote: f.quotes.clone(),
-                };
-                let record = csv_record(&row);
+                let (period, value) = (f.period.to_string(), format::plain(f.value));
+                let source_url = urls::absolute(&self.base_url, &urls::article(&f.source));
+                let quote = f.quotes.join(" | ");
+                let record: [&str; datapackage::COLUMNS.len()] = [
+                    &p.slug,
+                    &place_name,
+                    &p.province,
+                    &ind.id,
+                    &ind.name,
+                    &period,
+                    &value,
+                    &ind.unit,
+                    f.status.as_str(),
+                    f.bound.map_or("", |b| b.as_str()),
+                    f.derived.as_deref().unwrap_or(""),
+                    &f.source,
+                    &source_url,
+                    &quote,
+                ];
                 if let Some(w) = place_csv.as_mut() {
-                    w.write_record(&record).map_err(csv_err)?;
+                    w.write_record(record).map_err(csv_err)?;
                 }
                 if let Some(w) = all_csv.as_mut() {
-                    w.write_record(&record).map_err(csv_err)?;
+                    w.write_record(record).map_err(csv_err)?;
                 }
                 if let Some(w) = by_indicator.get_mut(ind.id.as_str()) {
-                    w.write_record(&record).map_err(csv_err)?;
-                }
-                if let Some(json) = json.as_mut() {
-                    if !first {
-                        json.write_all(b",").map_err(io_err)?;
-                    }
-                    first = false;
-                    serde_json::to_writer(&mut *json, &row).map_err(|e| {
-                        Diagnostic::error("E013", format!("cannot write figures.json: {e}"))
-                    })?;
+                    w.write_record(record).map_err(csv_err)?;
                 }
             }
             if let Some(w) = place_csv {
                 finish_csv(out, w)?;
             }
-        }
-        if let Some(mut json) = json {
-            json.write_all(b"]\n").map_err(io_err)?;
-            out.finish(json).map_err(io_err)?;
         }
         if let Some(w) = all_csv {
             finish_csv(out, w)?;
@@ -942,7 +921,7 @@ pub struct Pages {
     pub not_found: bool,
     pub sitemap: bool,
     pub feed: bool,
-    /// `/data/figures.csv`, `/data/figures.json` and the per-indicator CSVs.
+    /// `/data/figures.csv`, `/data/datapackage.json` and the per-indicator CSVs.
     pub data: bool,
     /// Place pages, with their charts and CSVs, by index into `site.places`.
     pub places: BTreeSet<usize>,
@@ -1070,26 +1049,10 @@ pub fn page_templates(root: &Path, changed: &BTreeSet<String>) -> BTreeSet<Strin
         .collect()
 }
 
-const CSV_HEADER: [&str; 14] = [
-    "place",
-    "place_name",
-    "province",
-    "indicator",
-    "indicator_name",
-    "period",
-    "value",
-    "unit",
-    "status",
-    "bound",
-    "derived",
-    "source",
-    "source_url",
-    "quote",
-];
-
 fn csv_writer(out: &Staging, rel: &str) -> Result<csv::Writer<crate::output::Stream>, Diagnostic> {
     let mut w = csv::Writer::from_writer(out.stream(rel).map_err(io_err)?);
-    w.write_record(CSV_HEADER).map_err(csv_err)?;
+    w.write_record(datapackage::COLUMNS.map(|(name, _, _)| name))
+        .map_err(csv_err)?;
     Ok(w)
 }
 
@@ -1098,25 +1061,6 @@ fn finish_csv(out: &Staging, w: csv::Writer<crate::output::Stream>) -> Result<()
         .into_inner()
         .map_err(|e| Diagnostic::error("E013", format!("cannot write CSV: {e}")))?;
     out.finish(inner).map_err(io_err)
-}
-
-fn csv_record(r: &DataRow) -> [String; 14] {
-    [
-        r.place.clone(),
-        r.place_name.clone(),
-        r.province.clone(),
-        r.indicator.clone(),
-        r.indicator_name.clone(),
-        r.period.clone(),
-        format::plain(r.value),
-        r.unit.clone(),
-        r.status.to_string(),
-        r.bound.unwrap_or("").to_string(),
-        r.derived.clone().unwrap_or_default(),
-        r.source.clone(),
-        r.source_url.clone(),
-        r.quote.join(" | "),
-    ]
 }
 
 fn csv_err(e: csv::Error) -> Diagnostic {
@@ -1287,7 +1231,8 @@ struct CardCtx {
     indicator: IndicatorRef,
     description: String,
     chart: String,
-    svg_href: String,
+    /// The name a downloaded copy of the chart is saved under (see `static/js/chart.js`).
+    chart_file: String,
     latest: Option<LatestCtx>,
     change: Option<ChangeCtx>,
     rows: Vec<RowCtx>,
@@ -1351,22 +1296,4 @@ struct FeedEntry {
     updated: String,
     author: Option<String>,
     summary: String,
-}
-
-#[derive(Serialize)]
-struct DataRow {
-    place: String,
-    place_name: String,
-    province: String,
-    indicator: String,
-    indicator_name: String,
-    period: String,
-    value: f64,
-    unit: String,
-    status: &'static str,
-    bound: Option<&'static str>,
-    derived: Option<String>,
-    source: String,
-    source_url: String,
-    quote: Vec<String>,
 }

@@ -17,14 +17,6 @@ pub fn article(id: &str) -> String {
     format!("articles/{id}/")
 }
 
-pub fn place_chart(slug: &str, indicator: &str) -> String {
-    format!("cities/{slug}/{indicator}.svg")
-}
-
-pub fn indicator_chart(id: &str) -> String {
-    format!("indicators/{id}/{id}.svg")
-}
-
 pub fn place_csv(slug: &str) -> String {
     format!("data/cities/{slug}.csv")
 }
@@ -34,7 +26,7 @@ pub fn indicator_csv(id: &str) -> String {
 }
 
 pub const FIGURES_CSV: &str = "data/figures.csv";
-pub const FIGURES_JSON: &str = "data/figures.json";
+pub const DATAPACKAGE: &str = "data/datapackage.json";
 pub const STYLESHEET: &str = "css/site.css";
 
 /// The prefix that leads from the directory of page `dir` back to the site root:

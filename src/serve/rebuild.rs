@@ -23,7 +23,7 @@ use crate::check::{self, FigureRef, Provenance, QuoteMark};
 use crate::content::{self, ContentFile, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Staging;
-use crate::render::{self, Pages, Renderer, STATIC_DIR, TEMPLATES_DIR, urls};
+use crate::render::{self, Pages, Renderer, STATIC_DIR, TEMPLATES_DIR};
 
 /// The served site: what was last built without errors, and what changed since.
 pub struct Live {
@@ -391,16 +391,6 @@ impl Live {
                 &render::page_templates(&self.root, &templates),
             ));
         }
-        // Charts of indicators a place no longer has.
-        let mut removed_charts = Vec::new();
-        for (i, old) in &old_places {
-            let new = &self.site.places[*i];
-            for f in &old.figures {
-                if !new.figures.iter().any(|g| g.indicator == f.indicator) {
-                    removed_charts.push(urls::place_chart(&new.slug, &f.indicator));
-                }
-            }
-        }
         pages.data |= !old_places.is_empty() || !old_articles.is_empty();
         pages.extend(std::mem::take(&mut self.pending));
         statics.extend(std::mem::take(&mut self.pending_statics));
@@ -412,9 +402,6 @@ impl Live {
         let written = self
             .write_statics(&statics, &out)
             .and_then(|()| {
-                for chart in &removed_charts {
-                    out.remove(chart).map_err(|e| io_error(&self.out, e))?;
-                }
                 Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
                     .render(&pages, &self.root, &out)
                     .map_err(Error::Content)

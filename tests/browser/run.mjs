@@ -16,6 +16,8 @@
 //  - the charts of place and indicator pages are visible and their Chinese labels are
 //    drawn with real glyphs (no tofu), proved through the DevTools protocol and
 //    fontconfig (see `checkGlyphs`), with a negative control that must be caught;
+//  - each chart's download button (static/js/chart.js) saves a standalone SVG file,
+//    named as its figure says, which the Nu Html Checker then validates;
 //  - figure links (`a.quote`) land on their <mark>, inside the viewport;
 //  - WCAG contrast, light and dark: all text ≥ 4.5:1, chart lines and marks ≥ 3:1;
 //  - axe-core: no serious or critical violation (index, a place, an indicator and an
@@ -600,6 +602,52 @@ async function tab(ctx, base) {
   };
 }
 
+/** The download button of charts on the sample place and indicator pages (the first, a
+ * middle and the last one: Chromium stops a page's downloads after ten) saves the
+ * chart as a standalone SVG file, named as the figure says, with the chart's title and
+ * its own colours. Returns the saved files: the Nu Html Checker reads them too. */
+async function chartDownloads(browser, base, dir) {
+  const c = check('chart downloads: every chart saves as a standalone SVG file');
+  const saved = [];
+  await c.time(async () => {
+    const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    for (const url of [SAMPLES.place, SAMPLES.indicator]) {
+      await page.goto(base + url, { waitUntil: 'load' });
+      const all = await page.$$('figure.chart[data-download]');
+      if (!all.length) c.fail(`${url}: no chart with a download`);
+      const figures = [...new Set([0, all.length >> 1, all.length - 1])].filter((i) => i >= 0).map((i) => all[i]);
+      for (const fig of figures) {
+        const button = await fig.$('figcaption button.download');
+        if (!button) {
+          c.fail(`${url}: a chart has no download button`);
+          continue;
+        }
+        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+        const name = download.suggestedFilename();
+        const want = await fig.getAttribute('data-download');
+        if (name !== want || !/^[\w-]+\.svg$/.test(name)) c.fail(`${url}: saved as "${name}", the figure says "${want}"`);
+        const file = path.join(dir, `${saved.length}-${name}`);
+        await download.saveAs(file);
+        saved.push(file);
+        const text = fs.readFileSync(file, 'utf8');
+        const title = await fig.$eval('svg > title', (t) => t.textContent);
+        if (!text.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"')) c.fail(`${name}: not a standalone SVG file: ${text.slice(0, 80)}`);
+        if (!text.includes(`>${title}</title>`)) c.fail(`${name}: the title "${title}" is not in the file`);
+        if (!/<style>svg\{color:#[0-9a-f]{6};background:#fff;/.test(text)) c.fail(`${name}: no colours of its own (it has no page around it)`);
+        if (text.includes('class="chart-svg"')) c.fail(`${name}: keeps the page's class`);
+      }
+    }
+    for (const e of errors) c.fail(`console: ${e}`);
+    await ctx.close();
+    c.note(`${saved.length} charts downloaded and saved`);
+  });
+  return saved;
+}
+
 async function openPage(ctx, base, url) {
   const t = await tab(ctx, base);
   const errors = await t.go(url);
@@ -639,14 +687,20 @@ async function main() {
     if (!pages.includes(v)) check('sample pages exist').fail(`${k} page ${v} is not in the site`);
   }
 
-  const vnu = validate(htmlFiles, svgFiles);
   const server = await serve(SITE);
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'indicity-downloads-'));
+  let vnu = Promise.resolve();
   phase('start');
   console.log(`browser suite: ${visits.length} pages and ${svgFiles.length} SVG files of ${SITE}; ${base}; Chromium ${browser.version()}`);
 
   try {
+    // The charts' downloads first: the validator reads the saved files with the site.
+    const saved = await chartDownloads(browser, base, downloads);
+    vnu = validate(htmlFiles, [...svgFiles, ...saved]);
+    phase('chart downloads');
+
     // Every page, at both widths.
     const loads = check('every page loads with no console error, failed request or HTTP error');
     const scroll = check('no horizontal scrolling of the page body at 360 and 1280 px');
@@ -714,6 +768,7 @@ async function main() {
     server.close();
   }
   await vnu;
+  fs.rmSync(downloads, { recursive: true, force: true });
   phase('Nu Html Checker (run alongside)');
 }
 

@@ -10,9 +10,13 @@
 //! - Accessible. Each SVG carries `role="img"`, `<title>` and `<desc>`; the page puts a
 //!   table with the same numbers beside it.
 
+mod svg;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use svg::Svg;
 
 use crate::content::{Bound, Period, Status};
 use crate::format::number;
@@ -29,12 +33,11 @@ const SUBTITLE_PX: f64 = 14.0;
 const LABEL_PX: f64 = 14.0;
 /// Place names of the ranking chart.
 const NAME_PX: f64 = 14.0;
-/// Replaced by `currentColor` after drawing; no real chart uses this exact colour.
+/// Written as `currentColor` by the backend; no real chart uses this exact colour.
 const INK: RGBColor = RGBColor(1, 2, 3);
-/// plotters writes `font-size` as the size it is given divided by 1.24; this gives
-/// text of `px` pixels in the SVG.
+/// Text of `px` pixels in the SVG (see [`svg::FONT_SCALE`]).
 fn font(px: f64) -> FontDesc<'static> {
-    (FONT, px * 1.24).into_font()
+    (FONT, px * svg::FONT_SCALE).into_font()
 }
 
 /// The data colour: a mid blue with ≥3:1 contrast on both the light and dark page.
@@ -64,19 +67,14 @@ pub fn series_chart(id: &str, title: &str, subtitle: &str, desc: &str, points: &
     let height = 300;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = Svg::new(&mut svg, (WIDTH, height), (INK.0, INK.1, INK.2)).into_drawing_area();
         draw_series(&root, title, subtitle, points);
         root.present().ok();
     }
-    finish(svg, id, title, desc)
+    finish(&svg, (WIDTH, height), id, title, desc)
 }
 
-fn draw_series(
-    root: &DrawingArea<SVGBackend<'_>, Shift>,
-    title: &str,
-    subtitle: &str,
-    points: &[Point],
-) {
+fn draw_series(root: &DrawingArea<Svg<'_>, Shift>, title: &str, subtitle: &str, points: &[Point]) {
     draw_titles(root, title, subtitle);
     if points.is_empty() {
         return;
@@ -223,7 +221,7 @@ fn draw_series(
     }
 }
 
-fn draw_titles(root: &DrawingArea<SVGBackend<'_>, Shift>, title: &str, subtitle: &str) {
+fn draw_titles(root: &DrawingArea<Svg<'_>, Shift>, title: &str, subtitle: &str) {
     root.draw(&Text::new(
         title.to_string(),
         (12, 12),
@@ -257,7 +255,7 @@ pub fn ranking_chart(
     let height = top + (rows.len().max(1) as u32) * (bar + gap) + 16;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = Svg::new(&mut svg, (WIDTH, height), (INK.0, INK.1, INK.2)).into_drawing_area();
         draw_titles(&root, title, subtitle);
         let name_w = rows
             .iter()
@@ -318,7 +316,7 @@ pub fn ranking_chart(
         .ok();
         root.present().ok();
     }
-    finish(svg, id, title, desc)
+    finish(&svg, (WIDTH, height), id, title, desc)
 }
 
 /// A tick value without floating-point noise: plotters steps 0.05 at a time, and
@@ -331,42 +329,20 @@ fn tick(v: f64) -> f64 {
     (v * magnitude).round() / magnitude
 }
 
-/// Makes the raw plotters output accessible, themeable and fluid: text alternatives,
-/// `currentColor` ink, and a width that follows its container.
-fn finish(svg: String, id: &str, title: &str, desc: &str) -> String {
-    let body_start = svg.find('>').map_or(0, |i| i + 1);
-    let (w, h) = svg_size(&svg[..body_start]).unwrap_or((WIDTH, 300));
-    let ink = format!("#{:02X}{:02X}{:02X}", INK.0, INK.1, INK.2);
-    let body = svg[body_start..].replace(&ink, "currentColor");
+/// Wraps a drawing's body in its root element: the text alternative (`role="img"`,
+/// `<title>`, `<desc>`), the presentation defaults the body leaves out, and a size that
+/// the page's CSS makes follow its container.
+fn finish(body: &str, (w, h): (u32, u32), id: &str, title: &str, desc: &str) -> String {
     let mut out = String::with_capacity(body.len() + 512);
     out.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" class=\"chart-svg\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" class=\"chart-svg\" {}>\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
+        svg::ROOT_DEFAULTS,
         xml_escape(title),
         xml_escape(desc)
     ));
-    out.push_str(&body);
+    out.push_str(body);
+    out.push_str("</svg>\n");
     out
-}
-
-/// A chart as a standalone `.svg` file: the same drawing, with its own colours since
-/// there is no page around it.
-pub fn standalone(svg: &str) -> String {
-    let style = "<style>svg{color:#1f2328;background:#fff;font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"PingFang SC\",\"Microsoft YaHei\",\"WenQuanYi Zen Hei\",sans-serif}text{font-family:inherit}@media (prefers-color-scheme:dark){svg{color:#e6e6e6;background:#16181d}}</style>";
-    let insert_at = svg.find("</desc>").map_or(0, |i| i + "</desc>".len());
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n{}{}",
-        &svg[..insert_at],
-        style,
-        &svg[insert_at..]
-    )
-}
-
-fn svg_size(tag: &str) -> Option<(u32, u32)> {
-    let attr = |name: &str| -> Option<u32> {
-        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-        tag[start..].split('"').next()?.parse().ok()
-    };
-    Some((attr("width")?, attr("height")?))
 }
 
 fn xml_escape(s: &str) -> String {
@@ -411,12 +387,18 @@ mod tests {
         // Actual values are filled points, the target a hollow one reached by a dashed
         // line (plotters draws each dash as its own short polyline).
         assert_eq!(svg.matches("<circle").count(), 5);
-        assert_eq!(svg.matches("fill=\"none\" stroke=\"#2F6FD6\"").count(), 1);
+        assert_eq!(
+            svg.lines()
+                .filter(|l| l.starts_with("<circle") && l.contains("fill=\"none\""))
+                .count(),
+            1
+        );
         assert!(
             svg.matches("<polyline").count() > 5,
             "no dashed target line"
         );
         assert!(!svg.contains("#010203"), "sentinel ink left in the SVG");
+        assert!(svg.ends_with("</svg>\n"));
         assert!(svg.contains("currentColor"));
     }
 
