@@ -88,6 +88,8 @@ pub struct BuildReport {
     pub output: PathBuf,
     pub files: usize,
     pub bytes: u64,
+    /// Files that the recycled previous output already held byte for byte.
+    pub unchanged: usize,
     pub warnings: Diagnostics,
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -122,7 +124,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     renderer
         .render_all(&opts.root, &staging)
         .map_err(Error::Content)?;
-    let (files, bytes) = (staging.files(), staging.bytes());
+    let (files, bytes, unchanged) = (staging.files(), staging.bytes(), staging.unchanged());
     checked.timings.push(("render+write", t.elapsed()));
     // Thread-time totals inside render+write (they overlap with it, and with each
     // other on several cores).
@@ -145,6 +147,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         output,
         files,
         bytes,
+        unchanged,
         warnings: checked.warnings,
         timings: checked.timings,
     })

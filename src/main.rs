@@ -106,9 +106,10 @@ fn main() -> ExitCode {
                 print_timings(&r.timings);
             }
             eprintln!(
-                "built {} files ({:.1} MiB) into {} in {:.2} s",
+                "built {} files ({:.1} MiB; {} rewritten) into {} in {:.2} s",
                 r.files,
                 r.bytes as f64 / 1048576.0,
+                r.files - r.unchanged,
                 r.output.display(),
                 started.elapsed().as_secs_f64()
             );

@@ -4,6 +4,15 @@
 //! A build that fails half-way, or a reader loading a page while the site is being
 //! rebuilt, must never see a mix of old and new files or an empty site. On Linux the
 //! swap is one `renameat2(RENAME_EXCHANGE)`, atomic for readers; elsewhere two renames.
+//!
+//! The output it replaces is not deleted: it is kept beside the output (`.public.previous`
+//! for `public/`) and the next build is staged in it, rewriting only the files whose
+//! bytes differ and deleting those no longer produced. Deleting and recreating tens of
+//! thousands of files cost more than rendering them: ext4 without a journal scans past
+//! every recently deleted inode when it allocates one (`recently_deleted` was 35 % of a
+//! build's profile at 3,000 places), and unchanged files written again are gigabytes
+//! of needless writes. Unchanged files also keep their modification times, so `rsync`
+//! and other deploy tools send only what changed.
 
 use std::fs;
 use std::io;
@@ -25,6 +34,16 @@ pub struct Staging {
     live: bool,
     /// Live mode: what `commit` does, in order.
     pending: std::sync::Mutex<Vec<Pending>>,
+    /// Staged in a previous output: where it is kept between builds, and the files
+    /// this build produced (the others are stale and go at commit).
+    recycled: Option<Recycled>,
+    /// Files whose bytes were already there.
+    unchanged: AtomicUsize,
+}
+
+struct Recycled {
+    keep_at: PathBuf,
+    produced: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 enum Pending {
@@ -34,9 +53,102 @@ enum Pending {
 
 /// A file being streamed into the output; see [`Staging::stream`].
 pub struct Stream {
-    w: io::BufWriter<fs::File>,
+    w: io::BufWriter<Overwrite>,
     /// In live mode, the temporary file and the path it is renamed to when finished.
     rename: Option<(PathBuf, PathBuf)>,
+}
+
+/// Writes a file in place over what it held, leaving alone the leading bytes that are
+/// already right: a data file that did not change is read, not written.
+struct Overwrite {
+    file: fs::File,
+    pos: u64,
+    /// Everything so far matched the file's old bytes.
+    same: bool,
+    changed: bool,
+    scratch: Vec<u8>,
+}
+
+impl Overwrite {
+    fn open(path: &Path, compare: bool) -> io::Result<Overwrite> {
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(!compare)
+            .open(path)?;
+        Ok(Overwrite {
+            file,
+            pos: 0,
+            same: compare,
+            changed: !compare,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Cuts what the old file had beyond the new end; returns the length and whether
+    /// any byte changed.
+    fn finish(self) -> io::Result<(u64, bool)> {
+        let mut changed = self.changed;
+        if self.file.metadata()?.len() != self.pos {
+            self.file.set_len(self.pos)?;
+            changed = true;
+        }
+        Ok((self.pos, changed))
+    }
+}
+
+impl io::Write for Overwrite {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.same {
+            self.scratch.resize(buf.len(), 0);
+            let n = read_at(&self.file, &mut self.scratch, self.pos)?;
+            if n == buf.len() && self.scratch == buf {
+                self.pos += buf.len() as u64;
+                return Ok(buf.len());
+            }
+            self.same = false;
+            self.changed = true;
+        }
+        write_at(&self.file, buf, self.pos)?;
+        self.pos += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads up to `buf.len()` bytes at `offset`; fewer only at the end of the file.
+#[cfg(unix)]
+fn read_at(file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read_at(&mut buf[n..], offset + n as u64)? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(unix)]
+fn write_at(file: &fs::File, buf: &[u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.write_all_at(buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &fs::File, _: &mut [u8], _: u64) -> io::Result<usize> {
+    Ok(0)
+}
+
+#[cfg(not(unix))]
+fn write_at(mut file: &fs::File, buf: &[u8], offset: u64) -> io::Result<()> {
+    use std::io::{Seek, Write};
+    file.seek(io::SeekFrom::Start(offset))?;
+    file.write_all(buf)
 }
 
 impl io::Write for Stream {
@@ -59,8 +171,9 @@ fn temporary(path: &Path) -> PathBuf {
 }
 
 impl Staging {
-    /// Starts a fresh staging directory beside `target` (removing a stale one left by a
-    /// killed build).
+    /// Starts staging beside `target`: in the output the last build replaced, if it
+    /// kept one (or in the staging directory of a build that was killed), else in a
+    /// new directory.
     pub fn create(target: &Path) -> io::Result<Staging> {
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -72,10 +185,21 @@ impl Staging {
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output has no name"))?
             .to_string_lossy();
         let dir = parent.join(format!(".{name}.staging"));
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
+        let keep_at = parent.join(format!(".{name}.previous"));
+        let reusable = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+        if reusable(&dir) {
+            // A killed build's: recycled, and the older output it came from is not
+            // needed any more.
+            remove_tree(&keep_at).or_else(ignore_missing)?;
+        } else {
+            remove_path(&dir)?;
+            if reusable(&keep_at) {
+                fs::rename(&keep_at, &dir)?;
+            } else {
+                remove_path(&keep_at)?;
+                fs::create_dir(&dir)?;
+            }
         }
-        fs::create_dir(&dir)?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -85,6 +209,11 @@ impl Staging {
             committed: false,
             live: false,
             pending: Default::default(),
+            recycled: Some(Recycled {
+                keep_at,
+                produced: Default::default(),
+            }),
+            unchanged: AtomicUsize::new(0),
         })
     }
 
@@ -102,6 +231,8 @@ impl Staging {
             committed: false,
             live: true,
             pending: Default::default(),
+            recycled: None,
+            unchanged: AtomicUsize::new(0),
         }
     }
 
@@ -120,21 +251,22 @@ impl Staging {
     /// Safe to call from many threads at once.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let started = std::time::Instant::now();
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        if self.live {
-            // Most files a rebuild renders come out as they were (the charts of a page
-            // whose title changed); leaving those alone saves a rename, which ext4
-            // makes wait for the data to reach the disk.
-            if fs::read(&path).is_ok_and(|old| old == bytes) {
-                return Ok(());
-            }
+        let path = self.prepare(rel)?;
+        // Most files come out as they were: in `serve`, the charts of a page whose
+        // title changed; in `build`, nearly every file of the output it recycles.
+        // Leaving those alone saves the write (and in `serve` a rename, which ext4
+        // makes wait for the data to reach the disk).
+        let same = fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && fs::read(&path).is_ok_and(|old| old == bytes);
+        if same {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        } else if self.live {
             let tmp = temporary(&path);
             fs::write(&tmp, bytes)?;
             self.defer(Pending::Rename(tmp, path));
         } else {
+            // In place: the file keeps its inode.
             fs::write(&path, bytes)?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
@@ -144,32 +276,66 @@ impl Staging {
         Ok(())
     }
 
+    /// The path of `rel`, with its directories made, and nothing in the way: in a
+    /// recycled output a page may sit where a directory now goes, or the reverse.
+    fn prepare(&self, rel: &str) -> io::Result<PathBuf> {
+        let path = self.dir.join(rel);
+        if let Some(r) = &self.recycled {
+            r.produced
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.clone());
+        }
+        if let Some(parent) = path.parent()
+            && let Err(e) = fs::create_dir_all(parent)
+        {
+            if self.live {
+                return Err(e);
+            }
+            // A file where a directory goes: remove it, then try again.
+            let mut at = self.dir.clone();
+            for part in Path::new(rel)
+                .parent()
+                .into_iter()
+                .flat_map(Path::components)
+            {
+                at.push(part);
+                if fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+                    fs::remove_file(&at)?;
+                }
+            }
+            fs::create_dir_all(parent)?;
+        }
+        if !self.live && fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+            remove_path(&path)?;
+        }
+        Ok(path)
+    }
+
     /// A file to stream into (for data files too large to build in memory); hand it
     /// back to [`Staging::finish`] when done.
     pub fn stream(&self, rel: &str) -> io::Result<Stream> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let (open, rename) = if self.live {
+        let path = self.prepare(rel)?;
+        let (open, rename, compare) = if self.live {
             let tmp = temporary(&path);
-            (tmp.clone(), Some((tmp, path)))
+            (tmp.clone(), Some((tmp, path)), false)
         } else {
-            (path, None)
+            (path, None, self.recycled.is_some())
         };
         Ok(Stream {
-            w: io::BufWriter::with_capacity(1 << 16, fs::File::create(open)?),
+            w: io::BufWriter::with_capacity(1 << 16, Overwrite::open(&open, compare)?),
             rename,
         })
     }
 
     /// Flushes a file made by [`Staging::stream`] and counts it.
     pub fn finish(&self, s: Stream) -> io::Result<()> {
-        let file = s.w.into_inner().map_err(|e| e.into_error())?;
-        let len = file.metadata()?.len();
-        drop(file);
+        let (len, changed) = s.w.into_inner().map_err(|e| e.into_error())?.finish()?;
         if let Some((tmp, path)) = s.rename {
             self.defer(Pending::Rename(tmp, path));
+        }
+        if !changed {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(len, Ordering::Relaxed);
@@ -229,6 +395,11 @@ impl Staging {
         self.bytes.load(Ordering::Relaxed)
     }
 
+    /// Files written with the bytes they already had (and so not written).
+    pub fn unchanged(&self) -> usize {
+        self.unchanged.load(Ordering::Relaxed)
+    }
+
     /// Puts the staged site in place of the target and removes the old one (live
     /// mode: renames every written file into place and makes the removals).
     pub fn commit(mut self) -> io::Result<()> {
@@ -249,26 +420,51 @@ impl Staging {
             }
             return Ok(());
         }
+        if let Some(r) = &self.recycled {
+            let produced =
+                std::mem::take(&mut *r.produced.lock().unwrap_or_else(|e| e.into_inner()));
+            remove_stale(&self.dir, &produced)?;
+        }
+        let keep_at = self.recycled.as_ref().map(|r| r.keep_at.clone());
         if !self.target.exists() {
             fs::rename(&self.dir, &self.target)?;
         } else if exchange(&self.dir, &self.target).is_ok() {
-            // The old site is now at the staging path.
-            remove_tree(&self.dir)?;
-        } else {
-            let old = self.dir.with_extension("old");
-            if old.exists() {
-                fs::remove_dir_all(&old)?;
+            // The old site is now at the staging path: kept for the next build.
+            match &keep_at {
+                Some(k) => fs::rename(&self.dir, k)?,
+                None => remove_tree(&self.dir)?,
             }
+        } else {
+            let old = keep_at.unwrap_or_else(|| self.dir.with_extension("old"));
+            remove_path(&old)?;
             fs::rename(&self.target, &old)?;
             if let Err(e) = fs::rename(&self.dir, &self.target) {
                 fs::rename(&old, &self.target)?;
                 return Err(e);
             }
-            fs::remove_dir_all(&old)?;
+            if self.recycled.is_none() {
+                fs::remove_dir_all(&old)?;
+            }
         }
         self.committed = true;
         Ok(())
     }
+}
+
+/// Removes from a recycled output every file this build did not produce, and the
+/// directories left empty.
+fn remove_stale(dir: &Path, produced: &std::collections::HashSet<PathBuf>) -> io::Result<()> {
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            if fs::read_dir(entry.path())?.next().is_none() {
+                fs::remove_dir(entry.path())?;
+            }
+        } else if !produced.contains(entry.path()) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Staging {
@@ -287,9 +483,21 @@ impl Drop for Staging {
                     let _ = fs::remove_file(tmp);
                 }
             }
+        } else if let Some(r) = &self.recycled {
+            // Half updated, but still worth recycling: the next build compares every
+            // file it writes, and removes what it does not produce.
+            let _ = fs::rename(&self.dir, &r.keep_at);
         } else {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+fn ignore_missing(e: io::Error) -> io::Result<()> {
+    if e.kind() == io::ErrorKind::NotFound {
+        Ok(())
+    } else {
+        Err(e)
     }
 }
 
@@ -381,5 +589,115 @@ mod tests {
             "new"
         );
         assert!(!tmp.path().join(".public.staging").exists());
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                (rel, fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn stream(s: &Staging, rel: &str, text: &str) {
+        use std::io::Write;
+        let mut w = s.stream(rel).unwrap();
+        // In pieces, as the CSV writer writes.
+        for piece in text.as_bytes().chunks(3) {
+            w.write_all(piece).unwrap();
+        }
+        s.finish(w).unwrap();
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_recycled_output_ends_exactly_as_the_new_build() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let previous = tmp.path().join(".public.previous");
+        let build = |files: &[(&str, &str)], data: &str| {
+            let s = Staging::create(&out).unwrap();
+            for (rel, text) in files {
+                s.write(rel, text.as_bytes()).unwrap();
+            }
+            stream(&s, "data/all.csv", data);
+            let unchanged = s.unchanged();
+            s.commit().unwrap();
+            unchanged
+        };
+        build(
+            &[
+                ("a/index.html", "1"),
+                ("f", "a file"),
+                ("stale/x.html", "s"),
+            ],
+            "a,b\n1,2\n3,4\n",
+        );
+        build(
+            &[("a/index.html", "2"), ("f/index.html", "now a directory")],
+            "a,b\n1,2\n",
+        );
+        assert!(previous.is_dir(), "the replaced output is kept");
+        // Staged in the first build's output: a directory where a file was, the file
+        // where a directory was, a shorter and a longer data file, stale files.
+        build(
+            &[("a/index.html", "3"), ("f", "a file again")],
+            "a,b\n1,2\n3,4\n5,6\n",
+        );
+        assert_eq!(
+            tree(&out),
+            [
+                ("a/index.html".into(), "3".into()),
+                ("data/all.csv".into(), "a,b\n1,2\n3,4\n5,6\n".into()),
+                ("f".into(), "a file again".into()),
+            ]
+        );
+        assert_eq!(
+            tree(&previous),
+            [
+                ("a/index.html".into(), "2".into()),
+                ("data/all.csv".into(), "a,b\n1,2\n".into()),
+                ("f/index.html".into(), "now a directory".into()),
+            ]
+        );
+        assert!(!tmp.path().join("public/stale").exists());
+
+        // The same site again, staged in its own previous output: nothing is written,
+        // and the files keep their inodes.
+        let inode = fs::metadata(previous.join("f/index.html")).unwrap().ino();
+        let unchanged = build(
+            &[("a/index.html", "2"), ("f/index.html", "now a directory")],
+            "a,b\n1,2\n",
+        );
+        assert_eq!(unchanged, 3);
+        assert_eq!(fs::metadata(out.join("f/index.html")).unwrap().ino(), inode);
+
+        // A failed build leaves the output alone and its staging for the next one.
+        let before = tree(&out);
+        let s = Staging::create(&out).unwrap();
+        s.write("a/index.html", b"half").unwrap();
+        drop(s);
+        assert_eq!(tree(&out), before);
+        assert!(previous.is_dir() && !tmp.path().join(".public.staging").exists());
+        build(&[("a/index.html", "4")], "");
+        assert_eq!(
+            tree(&out),
+            [
+                ("a/index.html".into(), "4".into()),
+                ("data/all.csv".into(), "".into())
+            ]
+        );
     }
 }
