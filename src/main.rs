@@ -209,3 +209,10 @@ fn print_timings(timings: &[(&'static str, std::time::Duration)]) {
         eprintln!("timing: {stage:<24} {:>9.3} s", d.as_secs_f64());
     }
 }
+
+/// mimalloc: rendering 36,000 pages through tera's `Value`s is mostly small
+/// allocations, and glibc's malloc and free were a fifth of a build's profile.
+/// Measured alternately at 3,000 places: build 12.1-13.2 s against 14.4-17.3 s,
+/// `check` 5.0-5.3 s against 5.8-6.6 s, peak RSS 0.89-0.92 GB against 0.86 GB.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
