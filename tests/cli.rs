@@ -336,3 +336,57 @@ fn a_build_over_an_older_output_equals_a_fresh_one() {
         String::from_utf8_lossy(&a["cities/fuzhou/index.html"]).contains("<h1 class=\"place\">")
     );
 }
+
+/// The cache of parsed place files (`.indicity-cache/`) saves time and nothing else:
+/// a build with it, with a corrupt one and without one are the same, and an edited
+/// file is parsed afresh, its old entry removed.
+#[test]
+fn the_parse_cache_changes_nothing_but_time() {
+    let site = site_copy();
+    let root = site.path();
+    let cache = root.join(".indicity-cache/places");
+    let entries = || -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    };
+    let fresh = tree(&build(root));
+    let places = fs::read_dir(root.join("content/cities")).unwrap().count();
+    assert_eq!(entries().len(), places, "one entry per place file");
+    assert!(
+        tree(&build(root)) == fresh,
+        "a build from the cache differs"
+    );
+    for e in entries() {
+        fs::write(e, "{\"name\": 1").unwrap();
+    }
+    assert!(
+        tree(&build(root)) == fresh,
+        "a corrupt cache changed the build"
+    );
+
+    // An edit: the file is parsed again, its old entry goes.
+    let before = entries();
+    replace_in(
+        root,
+        "content/cities/fuzhou.yaml",
+        "name_en: Fuzhou",
+        "name_en: Foochow",
+    );
+    let edited = tree(&build(root));
+    assert!(String::from_utf8_lossy(&edited["cities/fuzhou/index.html"]).contains("Foochow"));
+    let after = entries();
+    assert_eq!(after.len(), places);
+    assert_eq!(before.iter().filter(|e| !after.contains(e)).count(), 1);
+
+    // Errors read the same with the cache as without it.
+    replace_in(root, "content/cities/lanzhou.yaml", "value: ", "value: 1");
+    let with = stderr(&indicity(root, &["check"]));
+    fs::remove_dir_all(root.join(".indicity-cache")).unwrap();
+    let without = stderr(&indicity(root, &["check"]));
+    assert!(with.contains("error"), "{with}");
+    assert_eq!(with, without);
+}

@@ -5,6 +5,7 @@
 //! all problems of a run at once. Directory walks are sorted so the site, and so the
 //! output, never depends on the order the file system lists entries in.
 
+pub mod cache;
 pub mod model;
 pub mod period;
 pub mod yaml;
@@ -17,10 +18,11 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 use rayon::prelude::*;
-use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 use walkdir::WalkDir;
 
+use cache::PlaceCache;
 pub use model::*;
 pub use period::Period;
 use yaml::{SourceFile, YamlPath};
@@ -58,7 +60,14 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
     };
 
     let place_paths = list(root, PLACES_DIR, "yaml", &mut diags);
-    let mut site_places = load_all(root, &place_paths, load_place, &mut diags);
+    let cache = PlaceCache::open(root);
+    let mut site_places = load_all(
+        root,
+        &place_paths,
+        |f, d| load_place(f, &cache, d),
+        &mut diags,
+    );
+    cache.prune();
     site_places.sort_by(|a, b| a.slug.cmp(&b.slug));
     for pair in site_places.windows(2) {
         if pair[0].slug == pair[1].slug {
@@ -145,7 +154,8 @@ impl ContentFile {
 /// Reads one place file again, as [`load`] does (for `serve`, after it changed).
 pub fn load_place_file(root: &Path, rel: &Path) -> (Option<Place>, Diagnostics) {
     let mut d = Diagnostics::default();
-    let place = read(root, rel, &mut d).and_then(|f| load_place(f, &mut d));
+    let place =
+        read(root, rel, &mut d).and_then(|f| load_place(f, &PlaceCache::disabled(), &mut d));
     (place, d)
 }
 
@@ -160,7 +170,7 @@ pub fn load_article_file(root: &Path, rel: &Path) -> (Option<Article>, Diagnosti
 fn load_all<T: Send>(
     root: &Path,
     paths: &[PathBuf],
-    loader: fn(Arc<SourceFile>, &mut Diagnostics) -> Option<T>,
+    loader: impl Fn(Arc<SourceFile>, &mut Diagnostics) -> Option<T> + Sync,
     diags: &mut Diagnostics,
 ) -> Vec<T> {
     let loaded: Vec<(Option<T>, Diagnostics)> = paths
@@ -304,7 +314,8 @@ pub fn is_slug(s: &str, sep: char) -> bool {
 
 /// A place file. `F` is `RawFigure` on the fast path (the whole file at once) and
 /// `serde_yaml::Value` on the slow path (figures parsed one by one for diagnostics).
-#[derive(Deserialize)]
+/// The fast path's form is what [`PlaceCache`] stores.
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct PlaceFile<F> {
     name: String,
@@ -323,7 +334,7 @@ type RawPlace = PlaceFile<serde_yaml::Value>;
 /// A place file that is entirely valid, read in one pass.
 type TypedPlace = PlaceFile<RawFigure>;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawFigure {
     period: Period,
@@ -338,6 +349,16 @@ struct RawFigure {
     derived: Option<String>,
     #[serde(default)]
     note: Option<String>,
+}
+
+/// Whether the fast path's place holds no figure that needs the slow path's
+/// diagnostics.
+fn usable(t: &TypedPlace) -> bool {
+    t.figures.values().flatten().all(|f| {
+        !f.quote.0.is_empty()
+            && f.quote.0.iter().all(|q| !q.trim().is_empty())
+            && f.value.is_finite()
+    })
 }
 
 /// The fast path's place, or `None` when a figure needs the slow path's diagnostics.
@@ -404,6 +425,12 @@ impl RawFigure {
 /// `quote:` takes one string or a list of them (a derived figure quotes each operand).
 struct Quotes(Vec<String>);
 
+impl Serialize for Quotes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 impl<'de> Deserialize<'de> for Quotes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -427,7 +454,7 @@ impl<'de> Deserialize<'de> for Quotes {
     }
 }
 
-fn load_place(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Place> {
+fn load_place(file: Arc<SourceFile>, cache: &PlaceCache, diags: &mut Diagnostics) -> Option<Place> {
     let slug = file.path.file_stem()?.to_string_lossy().to_string();
     if !is_slug(&slug, '-') {
         diags.push(
@@ -440,10 +467,17 @@ fn load_place(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Place> {
     // Fast path: a file without errors deserializes in one go, straight into typed
     // figures. Only a file with an error takes the slow path below, which goes figure
     // by figure so that it can report every error of the file with its position.
-    if let Ok(typed) = serde_yaml::from_str::<TypedPlace>(file.yaml_text()) {
-        if let Some(place) = typed_place(&slug, typed, &file) {
-            return Some(place);
-        }
+    // A file that took the fast path before is read from the cache.
+    let key = PlaceCache::key(file.yaml_text());
+    let typed = cache.get::<TypedPlace>(&key).filter(usable).or_else(|| {
+        let t = serde_yaml::from_str::<TypedPlace>(file.yaml_text()).ok()?;
+        usable(&t).then(|| {
+            cache.put(&key, &t);
+            t
+        })
+    });
+    if let Some(place) = typed.and_then(|t| typed_place(&slug, t, &file)) {
+        return Some(place);
     }
     let raw: RawPlace = match file.parse() {
         Ok(r) => r,
