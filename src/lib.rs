@@ -59,7 +59,11 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
     let (site, mut diags) = content::load(root);
     let load = t.elapsed();
     let t = Instant::now();
-    let provenance = check::check(&site, &mut diags);
+    let cache = check::cache::ArticleCache::open(root, &site);
+    let provenance = check::check(&site, cache.as_ref(), &mut diags);
+    if let Some(cache) = cache {
+        cache.save();
+    }
     let checking = t.elapsed();
     diags.sort();
     if diags.has_errors() {

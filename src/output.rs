@@ -457,8 +457,10 @@ fn remove_stale(dir: &Path, produced: &std::collections::HashSet<PathBuf>) -> io
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_dir() {
-            if fs::read_dir(entry.path())?.next().is_none() {
-                fs::remove_dir(entry.path())?;
+            // Removed if empty (its contents came first): one call, no listing.
+            match fs::remove_dir(entry.path()) {
+                Err(e) if e.kind() == io::ErrorKind::DirectoryNotEmpty => {}
+                other => other?,
             }
         } else if !produced.contains(entry.path()) {
             fs::remove_file(entry.path())?;

@@ -337,11 +337,11 @@ fn a_build_over_an_older_output_equals_a_fresh_one() {
     );
 }
 
-/// The cache of parsed place files (`.indicity-cache/`) saves time and nothing else:
-/// a build with it, with a corrupt one and without one are the same, and an edited
-/// file is parsed afresh, its old entry removed.
+/// The cache (`.indicity-cache/`: parsed place files, checked articles) saves time
+/// and nothing else: a build with it, with a corrupt one and without one are the
+/// same, and an edited file is parsed afresh, its old entry removed.
 #[test]
-fn the_parse_cache_changes_nothing_but_time() {
+fn the_cache_changes_nothing_but_time() {
     let site = site_copy();
     let root = site.path();
     let cache = root.join(".indicity-cache/places");
@@ -389,4 +389,33 @@ fn the_parse_cache_changes_nothing_but_time() {
     let without = stderr(&indicity(root, &["check"]));
     assert!(with.contains("error"), "{with}");
     assert_eq!(with, without);
+}
+
+/// A figure may cite an article filed under another place (one that names it). The
+/// article's cached check must be redone when that figure's file changes.
+#[test]
+fn a_cached_article_is_checked_again_when_a_figure_of_another_place_citing_it_changes() {
+    let site = site_copy();
+    let root = site.path();
+    fs::write(
+        root.join("content/cities/rongcheng.yaml"),
+        "name: 福州市\nname_en: Rongcheng\nprovince: 福建省\nlevel: prefecture\nfigures:\n  high_tech_enterprises:\n    - period: 2022\n      value: 3759\n      source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n      quote: 国家高新技术企业总量达3759家\n",
+    )
+    .unwrap();
+    let o = indicity(root, &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Only the other place's file changes: the article and its own place do not.
+    replace_in(
+        root,
+        "content/cities/rongcheng.yaml",
+        "value: 3759",
+        "value: 3760",
+    );
+    let o = indicity(root, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "a contradicted figure passed");
+    assert!(
+        stderr(&o).contains("content/cities/rongcheng.yaml:8:"),
+        "{}",
+        stderr(&o)
+    );
 }

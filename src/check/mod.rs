@@ -17,9 +17,12 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::text::{Normalized, normalize};
 
+pub mod cache;
 pub mod numbers;
 pub mod provenance;
 mod unrecorded;
+
+use cache::ArticleCache;
 
 /// Traditional → Simplified with OpenCC's phrase-level rules; the converter is built
 /// once, and only when a quote is not found as written.
@@ -60,12 +63,14 @@ impl Provenance {
     }
 }
 
-/// Runs every check and returns where the quotes are; errors go to `diags`.
-pub fn check(site: &Site, diags: &mut Diagnostics) -> Provenance {
+/// Runs every check and returns where the quotes are; errors go to `diags`. With a
+/// `cache`, articles whose inputs are unchanged since a check that found nothing to
+/// report in them are not scanned again (see [`cache`]).
+pub fn check(site: &Site, cache: Option<&ArticleCache>, diags: &mut Diagnostics) -> Provenance {
     check_config(site, diags);
     check_articles(site, diags);
     check_figures(site, diags);
-    scan_articles(site, diags)
+    scan_articles(site, cache, diags)
 }
 
 fn check_config(site: &Site, diags: &mut Diagnostics) {
@@ -272,8 +277,8 @@ struct Wanted {
 
 /// One pass over every article: its text is parsed and normalised once, then its
 /// figures' quotes are located and checked and its unrecorded numbers found.
-fn scan_articles(site: &Site, diags: &mut Diagnostics) -> Provenance {
-    let rescan = scan(site, None, diags);
+fn scan_articles(site: &Site, cache: Option<&ArticleCache>, diags: &mut Diagnostics) -> Provenance {
+    let rescan = scan(site, None, cache, diags);
     let mut prov = Provenance {
         marks: rescan.marks,
         figure_mark: site
@@ -336,13 +341,14 @@ pub fn recheck(
     for &p in places {
         check_place(site, &site.places[p], diags);
     }
-    scan(site, Some((articles, citing)), diags)
+    scan(site, Some((articles, citing)), None, diags)
 }
 
 /// Locates the quotes of the articles in `only` (all when `None`).
 fn scan(
     site: &Site,
     only: Option<(&BTreeSet<String>, &[FigureRef])>,
+    cache: Option<&ArticleCache>,
     diags: &mut Diagnostics,
 ) -> Rescan {
     let all: Vec<FigureRef>;
@@ -363,30 +369,19 @@ fn scan(
             &all
         }
     };
-    // Quotes normalised on every core, then grouped by article in figure order.
-    let quotes: Vec<(&str, Wanted)> = figures
+    // The quotes each article must hold, in figure order.
+    let quotes: Vec<(&str, (FigureRef, usize))> = figures
         .par_iter()
         .flat_map_iter(|&r| {
             let fig = &site.places[r.place].figures[r.figure];
             let usable = site.articles.contains_key(&fig.source)
                 && site.indicators.contains_key(&fig.indicator);
-            fig.quotes
-                .iter()
-                .enumerate()
+            (0..fig.quotes.len())
                 .filter(move |_| usable)
-                .map(move |(qi, q)| {
-                    (
-                        fig.source.as_str(),
-                        Wanted {
-                            fig: r,
-                            quote_index: qi,
-                            normalized: normalize(q),
-                        },
-                    )
-                })
+                .map(move |qi| (fig.source.as_str(), (r, qi)))
         })
         .collect();
-    let mut wanted: HashMap<&str, Vec<Wanted>> = HashMap::new();
+    let mut wanted: HashMap<&str, Vec<(FigureRef, usize)>> = HashMap::new();
     for (source, w) in quotes {
         wanted.entry(source).or_default().push(w);
     }
@@ -401,15 +396,48 @@ fn scan(
     let results: Vec<(&String, ArticleQuotes, Vec<Diagnostic>)> = articles
         .into_par_iter()
         .map(|(id, article)| {
+            let want = wanted.get(id.as_str()).map_or(&[][..], Vec::as_slice);
+            let cached = cache.map(|c| {
+                let mut figures: Vec<FigureRef> = Vec::new();
+                for (f, _) in want {
+                    if figures.last() != Some(f) && !figures.contains(f) {
+                        figures.push(*f);
+                    }
+                }
+                (c, c.key(site, article, want), figures)
+            });
+            if let Some((c, key, figures)) = &cached
+                && let Some((marks, figure_marks)) = c.get(key, figures)
+            {
+                return (id, (marks, figure_marks, Vec::new()), Vec::new());
+            }
             let runs: Vec<Normalized> = markdown::runs(article.body())
                 .iter()
                 .map(|r| Normalized::new(r))
                 .collect();
-            let quotes = match wanted.get(id.as_str()) {
-                Some(w) => locate_in_article(site, article, w, &runs),
-                None => Default::default(),
+            let quotes = if want.is_empty() {
+                Default::default()
+            } else {
+                let w: Vec<Wanted> = want
+                    .iter()
+                    .map(|&(fig, qi)| Wanted {
+                        fig,
+                        quote_index: qi,
+                        normalized: normalize(
+                            &site.places[fig.place].figures[fig.figure].quotes[qi],
+                        ),
+                    })
+                    .collect();
+                locate_in_article(site, article, &w, &runs)
             };
-            (id, quotes, unrecorded.article(site, article, &runs))
+            let warnings = unrecorded.article(site, article, &runs);
+            if let Some((c, key, figures)) = cached
+                && quotes.2.is_empty()
+                && warnings.is_empty()
+            {
+                c.put(key, &figures, &quotes.0, &quotes.1);
+            }
+            (id, quotes, warnings)
         })
         .collect();
 

@@ -24,9 +24,29 @@ use xxhash_rust::xxh3::Xxh3;
 /// The cache directory, under the site root.
 pub const CACHE_DIR: &str = ".indicity-cache";
 
-/// Part of every key: change it when the cached types or their parsing change, so
-/// entries written by another version are never read as this one's.
-const FORMAT: &str = concat!("places/1/", env!("CARGO_PKG_VERSION"));
+/// The build of indicity that is running, as part of every cache key: entries
+/// written by another build (another version, or the same version recompiled with a
+/// change) are never read as this one's. `None` (caching off) when the executable
+/// cannot be found.
+pub fn tool_id() -> Option<&'static str> {
+    static ID: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        let meta = fs::metadata(exe).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(format!(
+            "{}/{}/{}",
+            env!("CARGO_PKG_VERSION"),
+            meta.len(),
+            modified.as_nanos()
+        ))
+    })
+    .as_deref()
+}
 
 pub struct PlaceCache {
     /// `None`: no caching (the directory cannot be made, or a one-file reload).
@@ -39,7 +59,7 @@ impl PlaceCache {
     pub fn open(root: &Path) -> PlaceCache {
         let dir = root.join(CACHE_DIR).join("places");
         PlaceCache {
-            dir: fs::create_dir_all(&dir).is_ok().then_some(dir),
+            dir: (tool_id().is_some() && fs::create_dir_all(&dir).is_ok()).then_some(dir),
             used: Mutex::default(),
         }
     }
@@ -53,7 +73,8 @@ impl PlaceCache {
 
     pub fn key(text: &str) -> String {
         let mut h = Xxh3::new();
-        h.update(FORMAT.as_bytes());
+        h.update(b"places/1/");
+        h.update(tool_id().unwrap_or_default().as_bytes());
         h.update(&[0]);
         h.update(text.as_bytes());
         format!("{:032x}", h.digest128())
@@ -73,18 +94,10 @@ impl PlaceCache {
         serde_json::from_slice(&bytes).ok()
     }
 
-    /// Stores `value` under `key`: written to a temporary file and renamed, so a
-    /// reader (another `indicity` running) never sees half an entry.
+    /// Stores `value` under `key`.
     pub fn put<T: Serialize>(&self, key: &str, value: &T) {
-        let Some(path) = self.path(key) else { return };
-        let Some(dir) = path.parent() else { return };
-        let Ok(bytes) = serde_json::to_vec(value) else {
-            return;
-        };
-        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
-            && tmp.write_all(&bytes).is_ok()
-        {
-            let _ = tmp.persist(&path);
+        if let Some(path) = self.path(key) {
+            store(&path, value);
         }
     }
 
@@ -103,5 +116,20 @@ impl PlaceCache {
                 let _ = fs::remove_file(entry.path());
             }
         }
+    }
+}
+
+/// Writes `value` as JSON at `path`, through a temporary file renamed into place, so a
+/// reader (another `indicity` running) never sees half a file. Failures are ignored:
+/// the cache is only ever a shortcut.
+pub fn store<T: Serialize>(path: &Path, value: &T) {
+    let Some(dir) = path.parent() else { return };
+    let Ok(bytes) = serde_json::to_vec(value) else {
+        return;
+    };
+    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
+        && tmp.write_all(&bytes).is_ok()
+    {
+        let _ = tmp.persist(path);
     }
 }
