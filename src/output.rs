@@ -43,6 +43,8 @@ pub struct Staging {
 
 struct Recycled {
     keep_at: PathBuf,
+    /// The staging directory started empty: nothing in it can be stale.
+    empty: bool,
     produced: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
@@ -187,6 +189,7 @@ impl Staging {
         let dir = parent.join(format!(".{name}.staging"));
         let keep_at = parent.join(format!(".{name}.previous"));
         let reusable = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+        let mut empty = false;
         if reusable(&dir) {
             // A killed build's: recycled, and the older output it came from is not
             // needed any more.
@@ -198,6 +201,7 @@ impl Staging {
             } else {
                 remove_path(&keep_at)?;
                 fs::create_dir(&dir)?;
+                empty = true;
             }
         }
         Ok(Staging {
@@ -211,6 +215,7 @@ impl Staging {
             pending: Default::default(),
             recycled: Some(Recycled {
                 keep_at,
+                empty,
                 produced: Default::default(),
             }),
             unchanged: AtomicUsize::new(0),
@@ -280,7 +285,7 @@ impl Staging {
     /// recycled output a page may sit where a directory now goes, or the reverse.
     fn prepare(&self, rel: &str) -> io::Result<PathBuf> {
         let path = self.dir.join(rel);
-        if let Some(r) = &self.recycled {
+        if let Some(r) = self.recycled.as_ref().filter(|r| !r.empty) {
             r.produced
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -420,7 +425,7 @@ impl Staging {
             }
             return Ok(());
         }
-        if let Some(r) = &self.recycled {
+        if let Some(r) = self.recycled.as_ref().filter(|r| !r.empty) {
             let produced =
                 std::mem::take(&mut *r.produced.lock().unwrap_or_else(|e| e.into_inner()));
             remove_stale(&self.dir, &produced)?;
