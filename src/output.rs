@@ -6,13 +6,19 @@
 //! swap is one `renameat2(RENAME_EXCHANGE)`, atomic for readers; elsewhere two renames.
 //!
 //! The output it replaces is not deleted: it is kept beside the output (`.public.previous`
-//! for `public/`) and the next build is staged in it, rewriting only the files whose
-//! bytes differ and deleting those no longer produced. Deleting and recreating tens of
-//! thousands of files cost more than rendering them: ext4 without a journal scans past
-//! every recently deleted inode when it allocates one (`recently_deleted` was 35 % of a
-//! build's profile at 3,000 places), and unchanged files written again are gigabytes
-//! of needless writes. Unchanged files also keep their modification times, so `rsync`
-//! and other deploy tools send only what changed.
+//! for `public/`) and the next build is staged in it. A file whose bytes are the same as
+//! in the published output becomes a hard link to the published file; a changed file is
+//! written as a new file; files no longer produced are removed. Deleting and recreating
+//! tens of thousands of files cost more than rendering them: ext4 without a journal
+//! scans past every recently deleted inode when it allocates one (`recently_deleted`
+//! was 35 % of a build's profile at 3,000 places), and unchanged files written again
+//! are gigabytes of needless writes.
+//!
+//! Three properties follow, and the tests hold them: an unchanged file keeps its inode
+//! and modification time, so `rsync` and other deploy tools send only what changed; a
+//! changed file gets a new modification time even when it returns to an older content;
+//! and no file of a published output is ever written to, so a reader with a file open,
+//! or a snapshot made with hard links (`cp -al`), never sees a file change.
 
 use std::fs;
 use std::io;
@@ -37,14 +43,18 @@ pub struct Staging {
     /// Staged in a previous output: where it is kept between builds, and the files
     /// this build produced (the others are stale and go at commit).
     recycled: Option<Recycled>,
-    /// Files whose bytes were already there.
+    /// Files whose bytes were already published.
     unchanged: AtomicUsize,
+    /// Held until the build ends: one build at a time per output.
+    _lock: Option<fs::File>,
 }
 
 struct Recycled {
     keep_at: PathBuf,
-    /// The staging directory started empty: nothing in it can be stale.
-    empty: bool,
+    /// What the recycled directory held when the build started: its files, and its
+    /// directories with their contents first. Those not produced again go at commit.
+    old_files: Vec<PathBuf>,
+    old_dirs: Vec<PathBuf>,
     produced: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
@@ -55,70 +65,132 @@ enum Pending {
 
 /// A file being streamed into the output; see [`Staging::stream`].
 pub struct Stream {
-    w: io::BufWriter<Overwrite>,
+    w: io::BufWriter<Sink>,
     /// In live mode, the temporary file and the path it is renamed to when finished.
     rename: Option<(PathBuf, PathBuf)>,
 }
 
-/// Writes a file in place over what it held, leaving alone the leading bytes that are
-/// already right: a data file that did not change is read, not written.
-struct Overwrite {
-    file: fs::File,
-    pos: u64,
-    /// Everything so far matched the file's old bytes.
-    same: bool,
-    changed: bool,
-    scratch: Vec<u8>,
-}
-
-impl Overwrite {
-    fn open(path: &Path, compare: bool) -> io::Result<Overwrite> {
-        let file = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(!compare)
-            .open(path)?;
-        Ok(Overwrite {
-            file,
-            pos: 0,
-            same: compare,
-            changed: !compare,
-            scratch: Vec::new(),
-        })
-    }
-
-    /// Cuts what the old file had beyond the new end; returns the length and whether
-    /// any byte changed.
-    fn finish(self) -> io::Result<(u64, bool)> {
-        let mut changed = self.changed;
-        if self.file.metadata()?.len() != self.pos {
-            self.file.set_len(self.pos)?;
-            changed = true;
-        }
-        Ok((self.pos, changed))
-    }
-}
-
-impl io::Write for Overwrite {
+impl io::Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.same {
-            self.scratch.resize(buf.len(), 0);
-            let n = read_at(&self.file, &mut self.scratch, self.pos)?;
-            if n == buf.len() && self.scratch == buf {
-                self.pos += buf.len() as u64;
+        self.w.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.w.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// Where a stream's bytes go: compared with the published file as long as they are the
+/// same (nothing is written), then into a new file at `path`, which starts with the
+/// bytes the two had in common.
+enum Sink {
+    Same {
+        published: fs::File,
+        published_path: PathBuf,
+        path: PathBuf,
+        pos: u64,
+        scratch: Vec<u8>,
+    },
+    Write(fs::File),
+}
+
+impl Sink {
+    /// Leaves comparing: the new file, with the common bytes copied from the published.
+    fn diverge(&mut self) -> io::Result<&mut fs::File> {
+        if let Sink::Same {
+            published,
+            path,
+            pos,
+            ..
+        } = self
+        {
+            remove_path(path)?;
+            let mut file = fs::File::create(&*path)?;
+            io::copy(&mut io::Read::take(&mut *published, *pos), &mut file)?;
+            *self = Sink::Write(file);
+        }
+        match self {
+            Sink::Write(f) => Ok(f),
+            Sink::Same { .. } => unreachable!("diverged above"),
+        }
+    }
+
+    /// Ends the file; returns its length and whether it differs from the published.
+    fn finish(mut self) -> io::Result<(u64, bool)> {
+        if let Sink::Same {
+            published,
+            published_path,
+            path,
+            pos,
+            ..
+        } = &self
+        {
+            if published.metadata()?.len() == *pos {
+                link_published(published_path, path)?;
+                return Ok((*pos, false));
+            }
+            // The new file is a prefix of the published one.
+            self.diverge()?;
+        }
+        match self {
+            Sink::Write(f) => Ok((f.metadata()?.len(), true)),
+            Sink::Same { .. } => unreachable!("diverged above"),
+        }
+    }
+}
+
+impl io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Sink::Same {
+            published,
+            pos,
+            scratch,
+            ..
+        } = self
+        {
+            scratch.resize(buf.len(), 0);
+            let n = read_at(published, scratch, *pos)?;
+            if n == buf.len() && scratch[..] == *buf {
+                *pos += buf.len() as u64;
                 return Ok(buf.len());
             }
-            self.same = false;
-            self.changed = true;
+            // `io::copy` in `diverge` reads the published file from its start.
+            io::Seek::seek(published, io::SeekFrom::Start(0))?;
         }
-        write_at(&self.file, buf, self.pos)?;
-        self.pos += buf.len() as u64;
+        self.diverge()?.write_all(buf)?;
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// Puts a hard link to the published file at `path` (a staged file already linked to
+/// it stays as it is). Where hard links are not possible, a copy.
+fn link_published(published: &Path, path: &Path) -> io::Result<()> {
+    if let (Ok(a), Ok(b)) = (fs::metadata(published), fs::symlink_metadata(path))
+        && same_file(&a, &b)
+    {
+        return Ok(());
+    }
+    remove_path(path)?;
+    if fs::hard_link(published, path).is_err() {
+        fs::copy(published, path)?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
+    false
 }
 
 /// Reads up to `buf.len()` bytes at `offset`; fewer only at the end of the file.
@@ -135,34 +207,9 @@ fn read_at(file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     Ok(n)
 }
 
-#[cfg(unix)]
-fn write_at(file: &fs::File, buf: &[u8], offset: u64) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    file.write_all_at(buf, offset)
-}
-
 #[cfg(not(unix))]
 fn read_at(_: &fs::File, _: &mut [u8], _: u64) -> io::Result<usize> {
     Ok(0)
-}
-
-#[cfg(not(unix))]
-fn write_at(mut file: &fs::File, buf: &[u8], offset: u64) -> io::Result<()> {
-    use std::io::{Seek, Write};
-    file.seek(io::SeekFrom::Start(offset))?;
-    file.write_all(buf)
-}
-
-impl io::Write for Stream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.w.write(buf)
-    }
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.w.write_all(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.w.flush()
-    }
 }
 
 /// The temporary name a live write goes to before its rename.
@@ -175,7 +222,7 @@ fn temporary(path: &Path) -> PathBuf {
 impl Staging {
     /// Starts staging beside `target`: in the output the last build replaced, if it
     /// kept one (or in the staging directory of a build that was killed), else in a
-    /// new directory.
+    /// new directory. Fails when another build is writing the same output.
     pub fn create(target: &Path) -> io::Result<Staging> {
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -186,10 +233,10 @@ impl Staging {
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output has no name"))?
             .to_string_lossy();
+        let lock = lock(&parent.join(format!(".{name}.lock")))?;
         let dir = parent.join(format!(".{name}.staging"));
         let keep_at = parent.join(format!(".{name}.previous"));
         let reusable = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
-        let mut empty = false;
         if reusable(&dir) {
             // A killed build's: recycled, and the older output it came from is not
             // needed any more.
@@ -201,7 +248,23 @@ impl Staging {
             } else {
                 remove_path(&keep_at)?;
                 fs::create_dir(&dir)?;
-                empty = true;
+            }
+        }
+        // What the recycled directory holds. Symbolic links go now: a write must never
+        // follow one out of the output.
+        let (mut old_files, mut old_dirs) = (Vec::new(), Vec::new());
+        for entry in walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .contents_first(true)
+        {
+            let entry = entry.map_err(io::Error::other)?;
+            let kind = entry.file_type();
+            if kind.is_symlink() {
+                fs::remove_file(entry.path())?;
+            } else if kind.is_dir() {
+                old_dirs.push(entry.into_path());
+            } else {
+                old_files.push(entry.into_path());
             }
         }
         Ok(Staging {
@@ -215,10 +278,12 @@ impl Staging {
             pending: Default::default(),
             recycled: Some(Recycled {
                 keep_at,
-                empty,
+                old_files,
+                old_dirs,
                 produced: Default::default(),
             }),
             unchanged: AtomicUsize::new(0),
+            _lock: lock,
         })
     }
 
@@ -238,6 +303,7 @@ impl Staging {
             pending: Default::default(),
             recycled: None,
             unchanged: AtomicUsize::new(0),
+            _lock: None,
         }
     }
 
@@ -257,21 +323,27 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let started = std::time::Instant::now();
         let path = self.prepare(rel)?;
-        // Most files come out as they were: in `serve`, the charts of a page whose
-        // title changed; in `build`, nearly every file of the output it recycles.
-        // Leaving those alone saves the write (and in `serve` a rename, which ext4
-        // makes wait for the data to reach the disk).
-        let same = fs::symlink_metadata(&path)
+        // Most files come out as they were published: in `serve`, the charts of a
+        // page whose title changed; in `build`, nearly every file. Those are not
+        // written again (in `serve` that also saves a rename, which ext4 makes wait
+        // for the data to reach the disk).
+        let published = self.target.join(rel);
+        let same = fs::metadata(&published)
             .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-            && fs::read(&path).is_ok_and(|old| old == bytes);
+            && fs::read(&published).is_ok_and(|old| old == bytes);
         if same {
+            if !self.live {
+                link_published(&published, &path)?;
+            }
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         } else if self.live {
             let tmp = temporary(&path);
             fs::write(&tmp, bytes)?;
             self.defer(Pending::Rename(tmp, path));
         } else {
-            // In place: the file keeps its inode.
+            // A new file, never the old one written over: the old may be a link to a
+            // published file.
+            remove_path(&path)?;
             fs::write(&path, bytes)?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
@@ -285,7 +357,7 @@ impl Staging {
     /// recycled output a page may sit where a directory now goes, or the reverse.
     fn prepare(&self, rel: &str) -> io::Result<PathBuf> {
         let path = self.dir.join(rel);
-        if let Some(r) = self.recycled.as_ref().filter(|r| !r.empty) {
+        if let Some(r) = &self.recycled {
             r.produced
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -297,7 +369,8 @@ impl Staging {
             if self.live {
                 return Err(e);
             }
-            // A file where a directory goes: remove it, then try again.
+            // A file where a directory goes: remove it, then try again. (Another
+            // thread may be doing the same.)
             let mut at = self.dir.clone();
             for part in Path::new(rel)
                 .parent()
@@ -306,12 +379,12 @@ impl Staging {
             {
                 at.push(part);
                 if fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
-                    fs::remove_file(&at)?;
+                    fs::remove_file(&at).or_else(ignore_missing)?;
                 }
             }
             fs::create_dir_all(parent)?;
         }
-        if !self.live && fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+        if !self.live && fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
             remove_path(&path)?;
         }
         Ok(path)
@@ -321,14 +394,28 @@ impl Staging {
     /// back to [`Staging::finish`] when done.
     pub fn stream(&self, rel: &str) -> io::Result<Stream> {
         let path = self.prepare(rel)?;
-        let (open, rename, compare) = if self.live {
+        let published = self.target.join(rel);
+        let (sink, rename) = if self.live {
             let tmp = temporary(&path);
-            (tmp.clone(), Some((tmp, path)), false)
+            (Sink::Write(fs::File::create(&tmp)?), Some((tmp, path)))
         } else {
-            (path, None, self.recycled.is_some())
+            let sink = match fs::File::open(&published) {
+                Ok(file) if file.metadata()?.is_file() => Sink::Same {
+                    published: file,
+                    published_path: published,
+                    path,
+                    pos: 0,
+                    scratch: Vec::new(),
+                },
+                _ => {
+                    remove_path(&path)?;
+                    Sink::Write(fs::File::create(&path)?)
+                }
+            };
+            (sink, None)
         };
         Ok(Stream {
-            w: io::BufWriter::with_capacity(1 << 16, Overwrite::open(&open, compare)?),
+            w: io::BufWriter::with_capacity(1 << 16, sink),
             rename,
         })
     }
@@ -425,10 +512,9 @@ impl Staging {
             }
             return Ok(());
         }
-        if let Some(r) = self.recycled.as_ref().filter(|r| !r.empty) {
-            let produced =
-                std::mem::take(&mut *r.produced.lock().unwrap_or_else(|e| e.into_inner()));
-            remove_stale(&self.dir, &produced)?;
+        if let Some(r) = &mut self.recycled {
+            let produced = std::mem::take(r.produced.get_mut().unwrap_or_else(|e| e.into_inner()));
+            remove_stale(&r.old_files, &r.old_dirs, &produced)?;
         }
         let keep_at = self.recycled.as_ref().map(|r| r.keep_at.clone());
         if !self.target.exists() {
@@ -456,22 +542,62 @@ impl Staging {
     }
 }
 
-/// Removes from a recycled output every file this build did not produce, and the
-/// directories left empty.
-fn remove_stale(dir: &Path, produced: &std::collections::HashSet<PathBuf>) -> io::Result<()> {
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.file_type().is_dir() {
-            // Removed if empty (its contents came first): one call, no listing.
-            match fs::remove_dir(entry.path()) {
-                Err(e) if e.kind() == io::ErrorKind::DirectoryNotEmpty => {}
-                other => other?,
-            }
-        } else if !produced.contains(entry.path()) {
-            fs::remove_file(entry.path())?;
+/// Removes from a recycled output the files this build did not produce, and the
+/// directories left empty (`dirs` lists contents first).
+fn remove_stale(
+    files: &[PathBuf],
+    dirs: &[PathBuf],
+    produced: &std::collections::HashSet<PathBuf>,
+) -> io::Result<()> {
+    // Gone already (NotFound), or under a directory that became a file.
+    let gone = |e: &io::Error| {
+        matches!(
+            e.kind(),
+            io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+        )
+    };
+    for f in files.iter().filter(|f| !produced.contains(*f)) {
+        match fs::remove_file(f) {
+            Err(e) if gone(&e) => {}
+            other => other?,
+        }
+    }
+    for d in dirs {
+        // One call each, no listing: it fails on a directory still in use.
+        match fs::remove_dir(d) {
+            Err(e) if gone(&e) || e.kind() == io::ErrorKind::DirectoryNotEmpty => {}
+            other => other?,
         }
     }
     Ok(())
+}
+
+/// Takes the lock of an output: two builds staging in one directory would publish a
+/// mix of both.
+#[cfg(unix)]
+fn lock(path: &Path) -> io::Result<Option<fs::File>> {
+    use std::os::fd::AsRawFd;
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    // SAFETY: a valid open descriptor, kept open by `file` for as long as the lock.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::WouldBlock,
+            format!(
+                "another build is writing this output (it holds {})",
+                path.display()
+            ),
+        ));
+    }
+    Ok(Some(file))
+}
+
+#[cfg(not(unix))]
+fn lock(_: &Path) -> io::Result<Option<fs::File>> {
+    Ok(None)
 }
 
 impl Drop for Staging {
@@ -492,7 +618,8 @@ impl Drop for Staging {
             }
         } else if let Some(r) = &self.recycled {
             // Half updated, but still worth recycling: the next build compares every
-            // file it writes, and removes what it does not produce.
+            // file it writes with the published output, and removes what it does not
+            // produce.
             let _ = fs::rename(&self.dir, &r.keep_at);
         } else {
             let _ = fs::remove_dir_all(&self.dir);
@@ -641,7 +768,7 @@ mod tests {
             }
             stream(&s, "data/all.csv", data);
             let unchanged = s.unchanged();
-            s.commit().unwrap();
+            s.commit().unwrap_or_else(|e| panic!("{files:?}: {e}"));
             unchanged
         };
         build(
@@ -681,15 +808,56 @@ mod tests {
         );
         assert!(!tmp.path().join("public/stale").exists());
 
-        // The same site again, staged in its own previous output: nothing is written,
-        // and the files keep their inodes.
-        let inode = fs::metadata(previous.join("f/index.html")).unwrap().ino();
+        // The same site again: nothing is written, and the files keep their inodes
+        // and modification times.
+        let published = |rel: &str| fs::metadata(out.join(rel)).unwrap();
+        let (inode, mtime) = (published("f").ino(), published("f").modified().unwrap());
         let unchanged = build(
-            &[("a/index.html", "2"), ("f/index.html", "now a directory")],
-            "a,b\n1,2\n",
+            &[("a/index.html", "3"), ("f", "a file again")],
+            "a,b\n1,2\n3,4\n5,6\n",
         );
         assert_eq!(unchanged, 3);
-        assert_eq!(fs::metadata(out.join("f/index.html")).unwrap().ino(), inode);
+        assert_eq!(published("f").ino(), inode);
+        assert_eq!(published("f").modified().unwrap(), mtime);
+
+        // A file that changes and then changes back is new each time: a deploy tool
+        // comparing sizes and times must see both changes.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        build(
+            &[("a/index.html", "4"), ("f", "a file again")],
+            "a,b\n1,2\n3,4\n5,6\n",
+        );
+        let changed = published("a/index.html").modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        build(
+            &[("a/index.html", "3"), ("f", "a file again")],
+            "a,b\n1,2\n3,4\n5,6\n",
+        );
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "3");
+        assert!(published("a/index.html").modified().unwrap() > changed);
+
+        // No published file is ever written to: a snapshot made of hard links (a
+        // deploy's `cp -al`) keeps its bytes through any number of builds.
+        let snapshot = tmp.path().join("snapshot");
+        for (rel, _) in tree(&out) {
+            let to = snapshot.join(&rel);
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::hard_link(out.join(&rel), to).unwrap();
+        }
+        let before = tree(&snapshot);
+        for n in ["5", "6", "7"] {
+            build(&[("a/index.html", n), ("f", n)], n);
+        }
+        assert_eq!(tree(&snapshot), before);
+
+        // A symbolic link in the recycled output is not followed.
+        let outside = tmp.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::remove_dir_all(previous.join("data")).unwrap();
+        std::os::unix::fs::symlink(&outside, previous.join("data")).unwrap();
+        build(&[("a/index.html", "8")], "8");
+        assert_eq!(fs::read_dir(&outside).unwrap().count(), 0);
+        assert_eq!(fs::read_to_string(out.join("data/all.csv")).unwrap(), "8");
 
         // A failed build leaves the output alone and its staging for the next one.
         let before = tree(&out);
@@ -698,13 +866,20 @@ mod tests {
         drop(s);
         assert_eq!(tree(&out), before);
         assert!(previous.is_dir() && !tmp.path().join(".public.staging").exists());
-        build(&[("a/index.html", "4")], "");
+        build(&[("a/index.html", "9")], "");
         assert_eq!(
             tree(&out),
             [
-                ("a/index.html".into(), "4".into()),
+                ("a/index.html".into(), "9".into()),
                 ("data/all.csv".into(), "".into())
             ]
         );
+
+        // One build at a time per output.
+        let s = Staging::create(&out).unwrap();
+        let second = Staging::create(&out).err().expect("a second build started");
+        assert_eq!(second.kind(), io::ErrorKind::WouldBlock);
+        drop(s);
+        Staging::create(&out).unwrap();
     }
 }

@@ -26,23 +26,18 @@ pub const CACHE_DIR: &str = ".indicity-cache";
 
 /// The build of indicity that is running, as part of every cache key: entries
 /// written by another build (another version, or the same version recompiled with a
-/// change) are never read as this one's. `None` (caching off) when the executable
-/// cannot be found.
+/// change) are never read as this one's. It is the hash of the executable's bytes
+/// (50 MB, read once per run in a few milliseconds): sizes and modification times can
+/// coincide between builds (Nix sets every mtime to 1). `None` (caching off) when the
+/// executable cannot be read.
 pub fn tool_id() -> Option<&'static str> {
     static ID: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     ID.get_or_init(|| {
-        let exe = std::env::current_exe().ok()?;
-        let meta = fs::metadata(exe).ok()?;
-        let modified = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?;
+        let bytes = fs::read(std::env::current_exe().ok()?).ok()?;
         Some(format!(
-            "{}/{}/{}",
+            "{}/{:032x}",
             env!("CARGO_PKG_VERSION"),
-            meta.len(),
-            modified.as_nanos()
+            xxhash_rust::xxh3::xxh3_128(&bytes)
         ))
     })
     .as_deref()

@@ -51,7 +51,7 @@ pub fn descriptor(site: &Site, base_url: &str) -> String {
         .map(|(name, kind, description)| {
             let mut field = json!({ "name": name, "type": kind, "description": description });
             let constraints = match *name {
-                "place" | "indicator" | "period" | "value" | "unit" | "source" | "quote" => {
+                "place" | "indicator" | "period" | "value" | "source" | "quote" => {
                     json!({ "required": true })
                 }
                 "status" => json!({ "required": true, "enum": ["actual", "target"] }),

@@ -33,6 +33,8 @@
     button.type = 'button';
     button.className = 'download';
     button.textContent = '下载图表（SVG）';
+    const title = svg.querySelector('title');
+    if (title) button.setAttribute('aria-label', `下载图表（SVG）：${title.textContent}`);
     button.addEventListener('click', () => {
       const url = URL.createObjectURL(new Blob([standalone(svg)], { type: 'image/svg+xml' }));
       const a = document.createElement('a');
