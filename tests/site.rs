@@ -5,6 +5,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::path::Path;
 
 use common::*;
 
@@ -383,6 +384,12 @@ fn data_files_hold_every_figure_with_its_source() {
         .map(|r| key.iter().map(|&i| &r[i]).collect())
         .collect();
     assert_eq!(keys.len(), rows.len(), "primary key repeats");
+    // Every row's indicator is in the indicators resource (the foreign key).
+    let fk = &resource["schema"]["foreignKeys"][0];
+    assert_eq!(
+        (fk["fields"].as_str(), fk["reference"]["resource"].as_str()),
+        (Some("indicator"), Some("indicators"))
+    );
     let ids: BTreeSet<String> = package["resources"][1]["data"]
         .as_array()
         .unwrap()
@@ -402,6 +409,13 @@ fn data_files_hold_every_figure_with_its_source() {
         })
         .collect();
     assert_eq!(ids, indicator_csvs);
+    for r in &rows {
+        assert!(
+            ids.contains(&r[col("indicator")]),
+            "{:?}",
+            &r[col("indicator")]
+        );
+    }
     let indicators: BTreeSet<&str> = figures.iter().map(|f| f.indicator.as_str()).collect();
     for ind in indicators {
         let n = figures.iter().filter(|f| f.indicator == ind).count();
@@ -488,4 +502,54 @@ fn static_files_are_copied_as_is() {
         );
     }
     assert!(out.join("404.html").exists());
+}
+
+/// `data/datapackage.json` and the data it describes pass the Frictionless validator
+/// (installed by ./scripts/test): column types, required values, enums, the primary
+/// key and the foreign key to the indicators, over every row.
+#[test]
+fn the_data_package_passes_the_frictionless_validator() {
+    let validator = std::env::var_os("FRICTIONLESS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/frictionless-venv/bin/frictionless"),
+        std::path::PathBuf::from,
+    );
+    assert!(
+        validator.exists(),
+        "the Frictionless validator is not installed at {}: run ./scripts/test",
+        validator.display()
+    );
+    let (_site, out) = built();
+    let report = |descriptor: &Path| -> serde_json::Value {
+        let o = std::process::Command::new(&validator)
+            .args(["validate", "--json"])
+            .arg(descriptor)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)))
+    };
+    let descriptor = out.join("data/datapackage.json");
+    let r = report(&descriptor);
+    assert_eq!(r["valid"], true, "{r:#}");
+    let rows: Vec<u64> = r["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["stats"]["rows"].as_u64().unwrap())
+        .collect();
+    assert!(rows.iter().all(|n| *n > 0), "{rows:?}");
+
+    // A control the validator must refuse: a descriptor that calls the values integers.
+    let text = fs::read_to_string(&descriptor).unwrap();
+    let broken = text.replacen("\"type\": \"number\"", "\"type\": \"integer\"", 1);
+    assert_ne!(broken, text);
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(out.join("data/figures.csv"), dir.path().join("figures.csv")).unwrap();
+    let control = dir.path().join("datapackage.json");
+    fs::write(&control, broken).unwrap();
+    assert_eq!(
+        report(&control)["valid"],
+        false,
+        "the validator accepted the control"
+    );
 }

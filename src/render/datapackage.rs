@@ -113,16 +113,20 @@ pub fn descriptor(site: &Site, base_url: &str) -> String {
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "dialect": { "delimiter": ",", "lineTerminator": "\n", "header": true },
                 "schema": {
                     "fields": fields,
                     "missingValues": [""],
                     "primaryKey": ["place", "indicator", "period", "status"],
+                    "foreignKeys": [{
+                        "fields": "indicator",
+                        "reference": { "resource": "indicators", "fields": "id" },
+                    }],
                 },
             },
             {
                 "profile": "tabular-data-resource",
                 "name": "indicators",
-                "format": "json",
                 "data": indicators,
                 "schema": {
                     "fields": indicator_fields,
