@@ -64,6 +64,19 @@ impl<'a> Svg<'a> {
         self.opacity(color);
     }
 
+    /// Ends a closed shape: filled, or outlined with nothing inside (the root's
+    /// `fill` would fill it).
+    fn fill_or_stroke<S: BackendStyle>(&mut self, style: &S, fill: bool) {
+        if fill {
+            self.paint("fill", style.color());
+            self.opacity(style.color());
+        } else {
+            self.out.push_str(" fill=\"none\"");
+            self.stroke(style.color(), style.stroke_width());
+        }
+        self.out.push_str("/>\n");
+    }
+
     fn points(&mut self, path: impl IntoIterator<Item = BackendCoord>) {
         self.out.push_str(" points=\"");
         for (i, (x, y)) in path.into_iter().enumerate() {
@@ -145,14 +158,7 @@ impl DrawingBackend for Svg<'_> {
             "<rect x=\"{x0}\" y=\"{y0}\" width=\"{w}\" height=\"{h}\""
         )
         .ok();
-        if fill {
-            self.paint("fill", style.color());
-            self.opacity(style.color());
-        } else {
-            self.out.push_str(" fill=\"none\"");
-            self.stroke(style.color(), style.stroke_width());
-        }
-        self.out.push_str("/>\n");
+        self.fill_or_stroke(style, fill);
         Ok(())
     }
 
@@ -199,14 +205,7 @@ impl DrawingBackend for Svg<'_> {
             return Ok(());
         }
         write!(self.out, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\"").ok();
-        if fill {
-            self.paint("fill", style.color());
-            self.opacity(style.color());
-        } else {
-            self.out.push_str(" fill=\"none\"");
-            self.stroke(style.color(), style.stroke_width());
-        }
-        self.out.push_str("/>\n");
+        self.fill_or_stroke(style, fill);
         Ok(())
     }
 
