@@ -516,25 +516,22 @@ impl Staging {
             let produced = std::mem::take(r.produced.get_mut().unwrap_or_else(|e| e.into_inner()));
             remove_stale(&r.old_files, &r.old_dirs, &produced)?;
         }
-        let keep_at = self.recycled.as_ref().map(|r| r.keep_at.clone());
+        // Every staging but a live one keeps the output it replaces.
+        let keep_at = match &self.recycled {
+            Some(r) => r.keep_at.clone(),
+            None => unreachable!("live staging returned above"),
+        };
         if !self.target.exists() {
             fs::rename(&self.dir, &self.target)?;
         } else if exchange(&self.dir, &self.target).is_ok() {
             // The old site is now at the staging path: kept for the next build.
-            match &keep_at {
-                Some(k) => fs::rename(&self.dir, k)?,
-                None => remove_tree(&self.dir)?,
-            }
+            fs::rename(&self.dir, &keep_at)?;
         } else {
-            let old = keep_at.unwrap_or_else(|| self.dir.with_extension("old"));
-            remove_path(&old)?;
-            fs::rename(&self.target, &old)?;
+            remove_path(&keep_at)?;
+            fs::rename(&self.target, &keep_at)?;
             if let Err(e) = fs::rename(&self.dir, &self.target) {
-                fs::rename(&old, &self.target)?;
+                fs::rename(&keep_at, &self.target)?;
                 return Err(e);
-            }
-            if self.recycled.is_none() {
-                fs::remove_dir_all(&old)?;
             }
         }
         self.committed = true;

@@ -64,8 +64,8 @@ impl<'a> Svg<'a> {
         self.opacity(color);
     }
 
-    /// Ends a closed shape: filled, or outlined with nothing inside (the root's
-    /// `fill` would fill it).
+    /// Ends a shape: filled, or outlined with nothing inside (the root's `fill` would
+    /// fill it, even an open polyline).
     fn fill_or_stroke<S: BackendStyle>(&mut self, style: &S, fill: bool) {
         if fill {
             self.paint("fill", style.color());
@@ -172,9 +172,7 @@ impl DrawingBackend for Svg<'_> {
         }
         self.out.push_str("<polyline");
         self.points(path);
-        self.out.push_str(" fill=\"none\"");
-        self.stroke(style.color(), style.stroke_width());
-        self.out.push_str("/>\n");
+        self.fill_or_stroke(style, false);
         Ok(())
     }
 
@@ -188,9 +186,7 @@ impl DrawingBackend for Svg<'_> {
         }
         self.out.push_str("<polygon");
         self.points(path);
-        self.paint("fill", style.color());
-        self.opacity(style.color());
-        self.out.push_str("/>\n");
+        self.fill_or_stroke(style, true);
         Ok(())
     }
 
