@@ -9,7 +9,8 @@
 mod datapackage;
 pub mod urls;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -110,6 +111,11 @@ pub struct Renderer<'a> {
     /// Time spent drawing charts, summed over threads, for `build --timings`.
     chart_nanos: std::sync::atomic::AtomicU64,
     coverage: std::sync::OnceLock<Coverage<'a>>,
+    /// Place slug → its articles, newest first; a scan of all articles per place page
+    /// was 90 million comparisons at 3,000 places.
+    articles_of: std::sync::OnceLock<HashMap<&'a str, Vec<&'a Article>>>,
+    /// Place name → the first place (by slug) of that name: where a parent links to.
+    named: std::sync::OnceLock<HashMap<&'a str, &'a Place>>,
 }
 
 /// Indicator id → the places with figures for it, in place order: what the index and
@@ -138,6 +144,8 @@ impl<'a> Renderer<'a> {
             base_url,
             chart_nanos: Default::default(),
             coverage: Default::default(),
+            articles_of: Default::default(),
+            named: Default::default(),
         }
     }
 
@@ -248,6 +256,37 @@ impl<'a> Renderer<'a> {
             }
             map
         })
+    }
+
+    /// The articles about the place `slug`, newest first.
+    fn articles_of(&self, slug: &str) -> &[&'a Article] {
+        self.articles_of
+            .get_or_init(|| {
+                let mut map: HashMap<&'a str, Vec<&'a Article>> = HashMap::new();
+                for a in self.site.articles.values() {
+                    map.entry(a.meta.city.as_str()).or_default().push(a);
+                }
+                for list in map.values_mut() {
+                    list.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
+                }
+                map
+            })
+            .get(slug)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The place a parent's name refers to.
+    fn named(&self, name: &str) -> Option<&'a Place> {
+        self.named
+            .get_or_init(|| {
+                let mut map = HashMap::new();
+                for p in &self.site.places {
+                    map.entry(p.name.as_str()).or_insert(p);
+                }
+                map
+            })
+            .get(name)
+            .copied()
     }
 
     /// The places with figures for indicator `id`.
@@ -498,7 +537,7 @@ impl<'a> Renderer<'a> {
                 .collect();
             cards.push(CardCtx {
                 indicator: IndicatorRef::of(ind, &root),
-                description: ind.description.clone(),
+                description: &ind.description,
                 chart: svg,
                 chart_file: format!("{}-{}.svg", place.slug, ind.id),
                 latest,
@@ -506,39 +545,31 @@ impl<'a> Renderer<'a> {
                 rows,
             });
         }
-        let mut articles: Vec<&Article> = self
-            .site
-            .articles
-            .values()
-            .filter(|a| a.meta.city == place.slug)
-            .collect();
-        articles.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
-        let parent_href = place.parent.as_ref().and_then(|parent| {
-            self.site
-                .places
-                .iter()
-                .find(|p| &p.name == parent)
-                .map(|p| format!("{root}{}", urls::place(&p.slug)))
-        });
+        let parent_href = place
+            .parent
+            .as_deref()
+            .and_then(|parent| self.named(parent))
+            .map(|p| format!("{root}{}", urls::place(&p.slug)));
         ctx.insert(
             "place",
             &PlaceCtx {
-                slug: place.slug.clone(),
-                name: place.name.clone(),
+                slug: &place.slug,
+                name: &place.name,
                 full_name: place.full_name(),
-                name_en: place.name_en.clone(),
-                province: place.province.clone(),
+                name_en: &place.name_en,
+                province: &place.province,
                 level: place.level.label_zh(),
-                parent: place.parent.clone(),
+                parent: place.parent.as_deref(),
                 parent_href,
-                code: place.code.clone(),
+                code: place.code.as_deref(),
             },
         );
         ctx.insert("cards", &cards);
         ctx.insert(
             "articles",
-            &articles
-                .into_iter()
+            &self
+                .articles_of(&place.slug)
+                .iter()
                 .map(|a| self.article_ref(a, &root))
                 .collect::<Vec<_>>(),
         );
@@ -549,7 +580,16 @@ impl<'a> Renderer<'a> {
         self.page("place.html", &dir, &ctx, out)
     }
 
-    fn figure_row(&self, fref: FigureRef, f: &Figure, ind: &Indicator, root: &str) -> RowCtx {
+    fn figure_row<'r>(
+        &self,
+        fref: FigureRef,
+        f: &'r Figure,
+        ind: &'r Indicator,
+        root: &str,
+    ) -> RowCtx<'r>
+    where
+        'a: 'r,
+    {
         let article = self.site.articles.get(&f.source);
         let mark = self.prov.mark_of(fref);
         let href = match mark {
@@ -563,16 +603,16 @@ impl<'a> Renderer<'a> {
             value: format::plain(f.value),
             display: format::number(f.value),
             bound: f.bound.map(|b| b.symbol()),
-            unit: ind.unit.clone(),
+            unit: &ind.unit,
             status: f.status.as_str(),
             status_label: f.status.label_zh(),
-            quote: f.quotes.join(" … "),
-            source_title: article.map_or_else(|| f.source.clone(), |a| a.meta.title.clone()),
-            source_publisher: article.and_then(|a| a.meta.publisher.clone()),
-            source_date: article.and_then(|a| a.meta.date.clone()),
+            quote: quote_of(f),
+            source_title: article.map_or(f.source.as_str(), |a| a.meta.title.as_str()),
+            source_publisher: article.and_then(|a| a.meta.publisher.as_deref()),
+            source_date: article.and_then(|a| a.meta.date.as_deref()),
             href,
-            derived: f.derived.clone(),
-            note: f.note.clone(),
+            derived: f.derived.as_deref(),
+            note: f.note.as_deref(),
         }
     }
 
@@ -746,10 +786,16 @@ impl<'a> Renderer<'a> {
                 let ind = &self.site.indicators[&f.indicator];
                 CitedCtx {
                     place: p.full_name(),
-                    indicator: ind.name.clone(),
                     place_href: format!("{root}{}#{}", urls::place(&p.slug), f.anchor()),
-                    row: self.figure_row(r, f, ind, &root),
-                    mark: self.prov.mark_of(r).cloned(),
+                    indicator: &ind.name,
+                    period_label: f.period.label_zh(),
+                    value: format::plain(f.value),
+                    display: format::number(f.value),
+                    bound: f.bound.map(|b| b.symbol()),
+                    unit: &ind.unit,
+                    status: f.status.as_str(),
+                    quote: quote_of(f),
+                    mark: self.prov.mark_of(r).map(String::as_str),
                 }
             })
             .collect();
@@ -1082,6 +1128,14 @@ fn escape(s: &str) -> String {
 
 /// The figures of `place` for indicator `id` with their index, in period order
 /// (actual before target within a period).
+/// A figure's quotes as one text; most figures have one, which is borrowed.
+fn quote_of(f: &Figure) -> Cow<'_, str> {
+    match f.quotes.as_slice() {
+        [one] => Cow::Borrowed(one),
+        many => Cow::Owned(many.join(" … ")),
+    }
+}
+
 fn figures_of<'p>(place: &'p Place, id: &str) -> Vec<(usize, &'p Figure)> {
     let mut figs: Vec<(usize, &Figure)> = place
         .figures
@@ -1216,32 +1270,35 @@ struct ArticleRef {
 }
 
 #[derive(Serialize)]
-struct PlaceCtx {
-    slug: String,
-    name: String,
+struct PlaceCtx<'a> {
+    slug: &'a str,
+    name: &'a str,
     full_name: String,
-    name_en: String,
-    province: String,
+    name_en: &'a str,
+    province: &'a str,
     level: &'static str,
-    parent: Option<String>,
+    parent: Option<&'a str>,
     parent_href: Option<String>,
-    code: Option<String>,
+    code: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct CardCtx {
+struct CardCtx<'a> {
     indicator: IndicatorRef,
-    description: String,
+    description: &'a str,
     chart: String,
     /// The name a downloaded copy of the chart is saved under (see `static/js/chart.js`).
     chart_file: String,
     latest: Option<LatestCtx>,
     change: Option<ChangeCtx>,
-    rows: Vec<RowCtx>,
+    rows: Vec<RowCtx<'a>>,
 }
 
+/// One figure with its source, as place and indicator pages list it. Borrows what the
+/// site already holds: tera copies every field into its own values anyway, and there
+/// are hundreds of thousands of rows.
 #[derive(Serialize)]
-struct RowCtx {
+struct RowCtx<'a> {
     anchor: String,
     period: String,
     period_label: String,
@@ -1250,23 +1307,23 @@ struct RowCtx {
     /// The value as readers see it.
     display: String,
     bound: Option<&'static str>,
-    unit: String,
+    unit: &'a str,
     status: &'static str,
     status_label: &'static str,
-    quote: String,
-    source_title: String,
-    source_publisher: Option<String>,
-    source_date: Option<String>,
+    quote: Cow<'a, str>,
+    source_title: &'a str,
+    source_publisher: Option<&'a str>,
+    source_date: Option<&'a str>,
     href: String,
-    derived: Option<String>,
-    note: Option<String>,
+    derived: Option<&'a str>,
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct PlaceRowCtx {
+struct PlaceRowCtx<'a> {
     place: String,
     place_href: String,
-    row: RowCtx,
+    row: RowCtx<'a>,
 }
 
 #[derive(Serialize)]
@@ -1276,13 +1333,23 @@ struct PlaceLatestCtx {
     latest: LatestCtx,
 }
 
+/// A figure an article supports, as its page lists it: the source is the page itself,
+/// so it needs less than a place page's row (30,000 pages of them).
 #[derive(Serialize)]
-struct CitedCtx {
+struct CitedCtx<'a> {
     place: String,
-    indicator: String,
     place_href: String,
-    row: RowCtx,
-    mark: Option<String>,
+    indicator: &'a str,
+    period_label: String,
+    /// The value exactly as in the YAML, for machines (`data-value`).
+    value: String,
+    display: String,
+    bound: Option<&'static str>,
+    unit: &'a str,
+    status: &'static str,
+    quote: Cow<'a, str>,
+    /// The id of the marked sentence on the page.
+    mark: Option<&'a str>,
 }
 
 #[derive(Serialize)]
