@@ -10,30 +10,24 @@ pub fn number(v: f64) -> String {
     }
     // Rust's shortest round-trip formatting never prints noise digits (0.1+0.2 aside,
     // which no curated value is), and never uses exponents for this range.
-    let raw = if v == v.trunc() && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    };
-    let (sign, digits) = match raw.strip_prefix('-') {
-        Some(d) => ("-", d),
-        None => ("", raw.as_str()),
-    };
-    let (int, frac) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+    let raw = plain(v);
+    let digits = raw.strip_prefix('-').unwrap_or(&raw);
+    let int = digits.find('.').unwrap_or(digits.len());
+    if int <= 3 {
+        return raw;
+    }
+    // Every page shows hundreds of numbers: grouped in one allocation.
+    let sign = raw.len() - digits.len();
+    let mut grouped = String::with_capacity(raw.len() + int / 3);
+    grouped.push_str(&raw[..sign]);
+    for (i, c) in digits[..int].chars().enumerate() {
+        if i > 0 && (int - i) % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(c);
     }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    grouped.push_str(&digits[int..]);
+    grouped
 }
 
 /// The value as written in data files: no grouping, shortest exact form.
@@ -87,6 +81,11 @@ mod tests {
         assert_eq!(number(1234567.25), "1,234,567.25");
         assert_eq!(number(87.0), "87");
         assert_eq!(number(0.0), "0");
+        assert_eq!(number(-1234.5), "-1,234.5");
+        assert_eq!(number(-100.0), "-100");
+        assert_eq!(number(1000.0), "1,000");
+        assert_eq!(number(999.999), "999.999");
+        assert_eq!(number(123456.0), "123,456");
     }
 
     #[test]
