@@ -524,8 +524,12 @@ impl Staging {
         if !self.target.exists() {
             fs::rename(&self.dir, &self.target)?;
         } else if exchange(&self.dir, &self.target).is_ok() {
-            // The old site is now at the staging path: kept for the next build.
-            fs::rename(&self.dir, &keep_at)?;
+            // The new site is live. The old one is now at the staging path, kept for
+            // the next build; if it cannot move on, the next build recycles it where
+            // it is, as it would a killed build's, so the build has not failed.
+            self.committed = true;
+            let _ = fs::rename(&self.dir, &keep_at);
+            return Ok(());
         } else {
             remove_path(&keep_at)?;
             fs::rename(&self.target, &keep_at)?;
@@ -720,6 +724,38 @@ mod tests {
             "new"
         );
         assert!(!tmp.path().join(".public.staging").exists());
+    }
+
+    #[test]
+    fn a_live_new_site_is_a_success_even_if_the_old_one_cannot_be_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("index.html"), "old").unwrap();
+        let s = Staging::create(&out).unwrap();
+        s.write("index.html", b"new").unwrap();
+        // Something took the place where the replaced output is kept: a directory
+        // that is not empty cannot be renamed over.
+        let previous = tmp.path().join(".public.previous");
+        fs::create_dir_all(previous.join("squatter")).unwrap();
+        s.commit()
+            .expect("the new site is published, so the build succeeded");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        // The old output waits at the staging path, and the next build recycles it.
+        let staging = tmp.path().join(".public.staging");
+        assert_eq!(
+            fs::read_to_string(staging.join("index.html")).unwrap(),
+            "old"
+        );
+        let s = Staging::create(&out).unwrap();
+        s.write("index.html", b"newer").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "newer");
+        assert_eq!(
+            fs::read_to_string(previous.join("index.html")).unwrap(),
+            "new"
+        );
+        assert!(!staging.exists());
     }
 
     fn tree(dir: &Path) -> Vec<(String, String)> {
