@@ -16,7 +16,7 @@ pub fn number(v: f64) -> String {
     if int <= 3 {
         return raw;
     }
-    // Every page shows hundreds of numbers: grouped in one allocation.
+    // Every page shows hundreds of numbers: grouped into one new string, not three.
     let sign = raw.len() - digits.len();
     let mut grouped = String::with_capacity(raw.len() + int / 3);
     grouped.push_str(&raw[..sign]);

@@ -341,7 +341,7 @@ impl<'a> Renderer<'a> {
         let mut html = Vec::with_capacity(64 * 1024);
         self.tera.render_to(template, ctx, &mut html).map_err(|e| {
             Diagnostic::error("E014", format!("template `{template}` failed for /{dir}:\n{e}"))
-                .help("fix the template at the position shown (see templates/ and the README for the variables each page gets)")
+                .help("fix the template at the position shown (the README's Templates section lists the variables each page gets)")
         })?;
         out.write(&urls::file_of(dir), &html).map_err(io_err)
     }
@@ -1126,8 +1126,6 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// The figures of `place` for indicator `id` with their index, in period order
-/// (actual before target within a period).
 /// A figure's quotes as one text; most figures have one, which is borrowed.
 fn quote_of(f: &Figure) -> Cow<'_, str> {
     match f.quotes.as_slice() {
@@ -1136,6 +1134,8 @@ fn quote_of(f: &Figure) -> Cow<'_, str> {
     }
 }
 
+/// The figures of `place` for indicator `id` with their index, in period order
+/// (actual before target within a period).
 fn figures_of<'p>(place: &'p Place, id: &str) -> Vec<(usize, &'p Figure)> {
     let mut figs: Vec<(usize, &Figure)> = place
         .figures
