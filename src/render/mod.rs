@@ -267,7 +267,7 @@ impl<'a> Renderer<'a> {
                     map.entry(a.meta.city.as_str()).or_default().push(a);
                 }
                 for list in map.values_mut() {
-                    list.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
+                    list.sort_by(|a, b| newest_first(a, b));
                 }
                 map
             })
@@ -427,7 +427,7 @@ impl<'a> Renderer<'a> {
                 .collect::<Vec<_>>(),
         );
         let mut recent: Vec<&Article> = self.site.articles.values().collect();
-        recent.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
+        recent.sort_by(|a, b| newest_first(a, b));
         recent.truncate(self.site.config.recent_articles);
         ctx.insert(
             "recent",
@@ -847,7 +847,7 @@ impl<'a> Renderer<'a> {
             .values()
             .filter(|a| a.meta.date.is_some())
             .collect();
-        dated.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
+        dated.sort_by(|a, b| newest_first(a, b));
         let entries: Vec<FeedEntry> = dated
             .iter()
             .map(|a| FeedEntry {
@@ -1124,6 +1124,12 @@ fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).ok();
     out
+}
+
+/// The order articles are listed in everywhere (index, place pages, feed): newest
+/// first, undated last, then by id so that equal dates keep one order on every page.
+fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
+    b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id))
 }
 
 /// A figure's quotes as one text; most figures have one, which is borrowed.
