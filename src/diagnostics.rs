@@ -170,7 +170,21 @@ impl Diagnostic {
         let mut group = match &self.location {
             Some(loc) => {
                 path = loc.file.display().to_string();
-                let mut annotation = AnnotationKind::Primary.span(loc.span.clone());
+                // On character boundaries whatever made the span: the renderer slices
+                // the source with it.
+                let src: &str = &loc.source;
+                let floor = |mut i: usize| {
+                    i = i.min(src.len());
+                    while !src.is_char_boundary(i) {
+                        i -= 1;
+                    }
+                    i
+                };
+                let (start, mut end) = (floor(loc.span.start), floor(loc.span.end));
+                if end <= start && start < src.len() {
+                    end = start + src[start..].chars().next().map_or(0, char::len_utf8);
+                }
+                let mut annotation = AnnotationKind::Primary.span(start..end.max(start));
                 if let Some(label) = &self.label {
                     annotation = annotation.label(label.as_str());
                 }
@@ -277,6 +291,21 @@ impl std::error::Error for Diagnostics {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_inside_a_character_still_renders() {
+        let source: Arc<str> = Arc::from("两个period: 2022");
+        let d = Diagnostic::error("E010", "x").at(Some(Location::from_span(
+            Path::new("a.yaml"),
+            &source,
+            1..2,
+        )));
+        assert!(
+            d.render(false).contains("a.yaml:1:1"),
+            "{}",
+            d.render(false)
+        );
+    }
 
     #[test]
     fn location_counts_columns_in_characters() {

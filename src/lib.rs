@@ -5,6 +5,7 @@
 //! into pages, charts and data, and [`output`] swaps the result in atomically. `build`
 //! and `check` share the first two stages, so they refuse exactly the same content.
 
+pub mod chars;
 pub mod chart;
 pub mod check;
 pub mod clean;
@@ -14,6 +15,7 @@ pub mod format;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod safe_url;
 pub mod serve;
 pub mod text;
 
@@ -32,13 +34,17 @@ pub enum Error {
     Content(Diagnostics),
     /// The command was asked to do something it must not, e.g. write over `content/`.
     Usage(String),
+    /// The content is fine but the output could not be written (a full disk, a
+    /// read-only file system, another build holding the output): nothing was
+    /// published.
+    Output(String),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Content(d) => write!(f, "{d}"),
-            Error::Usage(m) => write!(f, "{m}"),
+            Error::Usage(m) | Error::Output(m) => write!(f, "{m}"),
         }
     }
 }
@@ -85,6 +91,9 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` of `content/site.yaml`.
     pub base_url: Option<String>,
+    /// Replace an output that is not a previous indicity output (a file, or a
+    /// directory with other things in it).
+    pub force: bool,
 }
 
 /// What a successful build wrote.
@@ -106,6 +115,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .clone()
         .unwrap_or_else(|| opts.root.join("public"));
     guard_output(&opts.root, &output)?;
+    let output = output::published_path(&output, opts.force).map_err(Error::Usage)?;
+    // Through a symbolic link, the directory it leads to must not hold sources either.
+    guard_output(&opts.root, &output)?;
+    if let Some(url) = &opts.base_url
+        && !safe_url::is_absolute_web(url)
+    {
+        return Err(Error::Usage(format!(
+            "--base-url {url} is not an absolute web address; give one such as https://indicity.example.org/"
+        )));
+    }
     let mut checked = check(&opts.root)?;
 
     let t = Instant::now();
@@ -116,18 +135,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .clone()
         .unwrap_or_else(|| checked.site.config.base_url.clone());
     let staging = output::Staging::create(&output).map_err(|e| {
-        Error::Content(Diagnostics(vec![Diagnostic::error(
-            "E013",
-            format!(
-                "cannot create the staging directory next to {}: {e}",
-                output.display()
-            ),
-        )]))
+        Error::Output(format!(
+            "cannot create the staging directory next to {}: {e}",
+            output.display()
+        ))
     })?;
     let renderer = render::Renderer::new(&checked.site, &checked.provenance, &tera, &base_url);
     renderer
         .render_all(&opts.root, &staging)
-        .map_err(Error::Content)?;
+        .map_err(|d| output_or_content(d, &staging))?;
     let (files, bytes, unchanged) = (staging.files(), staging.bytes(), staging.unchanged());
     checked.timings.push(("render+write", t.elapsed()));
     // Thread-time totals inside render+write (they overlap with it, and with each
@@ -141,10 +157,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 
     let t = Instant::now();
     staging.commit().map_err(|e| {
-        Error::Content(Diagnostics(vec![Diagnostic::error(
-            "E013",
-            format!("cannot move the new site into {}: {e}", output.display()),
-        )]))
+        Error::Output(format!(
+            "cannot move the new site into {}: {e}",
+            output.display()
+        ))
     })?;
     checked.timings.push(("swap", t.elapsed()));
     Ok(BuildReport {
@@ -155,6 +171,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         warnings: checked.warnings,
         timings: checked.timings,
     })
+}
+
+/// A render's errors: a template's are content errors; when every error is one of
+/// writing (a full disk fails every file alike), one output error naming the first.
+fn output_or_content(d: Diagnostics, staging: &output::Staging) -> Error {
+    let writes: Vec<&Diagnostic> = d.0.iter().filter(|d| d.code == "E013").collect();
+    match writes.first() {
+        Some(first) if writes.len() == d.0.len() => {
+            let more = match writes.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {n} more files)"),
+            };
+            Error::Output(format!(
+                "{}{more} in {}",
+                first.message,
+                staging.dir().display()
+            ))
+        }
+        _ => Error::Content(d),
+    }
 }
 
 /// Refuses an output directory whose replacement would destroy the site's sources.
@@ -273,8 +309,19 @@ impl CleanReport {
     }
 }
 
+/// Refuses a `--city` that is not a place slug: it becomes a directory name.
+pub fn check_clean_options(opts: &CleanOptions) -> Result<(), Error> {
+    match &opts.city {
+        Some(c) if !content::is_slug(c, '-') => Err(Error::Usage(format!(
+            "--city {c:?} is not a place slug: use the file name of a place under content/cities/ (lowercase letters, digits and `-`), e.g. --city fuzhou"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Cleans one raw file and writes the article (unless `dry_run`).
 pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, String> {
+    check_clean_options(opts).map_err(|e| e.to_string())?;
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     let content = opts.root.join(content::CONTENT_DIR);
     let raw = path
@@ -287,7 +334,7 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
                 .and_then(|c| p.strip_prefix(c).ok().map(Path::to_path_buf))
         })
         .map(|p| p.to_string_lossy().replace('\\', "/"));
-    let (site, _) = content::load(&opts.root);
+    let (site, _) = content::load_uncached(&opts.root);
     let places = site
         .places
         .iter()
@@ -307,6 +354,12 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
         },
     )
     .map_err(|e| e.to_string())?;
+    if !content::is_slug(&cleaned.meta.city, '-') {
+        return Err(format!(
+            "the inferred place `{}` is not a place slug; pass --city SLUG",
+            cleaned.meta.city
+        ));
+    }
     let dir = opts.output_dir.clone().unwrap_or_else(|| {
         opts.root
             .join(content::ARTICLES_DIR)
@@ -322,20 +375,43 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
         clean::place::title_slug(&cleaned.meta.title)
     ));
     if !opts.dry_run {
-        if target.exists() && !opts.force {
-            return Err(format!(
-                "{} exists; pass --force to overwrite it",
-                target.display()
-            ));
-        }
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        std::fs::write(&target, cleaned.to_markdown())
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        write_new(&target, cleaned.to_markdown().as_bytes(), opts.force)?;
     }
     Ok(CleanReport {
         source: path.to_path_buf(),
         cleaned,
         target,
     })
+}
+
+/// Writes a new file at `target`, never through a symbolic link: without `force` an
+/// existing entry (a dangling link included) is refused; with it, the entry itself
+/// is replaced, and a link's target is left alone.
+fn write_new(target: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
+    use std::io::Write as _;
+    let existing = std::fs::symlink_metadata(target);
+    if existing.is_ok() && !force {
+        return Err(format!(
+            "{} exists; pass --force to overwrite it",
+            target.display()
+        ));
+    }
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    if let Ok(m) = existing {
+        if m.is_dir() {
+            return Err(format!("{} is a directory", target.display()));
+        }
+        std::fs::remove_file(target)
+            .map_err(|e| format!("cannot replace {}: {e}", target.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)
+        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    file.write_all(bytes)
+        .map_err(|e| format!("cannot write {}: {e}", target.display()))
 }

@@ -34,6 +34,9 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Replace the output even if it is not a previous indicity output.
+        #[arg(long)]
+        force: bool,
     },
     /// Validate everything `build` validates, and write nothing.
     Check {
@@ -58,6 +61,10 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name (besides IP addresses and
+        /// localhost), e.g. a name the machine has on the network; repeatable.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
     },
     /// Turn raw scraped pages (text or HTML; UTF-8, GBK or Big5) into clean articles.
     Clean {
@@ -95,10 +102,12 @@ fn main() -> ExitCode {
             output,
             base_url,
             timings,
+            force,
         } => indicity::build(&BuildOptions {
             root,
             output,
             base_url,
+            force,
         })
         .map(|r| {
             eprint!("{}", warnings(&r.warnings, color));
@@ -133,11 +142,13 @@ fn main() -> ExitCode {
             bind,
             port,
             open,
+            allow_hosts,
         } => indicity::serve::serve(&indicity::serve::ServeOptions {
             root,
             bind,
             port,
             open,
+            allow_hosts,
             color,
         }),
         Command::Clean {
@@ -157,6 +168,10 @@ fn main() -> ExitCode {
                 force,
             };
             let mut failed = false;
+            if let Err(e) = indicity::check_clean_options(&opts) {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
             for path in &raw {
                 match indicity::clean_file(path, &opts) {
                     Ok(report) => {
@@ -192,6 +207,13 @@ fn main() -> ExitCode {
         Err(Error::Usage(m)) => {
             eprintln!("error: {m}");
             ExitCode::from(2)
+        }
+        Err(Error::Output(m)) => {
+            eprintln!("error[E013]: {m}");
+            eprintln!(
+                "error: the site could not be written; nothing was published, the previous output is as it was"
+            );
+            ExitCode::from(1)
         }
     }
 }

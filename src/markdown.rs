@@ -11,7 +11,8 @@
 //! checker is run `i` when rendering.
 //!
 //! Articles are data from scraped pages, not trusted HTML: raw HTML in them is shown as
-//! text, never passed through.
+//! text, never passed through, and a link or image whose URL is not a web, mail or
+//! relative one ([`crate::safe_url`]) is shown as its text, never as a link.
 
 use std::ops::Range;
 
@@ -85,6 +86,26 @@ fn marked_html(run: &str, marks: &[Mark]) -> String {
     out
 }
 
+/// The links and images of `markdown` that are shown as text because their URL is not
+/// allowed: the byte range of each in `markdown`, and its URL.
+pub fn disallowed_links(markdown: &str) -> Vec<(Range<usize>, String)> {
+    // Most articles have no link at all: not worth a parse.
+    if !markdown.contains("](") && !markdown.contains("]:") && !markdown.contains('<') {
+        return Vec::new();
+    }
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !crate::safe_url::allowed(&dest_url) =>
+            {
+                Some((range, dest_url.to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Parses `markdown`, merges each stretch of text into one run, and calls `on_run` with
 /// it; a returned string replaces the run as raw HTML. Returns the rewritten events.
 fn walk<'a>(markdown: &'a str, mut on_run: impl FnMut(&str) -> Option<String>) -> Vec<Event<'a>> {
@@ -99,11 +120,14 @@ fn walk<'a>(markdown: &'a str, mut on_run: impl FnMut(&str) -> Option<String>) -
         if pending.is_empty() {
             return;
         }
-        let text = if *has_break {
+        let mut text = if *has_break {
             resolve_soft_breaks(pending)
         } else {
             std::mem::take(pending)
         };
+        if let std::borrow::Cow::Owned(clean) = crate::chars::strip(&text) {
+            text = clean;
+        }
         pending.clear();
         *has_break = false;
         match on_run(&text) {
@@ -112,7 +136,17 @@ fn walk<'a>(markdown: &'a str, mut on_run: impl FnMut(&str) -> Option<String>) -
         }
     };
 
+    // Links whose URL is not allowed, by nesting depth: their start and end events are
+    // left out, so their text stays in the run as plain text.
+    let mut dropped_links: Vec<bool> = Vec::new();
     for event in Parser::new_ext(markdown, options()) {
+        // Code and image descriptions are written as they are, but for characters a
+        // page may not hold.
+        let event = match event {
+            Event::Text(t) if verbatim > 0 => Event::Text(stripped(t)),
+            Event::Code(t) => Event::Code(stripped(t)),
+            other => other,
+        };
         if verbatim > 0 {
             match &event {
                 Event::Start(Tag::CodeBlock(_) | Tag::Image { .. }) => verbatim += 1,
@@ -130,6 +164,24 @@ fn walk<'a>(markdown: &'a str, mut on_run: impl FnMut(&str) -> Option<String>) -
                 pending.push('\n');
                 has_break = true;
             }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if !crate::safe_url::allowed(dest_url) =>
+            {
+                dropped_links.push(true);
+            }
+            Event::Start(Tag::Link { .. }) => {
+                dropped_links.push(false);
+                flush(&mut out, &mut pending, &mut has_break);
+                out.push(event);
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) if dropped_links.last() == Some(&true) => {
+                dropped_links.pop();
+            }
+            Event::End(TagEnd::Link) => {
+                dropped_links.pop();
+                flush(&mut out, &mut pending, &mut has_break);
+                out.push(event);
+            }
             other => {
                 flush(&mut out, &mut pending, &mut has_break);
                 if matches!(other, Event::Start(Tag::CodeBlock(_) | Tag::Image { .. })) {
@@ -141,6 +193,13 @@ fn walk<'a>(markdown: &'a str, mut on_run: impl FnMut(&str) -> Option<String>) -
     }
     flush(&mut out, &mut pending, &mut has_break);
     out
+}
+
+fn stripped(t: CowStr<'_>) -> CowStr<'_> {
+    match crate::chars::strip(&t) {
+        std::borrow::Cow::Borrowed(_) => t,
+        std::borrow::Cow::Owned(s) => CowStr::from(s),
+    }
 }
 
 /// A soft break is a space between Latin words but nothing between Chinese characters.
@@ -201,6 +260,35 @@ mod tests {
         let html = render("正文<script>alert(1)</script>正文\n", &[]);
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn links_with_other_schemes_are_text() {
+        let md = "甲[点此](javascript:alert(1))乙<javascript:alert(2)>丙\n\n\
+                  [ref][r]，![图](data:text/html,x)，[好](https://example.org/a)\n\n\
+                  [r]: JaVaScRiPt:alert(3)\n";
+        let html = render(md, &[]);
+        // Shown as text, never as a link or an image.
+        assert_eq!(html.matches("<a ").count(), 1, "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("甲点此乙"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.org/a\">好</a>"),
+            "{html}"
+        );
+        let found: Vec<String> = disallowed_links(md).into_iter().map(|l| l.1).collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        // The text a quote is searched in is the same with or without the links.
+        assert_eq!(runs(md)[0], "甲点此乙javascript:alert(2)丙");
+    }
+
+    #[test]
+    fn characters_a_page_may_not_hold_are_removed() {
+        let md = "甲\u{0}乙\u{1}丙 `代\u{7}码`\n\n```\nx\u{0}y\n```\n";
+        let html = render(md, &[]);
+        assert!(!html.contains(['\u{0}', '\u{1}', '\u{7}']), "{html:?}");
+        assert!(html.contains("甲乙丙"), "{html}");
+        assert_eq!(runs(md)[0], "甲乙丙 ");
     }
 
     #[test]

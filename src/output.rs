@@ -25,6 +25,69 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
+/// The file every output holds at its root, so that a build knows a directory it may
+/// replace from one it must not (`--output notes/` must never destroy notes).
+pub const MARKER: &str = ".indicity-output";
+const MARKER_TEXT: &str =
+    "This directory is written by `indicity build`; every build replaces all of it.\n";
+
+/// Where a build with output `output` publishes, or why it must not.
+///
+/// A symbolic link (a `public` linked to a web root) is published through: the
+/// directory it points to is what gets replaced, and the link stays. What is there
+/// must be a previous output (it holds [`MARKER`], or was left by a version that kept
+/// `.<name>.lock` beside it), an empty directory, or nothing, unless `force`.
+pub fn published_path(output: &Path, force: bool) -> Result<PathBuf, String> {
+    let target = match fs::symlink_metadata(output) {
+        Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(output) {
+            Ok(real) => real,
+            Err(e) => {
+                return Err(format!(
+                    "{} is a symbolic link to nothing that can be published through ({e}); point it at a directory, or remove it",
+                    output.display()
+                ));
+            }
+        },
+        _ => output.to_path_buf(),
+    };
+    if force {
+        return Ok(target);
+    }
+    let meta = match fs::metadata(&target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(target),
+        Err(e) => {
+            return Err(format!(
+                "cannot use {} as the output: {e}",
+                target.display()
+            ));
+        }
+    };
+    let refuse = |what: &str| {
+        Err(format!(
+            "refusing to replace {}: it {what}, and every build replaces its output entirely; choose another --output, or pass --force to replace it",
+            target.display()
+        ))
+    };
+    if !meta.is_dir() {
+        return refuse("is a file, not a site built by indicity");
+    }
+    let ours = target.join(MARKER).is_file()
+        || sibling(&target, "lock").is_some_and(|p| p.exists())
+        || fs::read_dir(&target).is_ok_and(|mut d| d.next().is_none());
+    if ours {
+        Ok(target)
+    } else {
+        refuse("is a directory that indicity did not write (it has no .indicity-output file)")
+    }
+}
+
+/// `.<name>.<what>` beside `target`.
+fn sibling(target: &Path, what: &str) -> Option<PathBuf> {
+    let name = target.file_name()?.to_string_lossy();
+    Some(target.with_file_name(format!(".{name}.{what}")))
+}
+
 /// A directory being filled with the next version of the site.
 pub struct Staging {
     dir: PathBuf,
@@ -66,19 +129,21 @@ enum Pending {
 /// A file being streamed into the output; see [`Staging::stream`].
 pub struct Stream {
     w: io::BufWriter<Sink>,
+    /// Its path in the output, for errors.
+    rel: String,
     /// In live mode, the temporary file and the path it is renamed to when finished.
     rename: Option<(PathBuf, PathBuf)>,
 }
 
 impl io::Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.w.write(buf)
+        self.w.write(buf).map_err(naming(&self.rel))
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.w.write_all(buf)
+        self.w.write_all(buf).map_err(naming(&self.rel))
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.w.flush()
+        self.w.flush().map_err(naming(&self.rel))
     }
 }
 
@@ -321,6 +386,10 @@ impl Staging {
     /// Writes one file at `rel` (a `/`-separated path), creating its directories.
     /// Safe to call from many threads at once.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_file(rel, bytes).map_err(naming(rel))
+    }
+
+    fn write_file(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let started = std::time::Instant::now();
         let path = self.prepare(rel)?;
         // Most files come out as they were published: in `serve`, the charts of a
@@ -393,6 +462,10 @@ impl Staging {
     /// A file to stream into (for data files too large to build in memory); hand it
     /// back to [`Staging::finish`] when done.
     pub fn stream(&self, rel: &str) -> io::Result<Stream> {
+        self.open_stream(rel).map_err(naming(rel))
+    }
+
+    fn open_stream(&self, rel: &str) -> io::Result<Stream> {
         let path = self.prepare(rel)?;
         let published = self.target.join(rel);
         let (sink, rename) = if self.live {
@@ -416,13 +489,18 @@ impl Staging {
         };
         Ok(Stream {
             w: io::BufWriter::with_capacity(1 << 16, sink),
+            rel: rel.to_string(),
             rename,
         })
     }
 
     /// Flushes a file made by [`Staging::stream`] and counts it.
     pub fn finish(&self, s: Stream) -> io::Result<()> {
-        let (len, changed) = s.w.into_inner().map_err(|e| e.into_error())?.finish()?;
+        let (len, changed) =
+            s.w.into_inner()
+                .map_err(|e| e.into_error())
+                .and_then(Sink::finish)
+                .map_err(naming(&s.rel))?;
         if let Some((tmp, path)) = s.rename {
             self.defer(Pending::Rename(tmp, path));
         }
@@ -513,6 +591,7 @@ impl Staging {
             }
             return Ok(());
         }
+        self.write(MARKER, MARKER_TEXT.as_bytes())?;
         if let Some(r) = &mut self.recycled {
             let produced = std::mem::take(r.produced.get_mut().unwrap_or_else(|e| e.into_inner()));
             remove_stale(&r.old_files, &r.old_dirs, &produced)?;
@@ -542,6 +621,12 @@ impl Staging {
         self.committed = true;
         Ok(())
     }
+}
+
+/// The error, saying which output file it is about (a full disk fails every write
+/// alike; the curator needs to know it is the output, not the content).
+fn naming(rel: &str) -> impl FnOnce(io::Error) -> io::Error + '_ {
+    move |e| io::Error::new(e.kind(), format!("{rel}: {e}"))
 }
 
 /// Removes from a recycled output the files this build did not produce, and the
@@ -761,11 +846,12 @@ mod tests {
         assert!(!staging.exists());
     }
 
+    /// The files of an output but its marker.
     fn tree(dir: &Path) -> Vec<(String, String)> {
         let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
             .into_iter()
             .map(Result::unwrap)
-            .filter(|e| e.file_type().is_file())
+            .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
             .map(|e| {
                 let rel = e
                     .path()
@@ -820,6 +906,7 @@ mod tests {
             "a,b\n1,2\n",
         );
         assert!(previous.is_dir(), "the replaced output is kept");
+        assert_eq!(fs::read_to_string(out.join(MARKER)).unwrap(), MARKER_TEXT);
         // Staged in the first build's output: a directory where a file was, the file
         // where a directory was, a shorter and a longer data file, stale files.
         build(

@@ -5,98 +5,9 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
+use common::mutants::{is_caught, mutants};
 use common::*;
-use indicity::content::{self, Period};
-
-/// One way to change a figure: which field, and the new text for its value.
-struct Mutant {
-    kind: &'static str,
-    file: String,
-    /// Byte range of the original value in the file, and its replacement.
-    span: std::ops::Range<usize>,
-    replacement: String,
-    /// 1-based line of the mutated value: the error must point there.
-    line: usize,
-}
-
-fn shift_year(p: Period, by: i32) -> Period {
-    match p {
-        Period::Year(y) => Period::Year(y + by),
-        Period::Half(y, h) => Period::Half(y + by, h),
-        Period::Quarter(y, q) => Period::Quarter(y + by, q),
-        Period::Month(y, m) => Period::Month(y + by, m),
-    }
-}
-
-fn yaml_number(v: f64) -> String {
-    let s = indicity::format::plain(v);
-    // ÷10 of a small number can produce noise digits; keep what YAML would hold.
-    if s.len() > 12 { format!("{v:.6}") } else { s }
-}
-
-fn mutants(root: &Path) -> Vec<Mutant> {
-    let (site, diags) = content::load(root);
-    assert!(!diags.has_errors(), "{diags}");
-    let mut out = Vec::new();
-    for place in &site.places {
-        for fig in &place.figures {
-            let file = place.origin.file.path.to_string_lossy().to_string();
-            let mut push =
-                |kind: &'static str, field: Option<(&str, Option<usize>)>, replacement: String| {
-                    let loc = match field {
-                        Some((f, Some(i))) => fig.origin.locate_index(f, i),
-                        Some((f, None)) => fig.origin.locate(Some(f)),
-                        None => None,
-                    }
-                    .expect("every mutated field has a position");
-                    out.push(Mutant {
-                        kind,
-                        file: file.clone(),
-                        span: loc.span.clone(),
-                        replacement,
-                        line: loc.line_col().0,
-                    });
-                };
-            let v = fig.value;
-            // A digit: the last digit of the value, changed.
-            let text = indicity::format::plain(v);
-            let last = text.chars().last().unwrap().to_digit(10).unwrap();
-            let digit = format!("{}{}", &text[..text.len() - 1], (last + 1) % 10);
-            push("digit", Some(("value", None)), digit);
-            push("x10", Some(("value", None)), yaml_number(v * 10.0));
-            push("div10", Some(("value", None)), yaml_number(v / 10.0));
-            push(
-                "unit-scale",
-                Some(("value", None)),
-                yaml_number(v * 10000.0),
-            );
-            push(
-                "period+1",
-                Some(("period", None)),
-                shift_year(fig.period, 1).to_string(),
-            );
-            push(
-                "period-1",
-                Some(("period", None)),
-                shift_year(fig.period, -1).to_string(),
-            );
-            // A quote with one character dropped (the middle one).
-            let q = &fig.quotes[0];
-            let chars: Vec<char> = q.chars().collect();
-            let mid = chars.len() / 2;
-            let dropped: String = chars[..mid].iter().chain(&chars[mid + 1..]).collect();
-            let field = if fig.quotes.len() > 1 {
-                ("quote", Some(0))
-            } else {
-                ("quote", None)
-            };
-            push("quote", Some(field), dropped);
-        }
-    }
-    out
-}
 
 #[test]
 fn every_curated_figure_passes_and_every_mutant_is_caught() {
@@ -116,21 +27,7 @@ fn every_curated_figure_passes_and_every_mutant_is_caught() {
             let root = copy.path().to_path_buf();
             part.iter()
                 .map(|m| {
-                    let path = root.join(&m.file);
-                    let original = fs::read_to_string(&path).unwrap();
-                    let mut text = original.clone();
-                    text.replace_range(m.span.clone(), &m.replacement);
-                    fs::write(&path, &text).unwrap();
-                    let caught = match indicity::check(&root) {
-                        Ok(_) => false,
-                        Err(indicity::Error::Content(d)) => d.errors().any(|e| {
-                            e.location.as_ref().is_some_and(|l| {
-                                l.file.to_string_lossy() == m.file && l.line_col().0 == m.line
-                            })
-                        }),
-                        Err(e) => panic!("{e}"),
-                    };
-                    fs::write(&path, original).unwrap();
+                    let caught = is_caught(&root, m);
                     let miss = (!caught)
                         .then(|| format!("{} {}:{} → {}", m.kind, m.file, m.line, m.replacement));
                     (m.kind, miss)

@@ -346,6 +346,107 @@ fn http_is_correct_and_never_leaves_the_output() {
     assert!(log.iter().any(|l| l == "stopping"), "{log:?}");
 }
 
+/// Sends `raw` as it is and returns the status line and headers of the answer.
+fn raw_exchange(addr: &str, raw: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let _ = s.write_all(raw);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    text.split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn serve_refuses_what_no_browser_of_the_user_sends() {
+    let site = site_copy();
+    let root = site.path();
+    fs::create_dir_all(root.join("static/.well-known")).unwrap();
+    fs::write(
+        root.join("static/.well-known/security.txt"),
+        "Contact: mailto:x@example.org\n",
+    )
+    .unwrap();
+    let server = Server::start(root);
+    let addr = server.addr.clone();
+
+    // A head over the limit: refused, and the server carries on.
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    assert!(raw_exchange(&addr, big.as_bytes()).starts_with("HTTP/1.1 431"));
+    let line = format!(
+        "GET /{} HTTP/1.1\r\nHost: {addr}\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    assert!(raw_exchange(&addr, line.as_bytes()).starts_with("HTTP/1.1 431"));
+    assert_eq!(get(&addr, "/").status, 200);
+
+    // Redirects stay on this host and carry no unescaped query.
+    let r = get(&addr, "//cities/fuzhou");
+    assert_eq!(
+        (r.status, r.headers["location"].as_str()),
+        (301, "/cities/fuzhou/")
+    );
+    // What a client may send in a query is escaped in the redirect.
+    let head = raw_exchange(
+        &addr,
+        format!("GET /cities/fuzhou?a=<script>\"x HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes(),
+    );
+    assert!(
+        head.contains("\r\nLocation: /cities/fuzhou/?a=%3Cscript%3E%22x\r\n"),
+        "{head}"
+    );
+    let head = raw_exchange(
+        &addr,
+        format!("GET /cities/fuzhou?a='x'{{}}|^`\\福 HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes(),
+    );
+    let location = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("location:"))
+        .unwrap_or_else(|| panic!("{head}"));
+    assert_eq!(
+        location,
+        "Location: /cities/fuzhou/?a=%27x%27%7B%7D%7C%5E%60%5C%E7%A6%8F"
+    );
+
+    // DNS rebinding: a page of another site naming this server by its own host name.
+    let foreign = raw_exchange(
+        &addr,
+        b"GET / HTTP/1.0\r\nHost: attacker.example:1111\r\n\r\n",
+    );
+    assert!(foreign.starts_with("HTTP/1.1 421"), "{foreign}");
+    for host in ["localhost", "127.0.0.1", "[::1]"] {
+        let port = addr.rsplit(':').next().unwrap();
+        let ok = raw_exchange(
+            &addr,
+            format!("GET / HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n").as_bytes(),
+        );
+        assert!(ok.starts_with("HTTP/1.1 200"), "{host}: {ok}");
+    }
+
+    // What `build` publishes, `serve` serves, with the right types.
+    let r = get(&addr, "/.well-known/security.txt");
+    assert_eq!(r.status, 200);
+    assert!(r.text().starts_with("Contact:"));
+    let r = get(&addr, "/atom.xml");
+    assert_eq!(
+        r.headers["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
+    // The server's own hidden files stay hidden.
+    assert_eq!(
+        get(&addr, &format!("/{}", indicity::output::MARKER)).status,
+        404
+    );
+}
+
 fn html_title(page: &str) -> String {
     let doc = scraper::Html::parse_document(page);
     doc.select(&sel("title"))

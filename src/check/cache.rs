@@ -60,6 +60,9 @@ impl ArticleCache {
         use rayon::prelude::*;
         let tool = tool_id()?;
         let dir = root.join(CACHE_DIR);
+        if !root.join(crate::content::CONTENT_DIR).is_dir() {
+            return None;
+        }
         std::fs::create_dir_all(&dir).ok()?;
         let path = dir.join("articles.json");
         let old: HashMap<String, Box<RawValue>> = read(&path);

@@ -69,6 +69,7 @@ impl Provenance {
 pub fn check(site: &Site, cache: Option<&ArticleCache>, diags: &mut Diagnostics) -> Provenance {
     check_config(site, diags);
     check_articles(site, diags);
+    check_parents(site, diags);
     check_figures(site, diags);
     scan_articles(site, cache, diags)
 }
@@ -77,8 +78,16 @@ fn check_config(site: &Site, diags: &mut Diagnostics) {
     let Some(file) = &site.config_file else {
         return;
     };
+    if !crate::safe_url::is_absolute_web(&site.config.base_url) {
+        diags.push(
+            Diagnostic::error("E011", "`base_url` is not an absolute web address")
+                .at(file.locate(&YamlPath::default().key("base_url"), None))
+                .label("expected http://… or https://…")
+                .help("write the address the site is published at, e.g. `https://indicity.example.org/`; the sitemap and the feed link to it"),
+        );
+    }
     for (i, id) in site.config.headline.iter().enumerate() {
-        if !site.indicators.contains_key(id) {
+        if !site.catalogue_failed && !site.indicators.contains_key(id) {
             diags.push(
                 Diagnostic::error("E020", format!("unknown indicator `{id}` in `headline`"))
                     .at(file.locate(&YamlPath::default().key("headline").index(i), None))
@@ -105,6 +114,52 @@ fn check_articles(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
+/// A place's `parent` must lead up to a place that has none: not to itself, and not
+/// round a cycle (pages follow parents to build full names and breadcrumbs).
+fn check_parents(site: &Site, diags: &mut Diagnostics) {
+    let by_name: HashMap<&str, usize> = site
+        .places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.as_str(), i))
+        .collect();
+    for (i, place) in site.places.iter().enumerate() {
+        let Some(first) = &place.parent else {
+            continue;
+        };
+        let mut chain = vec![place.name.as_str()];
+        let mut at = by_name.get(first.as_str()).copied();
+        while let Some(j) = at {
+            chain.push(site.places[j].name.as_str());
+            if j == i {
+                let why = if chain.len() == 2 {
+                    format!("{} is its own parent", place.name)
+                } else {
+                    format!(
+                        "the parents of {} form a cycle: {}",
+                        place.name,
+                        chain.join(" → ")
+                    )
+                };
+                diags.push(
+                    Diagnostic::error("E011", why)
+                        .at(place.origin.file.locate(&YamlPath::default().key("parent"), None))
+                        .label("leads back to this place")
+                        .help("`parent` is the city a district or county belongs to; remove it from the city, or correct it"),
+                );
+                break;
+            }
+            if chain.len() > site.places.len() {
+                break;
+            }
+            at = site.places[j]
+                .parent
+                .as_deref()
+                .and_then(|n| by_name.get(n).copied());
+        }
+    }
+}
+
 /// Every place's figures, on every core (the diagnostics are sorted afterwards).
 fn check_figures(site: &Site, diags: &mut Diagnostics) {
     let found: Vec<Vec<Diagnostic>> = site
@@ -126,7 +181,7 @@ fn check_place(site: &Site, place: &Place, diags: &mut Diagnostics) {
     let mut seen: HashMap<(&str, _, _), &Figure> = HashMap::new();
     for fig in &place.figures {
         if !site.indicators.contains_key(&fig.indicator) {
-            if !unknown_reported.contains(&fig.indicator) {
+            if !site.catalogue_failed && !unknown_reported.contains(&fig.indicator) {
                 unknown_reported.push(fig.indicator.clone());
                 diags.push(
                     Diagnostic::error("E020", format!("unknown indicator `{}`", fig.indicator))
@@ -338,6 +393,7 @@ pub fn recheck(
 ) -> Rescan {
     check_config(site, diags);
     check_articles(site, diags);
+    check_parents(site, diags);
     for &p in places {
         check_place(site, &site.places[p], diags);
     }
@@ -430,7 +486,9 @@ fn scan(
                     .collect();
                 locate_in_article(site, article, &w, &runs)
             };
-            let warnings = unrecorded.article(site, article, &runs);
+            let mut warnings = unrecorded.article(site, article, &runs);
+            warnings.extend(link_warnings(article));
+            warnings.extend(character_warnings(article));
             if let Some((c, key, figures)) = cached
                 && quotes.2.is_empty()
                 && warnings.is_empty()
@@ -451,6 +509,73 @@ fn scan(
         }
     }
     rescan
+}
+
+/// A warning for each link or image of the article that is shown as text because its
+/// URL's scheme is not allowed (see [`crate::safe_url`]).
+fn link_warnings(article: &Article) -> Vec<Diagnostic> {
+    let start = article.body_range.start;
+    markdown::disallowed_links(article.body())
+        .into_iter()
+        .map(|(range, url)| {
+            let at = crate::diagnostics::Location::from_span(
+                &article.file.path,
+                &article.file.text,
+                start + range.start..start + range.end,
+            );
+            Diagnostic::warning(
+                "W002",
+                format!("a link to `{}` is shown as text", ellipsis(&url, 60)),
+            )
+            .at(Some(at))
+            .label("not a web, mail or relative link")
+            .help("only http:, https:, mailto: and relative links are published as links; remove the link or correct its address")
+        })
+        .collect()
+}
+
+/// Warnings for the characters of an article's text that no page may hold (they are
+/// left out of its page): the first few, and how many there are. Here rather than at
+/// load: an article the cache holds had none.
+fn character_warnings(article: &Article) -> Vec<Diagnostic> {
+    let (file, body) = (&article.file, article.body_range.clone());
+    let found: Vec<(usize, char)> = crate::chars::disallowed(&file.text[body.clone()]).collect();
+    let shown = 5;
+    found
+        .iter()
+        .take(shown)
+        .enumerate()
+        .map(|(i, &(at, c))| {
+            let start = body.start + at;
+            let mut d = Diagnostic::warning(
+                "W003",
+                format!(
+                    "the article holds the control character {}; it is left out of the page",
+                    crate::chars::code_point(c)
+                ),
+            )
+            .at(Some(crate::diagnostics::Location::from_span(
+                &file.path,
+                &file.text,
+                start..start + c.len_utf8(),
+            )))
+            .label("not a character a page can hold")
+            .help("delete it (`indicity clean` removes such characters from raw pages)");
+            if i + 1 == shown && found.len() > shown {
+                d = d.help(format!("{} more in this file", found.len() - shown));
+            }
+            d
+        })
+        .collect()
+}
+
+/// `s` cut to `max` characters, with an ellipsis when cut.
+fn ellipsis(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
 }
 
 /// An article's marks, the mark each figure links to, and the quotes not found.

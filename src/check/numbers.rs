@@ -449,9 +449,13 @@ pub fn bounds_for(word: &str) -> &'static [&'static str] {
 /// Evaluates an arithmetic expression of numbers with + - * / and parentheses.
 /// Returns the value and the numbers it uses, or why it cannot.
 pub fn evaluate(expr: &str) -> Result<(f64, Vec<f64>), String> {
+    /// Deeper nesting than any real formula needs; the parser recurses per level, so
+    /// without a bound 20,000 `(` would overflow the stack.
+    const MAX_DEPTH: usize = 64;
     struct P<'a> {
         s: &'a [u8],
         i: usize,
+        depth: usize,
         operands: Vec<f64>,
     }
     impl P<'_> {
@@ -501,8 +505,16 @@ pub fn evaluate(expr: &str) -> Result<(f64, Vec<f64>), String> {
         fn atom(&mut self) -> Result<f64, String> {
             self.ws();
             if self.s.get(self.i) == Some(&b'(') {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(format!(
+                        "parentheses nested more than {MAX_DEPTH} deep at position {}",
+                        self.i + 1
+                    ));
+                }
                 self.i += 1;
                 let v = self.expr()?;
+                self.depth -= 1;
                 self.ws();
                 if self.s.get(self.i) != Some(&b')') {
                     return Err("a `(` is not closed".into());
@@ -529,6 +541,7 @@ pub fn evaluate(expr: &str) -> Result<(f64, Vec<f64>), String> {
     let mut p = P {
         s: expr.as_bytes(),
         i: 0,
+        depth: 0,
         operands: Vec::new(),
     };
     let v = p.expr()?;
@@ -653,5 +666,14 @@ mod tests {
         assert!(evaluate("3759 -").is_err());
         assert!(evaluate("1 / 0").is_err());
         assert!(evaluate("3759 x 2").is_err());
+    }
+
+    #[test]
+    fn deep_parentheses_are_an_error_not_a_stack_overflow() {
+        let deep = format!("{}1{}", "(".repeat(20_000), ")".repeat(20_000));
+        let e = evaluate(&deep).unwrap_err();
+        assert!(e.contains("nested more than"), "{e}");
+        let ok = format!("{}1{}", "(".repeat(64), ")".repeat(64));
+        assert_eq!(evaluate(&ok).unwrap().0, 1.0);
     }
 }

@@ -5,6 +5,36 @@
 use super::{Doc, Flag};
 use crate::text::is_cjk;
 
+/// A flag for each character of the decoded page that no page may hold (they are
+/// removed before the rules run), and for each undecodable byte (U+FFFD), so the
+/// curator can look at the raw page there.
+pub fn disallowed_characters(text: &str) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for (n, line) in text.split('\n').enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            let col = col + 1;
+            let message = if !crate::chars::allowed(c) {
+                format!(
+                    "the control character {} is removed",
+                    crate::chars::code_point(c)
+                )
+            } else if c == '\u{FFFD}' {
+                "a byte here could not be decoded (shown as �)".to_string()
+            } else {
+                continue;
+            };
+            if out.len() < 20 {
+                out.push(Flag {
+                    raw: n + 1,
+                    col,
+                    message,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// "?" standing where a character was lost, and stray Latin letters or bars between
 /// Chinese characters: signs of text decoded with the wrong byte alignment.
 pub fn mojibake(doc: &mut Doc) {

@@ -249,6 +249,8 @@ pub struct Options {
 /// Why a page could not be cleaned.
 #[derive(Debug)]
 pub enum CleanError {
+    /// Not a text page at all (binary, or no encoding reads it).
+    NotText(String),
     NoText,
     NoTitle,
     NoPlace(String),
@@ -257,6 +259,7 @@ pub enum CleanError {
 impl fmt::Display for CleanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            CleanError::NotText(why) => write!(f, "{why}"),
             CleanError::NoText => write!(f, "the page has no article text left after cleaning"),
             CleanError::NoTitle => write!(
                 f,
@@ -272,7 +275,21 @@ impl std::error::Error for CleanError {}
 /// Cleans one raw page.
 pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
     let (text, encoding) = decode::decode(bytes);
+    if let Some(why) = decode::not_text(bytes, &text, encoding) {
+        return Err(CleanError::NotText(why));
+    }
+    let depth = structure::html_depth(&text);
+    if depth > structure::MAX_HTML_DEPTH {
+        return Err(CleanError::NotText(format!(
+            "its HTML nests elements {depth} deep (a page nests a few dozen): not a page clean can read"
+        )));
+    }
+    // Characters no page may hold (a stray control character from a broken encoder)
+    // are removed here, with a flag where each was.
+    let removed = flags::disallowed_characters(&text);
+    let text = crate::chars::strip(&text);
     let mut doc = structure::parse(&text);
+    doc.flags.extend(removed);
     // Order matters: characters first (so later rules see Simplified text without
     // pinyin), then the page's metadata and chrome, then the article's structure.
     repair::pinyin(&mut doc);

@@ -122,6 +122,9 @@ fn front_matter(doc: &mut Doc, lines: &mut Vec<(usize, &str)>) {
         .iter()
         .map(|(_, l)| format!("{l}\n"))
         .collect();
+    if crate::content::yaml::too_deep(&yaml).is_some() {
+        return;
+    }
     let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(&yaml)
     else {
         return;
@@ -164,6 +167,51 @@ pub(crate) fn iso_date(s: &str) -> Option<String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     ok.then(|| d.to_string())
+}
+
+/// How deep HTML may nest before a page is refused: real pages stay under a hundred,
+/// and the HTML parser's cost grows with the square of the depth (100,000 nested
+/// `<div>`s took over a minute).
+pub const MAX_HTML_DEPTH: usize = 1000;
+
+/// An estimate of how deeply `text` nests HTML elements: open tags minus close tags,
+/// leaving out void elements and those whose end tag is optional (a page of a
+/// thousand unclosed `<p>`s is flat). Linear, and never parses.
+pub fn html_depth(text: &str) -> usize {
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "tbody",
+        "thead", "tfoot", "colgroup", "rp", "rt", "optgroup", "!doctype", "html", "head", "body",
+    ];
+    let b = text.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    for at in memchr::memchr_iter(b'<', b) {
+        let closing = b.get(at + 1) == Some(&b'/');
+        let start = at + 1 + usize::from(closing);
+        let len = b[start.min(b.len())..]
+            .iter()
+            .take(12)
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'!')
+            .count();
+        if len == 0 {
+            continue;
+        }
+        let name = text[start..start + len].to_ascii_lowercase();
+        if FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            let end = memchr::memchr(b'>', &b[start..]).map_or(b.len(), |e| start + e);
+            if end > 0 && b[end - 1] == b'/' {
+                continue;
+            }
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
 }
 
 /// The text blocks of an HTML fragment, in document order.
@@ -240,6 +288,18 @@ mod tests {
         assert_eq!(doc.found.date.as_deref(), Some("2022-01-29"));
         assert_eq!(doc.lines.len(), 1);
         assert_eq!(doc.lines[0].raw, 7);
+    }
+
+    #[test]
+    fn html_depth_counts_nesting_not_tags() {
+        assert_eq!(html_depth("<p>a<p>b<p>c<br><img src=x>"), 0);
+        assert_eq!(
+            html_depth("<div><div><span>x</span></div><div>y</div></div>"),
+            3
+        );
+        assert_eq!(html_depth("a < b 且 c > d"), 0);
+        assert_eq!(html_depth(&"<div>".repeat(5000)), 5000);
+        assert_eq!(html_depth("<div/><div/>"), 0);
     }
 
     #[test]

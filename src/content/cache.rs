@@ -53,8 +53,10 @@ pub struct PlaceCache {
 impl PlaceCache {
     pub fn open(root: &Path) -> PlaceCache {
         let dir = root.join(CACHE_DIR).join("places");
+        // Not in a directory that is not a site (a mistyped --root).
+        let site = root.join(super::CONTENT_DIR).is_dir();
         PlaceCache {
-            dir: (tool_id().is_some() && fs::create_dir_all(&dir).is_ok()).then_some(dir),
+            dir: (site && tool_id().is_some() && fs::create_dir_all(&dir).is_ok()).then_some(dir),
             used: Mutex::default(),
         }
     }

@@ -41,9 +41,24 @@ pub const ARTICLES_DIR: &str = "content/articles";
 /// Returns the site made of every file that could be read, and the diagnostics of
 /// those that could not; the caller decides whether errors are fatal.
 pub fn load(root: &Path) -> (Site, Diagnostics) {
+    load_with(root, true)
+}
+
+/// [`load`] without reading or writing `.indicity-cache/`: for commands that only
+/// look at the content (`clean` reading the place names), which must not leave files
+/// behind.
+pub fn load_uncached(root: &Path) -> (Site, Diagnostics) {
+    load_with(root, false)
+}
+
+fn load_with(root: &Path, use_cache: bool) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
 
-    let (config, config_file) = match read(root, Path::new(SITE_FILE), &mut diags) {
+    let mut site_file = read(root, Path::new(SITE_FILE), &mut diags);
+    if let Some(file) = &mut site_file {
+        diags.extend(SourceFile::take_escapes(file));
+    }
+    let (config, config_file) = match site_file {
         Some(file) => match file.parse::<SiteConfig>() {
             Ok(c) => (c, Some(file)),
             Err(d) => {
@@ -54,13 +69,22 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         None => (fallback_config(), None),
     };
 
+    let errors_before = diags.errors().count();
     let (indicators, indicators_file) = match read(root, Path::new(INDICATORS_FILE), &mut diags) {
-        Some(file) => (load_indicators(&file, &mut diags), Some(file)),
+        Some(mut file) => {
+            diags.extend(SourceFile::take_escapes(&mut file));
+            (load_indicators(&file, &mut diags), Some(file))
+        }
         None => (IndexMap::new(), None),
     };
+    let catalogue_failed = indicators.is_empty() && diags.errors().count() > errors_before;
 
     let place_paths = list(root, PLACES_DIR, "yaml", &mut diags);
-    let cache = PlaceCache::open(root);
+    let cache = if use_cache {
+        PlaceCache::open(root)
+    } else {
+        PlaceCache::disabled()
+    };
     let mut site_places = load_all(
         root,
         &place_paths,
@@ -106,6 +130,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         config_file,
         indicators,
         indicators_file,
+        catalogue_failed,
         places: site_places,
         articles: site_articles,
         place_files,
@@ -216,15 +241,22 @@ fn read(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFi
                 Some(Arc::new(SourceFile::new(rel, Arc::from(text))))
             }
             Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                // Shown as far as it is text, so the line and column are the editor's.
+                let shown: Arc<str> =
+                    Arc::from(String::from_utf8_lossy(&bytes[..at]).to_string() + "\u{FFFD}");
                 diags.push(
                     Diagnostic::error(
                         "E013",
-                        format!(
-                            "{} is not UTF-8 (invalid byte at offset {})",
-                            rel.display(),
-                            e.utf8_error().valid_up_to()
-                        ),
+                        format!("{} is not UTF-8 (byte {} is not)", rel.display(), at + 1),
                     )
+                    .at(Some(crate::diagnostics::Location::from_span(
+                        rel,
+                        &shown,
+                        at..shown.len(),
+                    )))
+                    .label("not UTF-8 from here")
                     .help("save the file as UTF-8; `indicity clean` converts GBK and Big5 pages"),
                 );
                 None
@@ -262,6 +294,16 @@ fn list(root: &Path, dir: &str, ext: &str, diags: &mut Diagnostics) -> Vec<PathB
                 if !hidden && p.extension().is_some_and(|x| x == ext) {
                     out.push(p.strip_prefix(root).unwrap_or(p).to_path_buf());
                 }
+            }
+            Ok(e) if e.file_type().is_symlink() => {
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                diags.push(
+                    Diagnostic::warning(
+                        "W004",
+                        format!("{} is a symbolic link; it is not read", rel.display()),
+                    )
+                    .help("content is read from real files only (a link could lead out of the site); copy the file in instead"),
+                );
             }
             Ok(_) => {}
             Err(e) => diags.push(Diagnostic::error("E013", format!("cannot list {dir}: {e}"))),
@@ -454,8 +496,13 @@ impl<'de> Deserialize<'de> for Quotes {
     }
 }
 
-fn load_place(file: Arc<SourceFile>, cache: &PlaceCache, diags: &mut Diagnostics) -> Option<Place> {
+fn load_place(
+    mut file: Arc<SourceFile>,
+    cache: &PlaceCache,
+    diags: &mut Diagnostics,
+) -> Option<Place> {
     let slug = file.path.file_stem()?.to_string_lossy().to_string();
+    diags.extend(SourceFile::take_escapes(&mut file));
     if !is_slug(&slug, '-') {
         diags.push(
             Diagnostic::error("E011", format!("`{slug}` is not a valid place file name"))
@@ -470,6 +517,10 @@ fn load_place(file: Arc<SourceFile>, cache: &PlaceCache, diags: &mut Diagnostics
     // A file that took the fast path before is read from the cache.
     let key = PlaceCache::key(file.yaml_text());
     let typed = cache.get::<TypedPlace>(&key).filter(usable).or_else(|| {
+        // Too deep for the fast path: the slow path reports it.
+        if yaml::too_deep(file.yaml_text()).is_some() {
+            return None;
+        }
         let t = serde_yaml::from_str::<TypedPlace>(file.yaml_text()).ok()?;
         usable(&t).then(|| {
             cache.put(&key, &t);
@@ -553,8 +604,13 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
         );
         return None;
     };
-    let mut fm = (*file).clone();
-    fm.yaml = yaml;
+    let mut fm = Arc::new(SourceFile {
+        yaml,
+        ..(*file).clone()
+    });
+    let before = fm.text.len();
+    diags.extend(SourceFile::take_escapes(&mut fm));
+    let body = body.start - (before - fm.text.len())..fm.text.len();
     let meta: ArticleMeta = match fm.parse() {
         Ok(m) => m,
         Err(mut d) => {
@@ -563,7 +619,6 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
             return None;
         }
     };
-    let fm = Arc::new(fm);
     if let Some(date) = &meta.date {
         if !is_date(date) {
             diags.push(
@@ -574,12 +629,69 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
             );
         }
     }
+    if let Some(d) = date_against_file_name(&id, meta.date.as_deref(), &fm) {
+        diags.push(d);
+    }
+    if let Some(url) = meta.url.as_deref().filter(|u| !crate::safe_url::allowed(u)) {
+        diags.push(
+            Diagnostic::warning(
+                "W002",
+                "the original address is not a web link; it is shown as text",
+            )
+            .at(fm.locate(&YamlPath::default().key("url"), None))
+            .label(format!(
+                "scheme `{}`",
+                crate::safe_url::scheme(url).unwrap_or_default()
+            ))
+            .help("`url:` must start with `http://` or `https://`; correct it or remove it"),
+        );
+    }
     Some(Article {
         id,
         meta,
         body_range: body,
         file: fm,
     })
+}
+
+/// An error when the date in an article's file name (`2023-02-13-….md`) is not its
+/// `date:`: the name is what readers and curators go by.
+fn date_against_file_name(id: &str, date: Option<&str>, fm: &SourceFile) -> Option<Diagnostic> {
+    let stem = id.rsplit('/').next().unwrap_or(id);
+    let named = stem
+        .get(..10)
+        .filter(|d| is_date(d) && stem[10..].starts_with('-'));
+    // `undated-…` with a date is a date the curator added by hand, as `clean` asks.
+    let clash = match (named, date) {
+        (Some(n), Some(d)) => n != d,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if !clash {
+        return None;
+    }
+    let rest = match named {
+        Some(_) => &stem[11..],
+        None => stem.strip_prefix("undated-").unwrap_or(stem),
+    };
+    let name = |d: Option<&str>| format!("{}-{rest}.md", d.unwrap_or("undated"));
+    let where_ = fm.locate(&YamlPath::default().key("date"), None);
+    Some(
+        Diagnostic::error(
+            "E012",
+            format!(
+                "the file name says {}, `date:` says {}",
+                named.unwrap_or("undated"),
+                date.unwrap_or("nothing")
+            ),
+        )
+        .at(where_.or_else(|| Some(fm.start())))
+        .label("does not agree with the file name")
+        .help(format!(
+            "correct `date:`, or rename the file to {} and change the `source:` of the figures citing it",
+            name(date)
+        )),
+    )
 }
 
 /// `content/articles/fuzhou/x.md` → `fuzhou/x`: how figures cite it and its URL path.

@@ -330,6 +330,9 @@ pub struct Site {
     pub config_file: Option<Arc<SourceFile>>,
     pub indicators: IndexMap<String, Indicator>,
     pub indicators_file: Option<Arc<SourceFile>>,
+    /// `indicators.yaml` could not be read or parsed at all (that error is reported):
+    /// every indicator id would look unknown, so none is reported as such.
+    pub catalogue_failed: bool,
     /// Sorted by slug.
     pub places: Vec<Place>,
     pub articles: BTreeMap<String, Article>,

@@ -99,6 +99,7 @@ impl SourceFile {
 
     /// Deserializes the YAML part; a failure becomes a located diagnostic.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        self.check_depth()?;
         let de = serde_yaml::Deserializer::from_str(self.yaml_text());
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = path_from_serde(e.path());
@@ -121,6 +122,114 @@ impl SourceFile {
         })
     }
 
+    /// Refuses, before a parser sees it, YAML nested deeper than [`MAX_DEPTH`] and
+    /// characters that no page may hold (the YAML parser's message for them has no
+    /// line).
+    pub fn check_depth(&self) -> Result<(), Diagnostic> {
+        if let Some((at, c)) = crate::chars::disallowed(self.yaml_text()).next() {
+            let start = self.yaml.start + at;
+            return Err(Diagnostic::error(
+                "E010",
+                format!("the control character {} cannot be in a content file", crate::chars::code_point(c)),
+            )
+            .at(Some(Location::from_span(&self.path, &self.text, start..start + c.len_utf8())))
+            .label("here")
+            .help("delete it: a stray control character usually comes from copying out of a PDF or a broken page"));
+        }
+        let Some((line, col)) = too_deep(self.yaml_text()) else {
+            return Ok(());
+        };
+        Err(Diagnostic::error(
+            "E010",
+            format!("this YAML is nested more than {MAX_DEPTH} levels deep"),
+        )
+        .at(Some(self.location(line, col, 1)))
+        .label("too deep from here on")
+        .help("content files need a few levels (a place's figures are four deep); look for a runaway `[`, `{` or `- - -`"))
+    }
+
+    /// Escapes in the YAML (`"\u0001"`) that would put a character no page may hold
+    /// into a value: their byte ranges in `text`, and the character.
+    fn disallowed_escapes(&self) -> Vec<(Range<usize>, char)> {
+        let text = self.yaml_text();
+        if !text.contains('\\') {
+            return Vec::new();
+        }
+        static ESCAPE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = ESCAPE.get_or_init(|| {
+            regex::Regex::new(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0abvfeN])")
+                .expect("valid regex")
+        });
+        re.find_iter(text)
+            .filter_map(|m| {
+                // `\\u0001` is a backslash and the text `u0001`.
+                let before = text[..m.start()]
+                    .bytes()
+                    .rev()
+                    .take_while(|&b| b == b'\\')
+                    .count();
+                if before % 2 == 1 {
+                    return None;
+                }
+                let e = &m.as_str()[1..];
+                let c = match e.as_bytes()[0] {
+                    b'x' | b'u' | b'U' => char::from_u32(u32::from_str_radix(&e[1..], 16).ok()?)?,
+                    b'0' => '\0',
+                    b'a' => '\u{7}',
+                    b'b' => '\u{8}',
+                    b'v' => '\u{B}',
+                    b'f' => '\u{C}',
+                    b'e' => '\u{1B}',
+                    b'N' => '\u{85}',
+                    _ => return None,
+                };
+                let start = self.yaml.start + m.start();
+                (!crate::chars::allowed(c)).then_some((start..start + m.len(), c))
+            })
+            .collect()
+    }
+
+    /// Takes the escapes of [`Self::disallowed_escapes`] out of `file`'s text before
+    /// it is parsed, so no value holds their characters, and returns a warning for
+    /// each (located in the text as it was). Nothing changes for a file without any.
+    pub fn take_escapes(file: &mut Arc<SourceFile>) -> Vec<Diagnostic> {
+        let found = file.disallowed_escapes();
+        if found.is_empty() {
+            return Vec::new();
+        }
+        let warnings = found
+            .iter()
+            .take(20)
+            .map(|(range, c)| {
+                Diagnostic::warning(
+                    "W003",
+                    format!(
+                        "the escape `{}` puts the control character {} into this value; it is left out",
+                        &file.text[range.clone()],
+                        crate::chars::code_point(*c)
+                    ),
+                )
+                .at(Some(Location::from_span(&file.path, &file.text, range.clone())))
+                .label("not a character a page can hold")
+                .help("delete the escape")
+            })
+            .collect();
+        let mut text = String::with_capacity(file.text.len());
+        let mut at = 0;
+        for (range, _) in &found {
+            text.push_str(&file.text[at..range.start]);
+            at = range.end;
+        }
+        text.push_str(&file.text[at..]);
+        let removed = file.text.len() - text.len();
+        *file = Arc::new(SourceFile {
+            path: file.path.clone(),
+            text: Arc::from(text),
+            yaml: file.yaml.start..file.yaml.end - removed,
+        });
+        warnings
+    }
+
     fn yaml_error(&self, e: &serde_yaml::Error, path: &YamlPath) -> Diagnostic {
         let raw = e.to_string();
         // serde_yaml appends " at line X column Y"; the location is shown separately.
@@ -130,7 +239,7 @@ impl SourceFile {
             .unwrap_or(&raw)
             .trim()
             .to_string();
-        let syntax = is_syntax_error(&message);
+        let syntax = is_syntax_error(&message) || message.contains("repetition limit exceeded");
         let unknown_field = backticked_after(&message, "unknown field ");
         let location = match (&unknown_field, e.location()) {
             (Some(field), _) => self.locate(path, Some(field)),
@@ -142,6 +251,22 @@ impl SourceFile {
                     .map(|l| self.location(l.line(), l.column() - 1, 1))
             }),
         };
+        // A message without a position (an alias bomb's) still names the file: at the
+        // first alias, or at the start.
+        let location = location.or_else(|| {
+            let text = self.yaml_text();
+            let alias = text
+                .match_indices('*')
+                .find(|(i, _)| *i == 0 || matches!(text.as_bytes()[i - 1], b' ' | b'[' | b','))
+                .map_or(0, |(i, _)| i);
+            let start = self.yaml.start + alias;
+            let len = self.text[start..].chars().next().map_or(0, char::len_utf8);
+            Some(Location::from_span(
+                &self.path,
+                &self.text,
+                start..start + len,
+            ))
+        });
         let code = if syntax { "E010" } else { "E011" };
         let title = if syntax {
             format!("this YAML cannot be parsed: {message}")
@@ -152,6 +277,9 @@ impl SourceFile {
         };
         let mut d = Diagnostic::error(code, title).at(location);
         d = match () {
+            _ if message.contains("repetition limit exceeded") => d
+                .label("aliases expand from here")
+                .help("the aliases (`*name`) of this file expand to too many values; write the values out instead"),
             _ if syntax => d.label("YAML syntax error here").help(
                 "check the indentation and that text containing `: ` or starting with `[`, `{`, `*` or `&` is quoted",
             ),
@@ -176,6 +304,117 @@ impl SourceFile {
         };
         d
     }
+}
+
+/// How deep a content file may nest. serde_yaml stops at 128 levels, but its
+/// scanner is quadratic in the depth of flow collections (100,000 `[` took half a
+/// minute) and other YAML code here recurses, so depth is bounded before parsing.
+pub const MAX_DEPTH: usize = 100;
+
+/// Where `text` first nests deeper than [`MAX_DEPTH`] (1-based line, 0-based
+/// column), by one linear pass over its structure: block indentation, compact
+/// `- ` entries and flow brackets outside quoted scalars, comments and block scalars.
+/// It can overestimate a little (a plain scalar's continuation lines count as
+/// deeper), never underestimate.
+pub fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    // Inside a quoted scalar that spans lines: its closing quote.
+    let mut quote: Option<u8> = None;
+    // Inside a block scalar (`|`, `>`): the indentation of the line that opened it.
+    let mut block_scalar: Option<usize> = None;
+    for (n, line) in text.split('\n').enumerate() {
+        let b = line.as_bytes();
+        let indent = b.iter().take_while(|&&c| c == b' ').count();
+        let blank =
+            b[indent..].iter().all(|c| c.is_ascii_whitespace()) || b.get(indent) == Some(&b'#');
+        if let Some(open) = block_scalar {
+            if blank || indent > open {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut i = 0;
+        let mut depth_here = flow;
+        if quote.is_none() && flow == 0 {
+            if blank {
+                continue;
+            }
+            while indents.last().is_some_and(|&top| top > indent) {
+                indents.pop();
+            }
+            if indents.last() != Some(&indent) {
+                indents.push(indent);
+            }
+            i = indent;
+            let mut compact = 0;
+            while i < b.len()
+                && matches!(b[i], b'-' | b'?')
+                && b.get(i + 1).is_none_or(|c| *c == b' ')
+            {
+                compact += 1;
+                i += 1;
+                while b.get(i) == Some(&b' ') {
+                    i += 1;
+                }
+            }
+            depth_here = indents.len() + compact;
+            if depth_here > MAX_DEPTH {
+                return Some((n + 1, i.min(b.len())));
+            }
+        }
+        // Whether position `i` starts a value (where a flow collection or a quoted
+        // scalar may begin).
+        let mut value_start = true;
+        while i < b.len() {
+            let c = b[i];
+            if let Some(q) = quote {
+                if c == q {
+                    if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    quote = None;
+                    value_start = false;
+                } else if q == b'"' && c == b'\\' {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            match c {
+                b'#' if i == 0 || b[i - 1] == b' ' || b[i - 1] == b'\t' => break,
+                b'"' | b'\'' if value_start => quote = Some(c),
+                b'[' | b'{' if value_start || flow > 0 => {
+                    flow += 1;
+                    if depth_here + flow > MAX_DEPTH {
+                        return Some((n + 1, line[..i].chars().count()));
+                    }
+                }
+                b']' | b'}' if flow > 0 => flow -= 1,
+                b'|' | b'>' if value_start && flow == 0 => {
+                    block_scalar = Some(indent);
+                    break;
+                }
+                _ => {}
+            }
+            value_start = match c {
+                b' ' | b'\t' => value_start || (i > 0 && b[i - 1] == b':'),
+                b',' | b'[' | b'{' => flow > 0,
+                b':' => flow > 0 && b.get(i + 1).is_none_or(|n| *n == b' '),
+                b'-' => value_start && b.get(i + 1).is_none_or(|n| *n == b' '),
+                _ => false,
+            };
+            i += 1;
+        }
+        if flow > 0 {
+            depth_here += flow;
+            if depth_here > MAX_DEPTH {
+                return Some((n + 1, 0));
+            }
+        }
+    }
+    None
 }
 
 fn is_syntax_error(message: &str) -> bool {
@@ -303,6 +542,40 @@ mod tests {
         assert_eq!(locate(DOC, &fig, Some("value")), Some((5, 6, 5)));
         let missing = fig.key("quote");
         assert_eq!(locate(DOC, &missing, None).map(|l| l.0), Some(4));
+    }
+
+    #[test]
+    fn nesting_depth_is_bounded_before_parsing() {
+        assert_eq!(too_deep(DOC), None);
+        let place = "name: 福州市 # [not [flow\nfigures:\n  a:\n    - period: 2022\n      quote: [甲[乙, \"[[[[\"]\n      note: |\n        [[[[[[[[\n        {{{{{\n      derived: '[[['\n";
+        assert_eq!(too_deep(place), None, "{place}");
+        let flow = format!("name: {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
+        assert_eq!(too_deep(&flow), Some((1, 5 + MAX_DEPTH)));
+        let compact = format!("title: x\nextra:\n{}a\n", "- ".repeat(8_000));
+        assert!(too_deep(&compact).is_some());
+        let block: String = (0..3_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        assert!(too_deep(&block).is_some());
+        let nested_maps = "a:\n  b:\n    c:\n      - [1, {x: [2]}]\n";
+        assert_eq!(too_deep(nested_maps), None);
+        // The bound is exact for flow collections.
+        let at = |n: usize| format!("a: {}{}\n", "[".repeat(n), "]".repeat(n));
+        assert_eq!(too_deep(&at(MAX_DEPTH - 1)), None);
+        assert!(too_deep(&at(MAX_DEPTH)).is_some());
+    }
+
+    #[test]
+    fn a_deep_file_is_a_located_error_in_linear_time() {
+        let text = format!("name: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let file = SourceFile::new(Path::new("content/cities/x.yaml"), Arc::from(text.as_str()));
+        let err = file.parse::<serde_yaml::Value>().unwrap_err();
+        assert_eq!(err.code, "E010");
+        assert!(
+            err.position()
+                .unwrap()
+                .starts_with("content/cities/x.yaml:1:")
+        );
     }
 
     #[test]

@@ -44,6 +44,20 @@ pub const COLUMNS: [(&str, &str, &str); 14] = [
     ("quote", "string", "原文句子片段；多句以 \" | \" 分隔"),
 ];
 
+/// What the CSV does to a text cell a spreadsheet would run as a formula.
+pub const FORMULA_NOTE: &str = "以 = + - @ 或制表符开头的文字单元格前加一个撇号（'），以免电子表格把它当作公式执行（OWASP CSV Injection）";
+
+/// A text cell as the CSV writes it: a leading apostrophe when it begins with a
+/// character that makes Excel, LibreOffice or Google Sheets evaluate it (OWASP's
+/// advice against CSV injection). Numbers are not text cells and stay as they are.
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// The descriptor, pretty-printed, with a final newline.
 pub fn descriptor(site: &Site, base_url: &str) -> String {
     let fields: Vec<Value> = COLUMNS
@@ -99,7 +113,7 @@ pub fn descriptor(site: &Site, base_url: &str) -> String {
         "name": "indicity-figures",
         "title": site.config.title,
         "description": format!(
-            "{}。每行一个数据点及其出处。各地区（{}）与各指标（{}）的 CSV 与 figures.csv 列相同。",
+            "{}。每行一个数据点及其出处。各地区（{}）与各指标（{}）的 CSV 与 figures.csv 列相同。{FORMULA_NOTE}。",
             site.config.description.trim_end_matches('。'),
             urls::place_csv("<place>"),
             urls::indicator_csv("<indicator>"),

@@ -800,7 +800,20 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let place = self.site.place(&a.meta.city);
-        ctx.insert("article", &a.meta);
+        // A template never gets an address that is not a web link as `article.url`
+        // (it would write it into an `href`); it gets it as text, `unlinked_url`.
+        if a.meta
+            .url
+            .as_deref()
+            .is_some_and(|u| !crate::safe_url::allowed(u))
+        {
+            let mut meta = a.meta.clone();
+            ctx.insert("unlinked_url", &meta.url.take());
+            ctx.insert("article", &meta);
+        } else {
+            ctx.insert("unlinked_url", &None::<String>);
+            ctx.insert("article", &a.meta);
+        }
         ctx.insert("article_id", &a.id);
         ctx.insert("place_name", &place.map(Place::full_name));
         ctx.insert(
@@ -919,21 +932,22 @@ impl<'a> Renderer<'a> {
                 let (period, value) = (f.period.to_string(), format::plain(f.value));
                 let source_url = urls::absolute(&self.base_url, &urls::article(&f.source));
                 let quote = f.quotes.join(" | ");
+                let text = datapackage::csv_text;
                 let record: [&str; datapackage::COLUMNS.len()] = [
                     &p.slug,
-                    &place_name,
-                    &p.province,
+                    &text(&place_name),
+                    &text(&p.province),
                     &ind.id,
-                    &ind.name,
+                    &text(&ind.name),
                     &period,
                     &value,
-                    &ind.unit,
+                    &text(&ind.unit),
                     f.status.as_str(),
                     f.bound.map_or("", |b| b.as_str()),
-                    f.derived.as_deref().unwrap_or(""),
+                    &text(f.derived.as_deref().unwrap_or("")),
                     &f.source,
                     &source_url,
-                    &quote,
+                    &text(&quote),
                 ];
                 if let Some(w) = place_csv.as_mut() {
                     w.write_record(record).map_err(csv_err)?;

@@ -8,11 +8,12 @@
 
 use std::fs;
 use std::io::{self, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use super::server::{Answer, Body, Request, Response};
 
 use super::{Event, Shared, State};
 
@@ -52,15 +53,18 @@ pub fn resolve(out: &Path, url: &str) -> Target {
         if segment == "." || segment == ".." {
             return Target::BadRequest;
         }
-        // Hidden files are the server's own (temporary files of a rebuild).
-        if segment.starts_with('.') {
+        // Hidden files are the server's own (temporary files of a rebuild), but for
+        // `.well-known/`, which `build` publishes from `static/`.
+        if segment.starts_with('.') && segment != ".well-known" {
             return Target::NotFound;
         }
         file.push(segment);
     }
     if file.is_dir() {
         if !decoded.ends_with('/') {
-            let query = &url[path.len()..];
+            // One leading slash: `//cities/` would be read as a host name.
+            let path = format!("/{}", path.trim_start_matches('/'));
+            let query = location_safe(&url[url.len().min(path_len(url))..]);
             return Target::Redirect(format!("{path}/{query}"));
         }
         file.push("index.html");
@@ -75,8 +79,60 @@ pub fn resolve(out: &Path, url: &str) -> Target {
     }
 }
 
+/// The length of the path part of a request target.
+fn path_len(url: &str) -> usize {
+    url.find(['?', '#']).unwrap_or(url.len())
+}
+
+/// A query string as it may go into a `Location` header: what is not a URL character
+/// (controls, spaces, quotes, angle brackets, non-ASCII) percent-encoded.
+fn location_safe(query: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'\'')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    percent_encoding::utf8_percent_encode(query, KEEP).to_string()
+}
+
+/// Whether a request's `Host` names this server: an IP address (what a browser sends
+/// for `http://127.0.0.1:1111/`), `localhost`, or a name given with `--allow-host`.
+/// Anything else is a page of another site reaching the preview through a DNS name
+/// that points here (DNS rebinding), and is refused.
+pub fn host_allowed(host: Option<&str>, allowed: &[String]) -> bool {
+    let Some(host) = host else {
+        // HTTP/1.0 clients may send none; a browser always does.
+        return true;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name.parse::<std::net::IpAddr>().is_ok()
+        || name == "localhost"
+        || name.ends_with(".localhost")
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(&name))
+}
+
 /// The `Content-Type` of a file, with the charset for text (pages are UTF-8 Chinese).
 pub fn content_type(path: &Path) -> String {
+    if path.file_name().is_some_and(|n| n == "atom.xml") {
+        return "application/atom+xml; charset=utf-8".to_string();
+    }
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let textual = mime.type_() == "text"
         || matches!(
@@ -94,106 +150,102 @@ pub fn content_type(path: &Path) -> String {
     }
 }
 
-/// Answers one request. Event streams get a thread of their own, so a few open tabs
-/// never hold up the workers serving files.
-pub fn handle(rq: Request, shared: &Shared) {
-    if !matches!(rq.method(), Method::Get | Method::Head) {
-        let r = Response::from_string("only GET and HEAD\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = rq.respond(r);
-        return;
+/// Answers one request. An event stream takes its connection over, on the
+/// connection's own thread.
+pub fn answer(rq: &Request, shared: &Arc<Shared>) -> Answer {
+    if !host_allowed(rq.host.as_deref(), &shared.allowed_hosts) {
+        return Answer::Respond(Response::new(
+            421,
+            "text/plain; charset=utf-8",
+            "this preview answers to its own address only (pass --allow-host NAME to serve it under another name)\n",
+        ));
+    }
+    if !matches!(rq.method.as_str(), "GET" | "HEAD") {
+        return Answer::Respond(
+            Response::new(405, "text/plain; charset=utf-8", "only GET and HEAD\n")
+                .header("Allow", "GET, HEAD"),
+        );
     }
     // The absolute form (`GET http://host/path`), which proxies send, names the same path.
-    let url = match rq.url().strip_prefix("http://") {
+    let url = match rq.target.strip_prefix("http://") {
         Some(rest) => rest
             .find('/')
             .map_or("/".to_string(), |i| rest[i..].to_string()),
-        None => rq.url().to_string(),
+        None => rq.target.clone(),
     };
     if let Some(endpoint) = url.strip_prefix(PREFIX) {
-        match endpoint.split('?').next().unwrap_or_default() {
-            "live.js" => {
-                let r = Response::from_string(SCRIPT)
-                    .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-                    .with_header(header("Cache-Control", "no-store"));
-                let _ = rq.respond(r);
-            }
+        return match endpoint.split('?').next().unwrap_or_default() {
+            "live.js" => Answer::Respond(
+                Response::new(200, "text/javascript; charset=utf-8", SCRIPT)
+                    .header("Cache-Control", "no-store"),
+            ),
             "events" => {
                 let rx = shared.subscribe();
-                std::thread::spawn(move || events(rq, rx));
+                Answer::Stream(Box::new(move |stream| events(stream, rx)))
             }
-            _ => not_found(rq, shared),
-        }
-        return;
+            _ => Answer::Respond(not_found(shared)),
+        };
     }
-    match resolve(&shared.out, &url) {
+    Answer::Respond(match resolve(&shared.out, &url) {
         Target::File(file) => {
             if file.starts_with(shared.out.join("data")) {
                 shared.fresh_data();
             }
-            respond_file(rq, &file, 200, shared)
+            respond_file(&file, 200, shared)
         }
-        Target::Redirect(to) => {
-            let r = Response::empty(301)
-                .with_header(header("Location", &to))
-                .with_header(header("Cache-Control", "no-store"));
-            let _ = rq.respond(r);
-        }
-        Target::NotFound => not_found(rq, shared),
-        Target::BadRequest => {
-            let r = Response::from_string("bad request path\n").with_status_code(400);
-            let _ = rq.respond(r);
-        }
-    }
+        Target::Redirect(to) => Response::new(301, "text/plain; charset=utf-8", "")
+            .header("Location", to)
+            .header("Cache-Control", "no-store"),
+        Target::NotFound => not_found(shared),
+        Target::BadRequest => Response::new(400, "text/plain; charset=utf-8", "bad request path\n"),
+    })
 }
 
-fn not_found(rq: Request, shared: &Shared) {
+fn not_found(shared: &Shared) -> Response {
     let page = shared.out.join("404.html");
     if page.is_file() {
-        respond_file(rq, &page, 404, shared);
+        respond_file(&page, 404, shared)
     } else {
         // No site built yet (the first build failed): the errors on an empty page.
         let html = inject(
             "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>indicity serve</title><body></body></html>",
             &shared.state(),
         );
-        let r = Response::from_string(html)
-            .with_status_code(404)
-            .with_header(header("Content-Type", "text/html; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"));
-        let _ = rq.respond(r);
+        Response::new(404, "text/html; charset=utf-8", html).header("Cache-Control", "no-store")
     }
 }
 
-fn respond_file(rq: Request, file: &Path, status: u16, shared: &Shared) {
+fn respond_file(file: &Path, status: u16, shared: &Shared) -> Response {
     let kind = content_type(file);
     // Taken before the page is read: a page read just before a rebuild carries the
     // generation before it, and reloads when its event stream says hello.
     let state = shared.state();
-    let result = if kind.starts_with("text/html") {
+    let body = if kind.starts_with("text/html") {
         fs::read(file).map(|bytes| {
-            let body = match String::from_utf8(bytes) {
+            Body::Bytes(match String::from_utf8(bytes) {
                 Ok(html) => inject(&html, &state).into_bytes(),
                 // Not a page indicity wrote (a static file in another encoding).
                 Err(e) => e.into_bytes(),
-            };
-            Response::from_data(body).boxed()
+            })
         })
     } else {
-        fs::File::open(file).map(|f| Response::from_file(f).boxed())
+        fs::File::open(file).and_then(|f| {
+            let len = f.metadata()?.len();
+            Ok(Body::File(f, len))
+        })
     };
-    let r = match result {
-        Ok(r) => r
-            .with_status_code(StatusCode(status))
-            .with_header(header("Content-Type", &kind))
-            .with_header(header("Cache-Control", "no-store")),
+    match body {
+        Ok(body) => Response {
+            status,
+            headers: vec![
+                ("Content-Type", kind),
+                ("Cache-Control", "no-store".to_string()),
+            ],
+            body,
+        },
         // Replaced or removed by a rebuild between resolving and opening it.
-        Err(_) => Response::from_string("not found\n")
-            .with_status_code(404)
-            .boxed(),
-    };
-    let _ = rq.respond(r);
+        Err(_) => Response::new(404, "text/plain; charset=utf-8", "not found\n"),
+    }
 }
 
 /// Adds the reload script, and the error overlay while the content has errors, at the
@@ -214,13 +266,9 @@ fn inject(html: &str, state: &State) -> String {
 
 /// One page's event stream: its generation first (a page built before a rebuild it
 /// missed reloads at once), the current errors if any, then every change.
-fn events(rq: Request, rx: mpsc::Receiver<Event>) {
-    let mut w = rq.into_writer();
+fn events(mut w: TcpStream, rx: mpsc::Receiver<Event>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-    if w.write_all(head.as_bytes())
-        .and_then(|_| w.flush())
-        .is_err()
-    {
+    if write_flush(&mut w, head).is_err() {
         return;
     }
     loop {
@@ -236,13 +284,9 @@ fn events(rq: Request, rx: mpsc::Receiver<Event>) {
     }
 }
 
-fn write_flush(w: &mut Box<dyn Write + Send>, s: &str) -> io::Result<()> {
+fn write_flush(w: &mut TcpStream, s: &str) -> io::Result<()> {
     w.write_all(s.as_bytes())?;
     w.flush()
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
 #[cfg(test)]

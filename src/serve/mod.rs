@@ -7,6 +7,7 @@
 
 pub mod http;
 pub mod rebuild;
+pub mod server;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -26,8 +27,6 @@ use rebuild::{Live, Outcome};
 /// How long the watcher waits for a burst of events (an editor's save is several) to
 /// end. Short: it is paid on every save.
 const DEBOUNCE: Duration = Duration::from_millis(25);
-/// Threads answering requests; event streams have threads of their own.
-const WORKERS: usize = 4;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -37,6 +36,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open the site in the default browser once it is built.
     pub open: bool,
+    /// Host names the preview answers to besides IP addresses and `localhost`.
+    pub allow_hosts: Vec<String>,
     /// Styled diagnostics in the terminal.
     pub color: bool,
 }
@@ -77,6 +78,7 @@ pub struct State {
 /// What the request threads share with the rebuild loop.
 pub struct Shared {
     out: PathBuf,
+    allowed_hosts: Vec<String>,
     state: Mutex<State>,
     clients: Mutex<Vec<mpsc::Sender<Event>>>,
     /// The site being served; `None` until the first build has been tried.
@@ -88,9 +90,10 @@ pub struct Shared {
 }
 
 impl Shared {
-    fn new(out: PathBuf) -> Shared {
+    fn new(out: PathBuf, allowed_hosts: Vec<String>) -> Shared {
         Shared {
             out,
+            allowed_hosts,
             state: Mutex::default(),
             clients: Mutex::default(),
             live: Mutex::default(),
@@ -217,16 +220,15 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
             opts.root.display()
         ))
     })?;
-    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+    let server = server::Server::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
         Error::Usage(format!(
             "cannot listen on {}: {e}; pass another --port (0 picks a free one)",
             SocketAddr::new(opts.bind, opts.port)
         ))
     })?;
     let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| Error::Usage("not a TCP address".into()))?;
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("not a TCP address: {e}")))?;
     let url = format!("http://{addr}/");
     if !opts.bind.is_loopback() {
         eprintln!(
@@ -239,7 +241,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
         .tempdir()
         .map_err(|e| Error::Usage(format!("cannot create a temporary directory: {e}")))?;
     let out = tmp.path().join("site");
-    let shared = Arc::new(Shared::new(out.clone()));
+    let shared = Arc::new(Shared::new(out.clone(), opts.allow_hosts.clone()));
 
     // Watch before the first build, so that an edit made during it is not missed.
     let (tx, rx) = mpsc::channel::<Message>();
@@ -297,22 +299,16 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
     *lock(&shared.live) = Some(live);
     report(&first, &shared, opts.color);
 
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let shared = shared.clone();
-            let server = server.clone();
-            std::thread::spawn(move || {
-                while !shared.stopping.load(Ordering::SeqCst) {
-                    match server.recv_timeout(Duration::from_millis(200)) {
-                        Ok(Some(rq)) => http::handle(rq, &shared),
-                        Ok(None) => {}
-                        Err(_) => break,
-                    }
-                }
-            })
+    let stopping = Arc::new(AtomicBool::new(false));
+    let accepting = {
+        let (shared, stopping) = (shared.clone(), stopping.clone());
+        std::thread::spawn(move || {
+            server.run(
+                stopping,
+                Arc::new(move |rq: &server::Request| http::answer(rq, &shared)),
+            )
         })
-        .collect();
+    };
     eprintln!(
         "serving {} at {url} from {} (Ctrl-C to stop)",
         root.display(),
@@ -350,10 +346,9 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
 
     eprintln!("stopping");
     shared.stop();
+    stopping.store(true, Ordering::SeqCst);
     drop(watcher);
-    for w in workers {
-        let _ = w.join();
-    }
+    let _ = accepting.join();
     // On every core: a large site is tens of thousands of files.
     let _ = crate::output::remove_tree(tmp.path());
     drop(tmp);

@@ -131,7 +131,7 @@ impl Live {
                 Outcome::Rebuilt(r)
             }
             Err(Error::Content(d)) => Outcome::Failed(d),
-            Err(Error::Usage(m)) => {
+            Err(Error::Usage(m) | Error::Output(m)) => {
                 Outcome::Failed(Diagnostics(vec![Diagnostic::error("E013", m)]))
             }
         }
@@ -653,6 +653,7 @@ fn empty_site() -> Site {
         config_file: None,
         indicators: Default::default(),
         indicators_file: None,
+        catalogue_failed: false,
         places: Vec::new(),
         articles: Default::default(),
         place_files: Default::default(),

@@ -2,6 +2,7 @@
 //! built output as a tree of bytes, and link resolution the way a browser does it.
 #![allow(dead_code)]
 
+pub mod mutants;
 pub mod server;
 
 use std::collections::BTreeMap;
@@ -66,6 +67,7 @@ pub fn build(root: &Path) -> PathBuf {
         root: root.to_path_buf(),
         output: None,
         base_url: None,
+        force: false,
     })
     .unwrap_or_else(|e| panic!("build failed:\n{e}"));
     report.output

@@ -64,6 +64,7 @@ pub fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         root: root.to_path_buf(),
         output: Some(dir.clone()),
         base_url: Some(BASE.into()),
+        force: false,
     })
     .unwrap_or_else(|e| panic!("full build failed:\n{e}"));
     tree(&dir)

@@ -1,0 +1,447 @@
+//! Hostile content and careless commands: a site full of payloads must publish no
+//! script, no malformed XML and no spreadsheet formula; `--output` and `clean` must not
+//! destroy or write outside what they are given; deep or explosive input is a located
+//! error, never a crash.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{indicity, replace_in, sel, site_copy, stderr};
+
+const ARTICLE: &str = "content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md";
+const PLACE: &str = "content/cities/fuzhou.yaml";
+
+/// The bundled site with scraped-page payloads in every field a page shows.
+fn hostile_site() -> tempfile::TempDir {
+    let site = site_copy();
+    let root = site.path();
+    // Links and images of every markdown kind, and raw control characters.
+    let path = root.join(ARTICLE);
+    let mut text = fs::read_to_string(&path).unwrap();
+    text.push_str(
+        "\n[点击查看](javascript:alert(1)) <javascript:alert(2)> [引用][x] \
+         ![图](data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==) \
+         [好链接](https://example.org/a) [伪装](java\tscript:alert(4)) \
+         <script>alert(5)</script> 正文\u{0}含\u{1}控制\u{7f}字符。\n\n\
+         [x]: JAVASCRIPT:alert(6)\n",
+    );
+    fs::write(&path, text).unwrap();
+    replace_in(
+        root,
+        ARTICLE,
+        "publisher: 福州晚报",
+        "publisher: \"=HYPERLINK(\\\"http://evil\\\")\\u0001\"\nurl: \"javascript:alert(7)\"",
+    );
+    replace_in(
+        root,
+        ARTICLE,
+        "title: 福州:国家高新技术企业总量全省第一",
+        "title: \"福州\\u0001:国家高新技术企业总量全省第一\\x08\"",
+    );
+    replace_in(
+        root,
+        PLACE,
+        "name_en: Fuzhou",
+        "name_en: \"@Fuzhou\\u0002\"",
+    );
+    replace_in(root, PLACE, "province: 福建省", "province: \"+福建省\"");
+    replace_in(root, PLACE, "name: 福州市", "name: \"-福州市\\u001b\"");
+    site
+}
+
+fn scheme_allowed(url: &str) -> bool {
+    indicity::safe_url::allowed(url)
+}
+
+#[test]
+fn a_site_full_of_payloads_publishes_no_script_and_only_well_formed_files() {
+    let site = hostile_site();
+    let root = site.path();
+    let out = root.join("public");
+    let o = indicity(root, &["build"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    // Every payload is reported where it is.
+    assert!(err.contains("warning[W002]"), "{err}");
+    assert!(err.contains("warning[W003]"), "{err}");
+    assert!(err.contains(&format!("{ARTICLE}:")), "{err}");
+
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&out)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let bytes = fs::read(entry.path()).unwrap();
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        assert!(
+            text.chars().all(indicity::chars::allowed),
+            "{rel} holds a character no page may hold"
+        );
+        match entry.path().extension().and_then(|e| e.to_str()) {
+            Some("html") => {
+                pages += 1;
+                let doc = scraper::Html::parse_document(&text);
+                for el in doc.select(&sel("[href], [src], [action], [formaction]")) {
+                    for attr in ["href", "src", "action", "formaction"] {
+                        if let Some(url) = el.value().attr(attr) {
+                            assert!(scheme_allowed(url), "{rel}: {attr}={url:?}");
+                        }
+                    }
+                }
+                assert_eq!(doc.select(&sel("script:not([src])")).count(), 0, "{rel}");
+                assert!(!text.contains("<script>alert"), "{rel}");
+            }
+            Some("xml" | "svg") => {
+                roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            }
+            Some("json") => {
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .unwrap_or_else(|e| panic!("{rel}: {e}"));
+            }
+            Some("csv") => {
+                let mut r = csv::Reader::from_reader(text.as_bytes());
+                let headers = r.headers().unwrap().clone();
+                for row in r.records() {
+                    let row = row.unwrap();
+                    for (name, cell) in headers.iter().zip(row.iter()) {
+                        if name == "value" {
+                            assert!(cell.parse::<f64>().is_ok(), "{rel}: value {cell:?}");
+                            continue;
+                        }
+                        assert!(
+                            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                            "{rel}: column {name} holds a formula: {cell:?}"
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(pages > 10);
+    // The payloads are shown as text: the link text stays, the address is not a link.
+    let article = fs::read_to_string(
+        out.join("articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu/index.html"),
+    )
+    .unwrap();
+    assert!(article.contains("点击查看"), "link text kept");
+    assert!(
+        article.contains("javascript:alert(7)"),
+        "the original address as text"
+    );
+    assert!(article.contains("<a href=\"https://example.org/a\">好链接</a>"));
+    let csv = fs::read_to_string(out.join("data/cities/fuzhou.csv")).unwrap();
+    assert!(csv.contains("'-福州市"), "{}", &csv[..300]);
+}
+
+#[test]
+fn output_is_replaced_only_when_it_is_a_previous_output() {
+    let site = site_copy();
+    let root = site.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let e = elsewhere.path();
+
+    // A file.
+    let notes = e.join("notes.txt");
+    fs::write(&notes, "my notes").unwrap();
+    let o = indicity(root, &["build", "--output", notes.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&notes).unwrap(), "my notes");
+
+    // A directory indicity did not write: refused every time, untouched.
+    let docs = e.join("docs");
+    fs::create_dir(&docs).unwrap();
+    fs::write(docs.join("a.md"), "keep me").unwrap();
+    for _ in 0..2 {
+        let o = indicity(root, &["build", "--output", docs.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+    }
+    assert_eq!(fs::read_to_string(docs.join("a.md")).unwrap(), "keep me");
+    assert_eq!(fs::read_dir(&docs).unwrap().count(), 1);
+
+    // With --force it is replaced (and the output is then indicity's).
+    let o = indicity(
+        root,
+        &["build", "--output", docs.to_str().unwrap(), "--force"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(docs.join("index.html").is_file());
+    assert!(docs.join(indicity::output::MARKER).is_file());
+    let o = indicity(root, &["build", "--output", docs.to_str().unwrap()]);
+    assert!(
+        o.status.success(),
+        "a previous output is replaced: {}",
+        stderr(&o)
+    );
+
+    // A symbolic link to a web root: published through, and the link stays a link.
+    #[cfg(unix)]
+    {
+        let web = e.join("www");
+        fs::create_dir(&web).unwrap();
+        let link = e.join("public");
+        std::os::unix::fs::symlink(&web, &link).unwrap();
+        for _ in 0..2 {
+            let o = indicity(root, &["build", "--output", link.to_str().unwrap()]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            assert!(
+                fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert!(web.join("index.html").is_file(), "the web root is updated");
+        }
+    }
+}
+
+#[test]
+fn deep_or_explosive_yaml_and_expressions_are_located_errors() {
+    let deep_flow = format!("{}1{}", "[".repeat(20_000), "]".repeat(20_000));
+    let deep_block = format!("\n{}a", "- ".repeat(8_000));
+    let cases: Vec<(&str, String, String)> = vec![
+        (
+            "content/site.yaml",
+            "headline:\n".to_string(),
+            format!("headline: {deep_flow}\nold_headline:\n"),
+        ),
+        (
+            "content/site.yaml",
+            "headline:\n".to_string(),
+            format!("headline:{deep_block}\nold_headline:\n"),
+        ),
+        (
+            "content/indicators.yaml",
+            "high_tech_enterprises:\n".to_string(),
+            format!("deep: {deep_flow}\nhigh_tech_enterprises:\n"),
+        ),
+        (
+            ARTICLE,
+            "date: 2023-02-13\n".to_string(),
+            format!("date: 2023-02-13\nextra:{deep_block}\n"),
+        ),
+        (
+            PLACE,
+            "derived: 3759 - 964".to_string(),
+            format!(
+                "derived: \"{}3759 - 964{}\"",
+                "(".repeat(20_000),
+                ")".repeat(20_000)
+            ),
+        ),
+        (
+            PLACE,
+            "name: 福州市".to_string(),
+            format!("name: {}", deep_flow.replace("1", "福州市")),
+        ),
+    ];
+    for (file, from, to) in cases {
+        let site = site_copy();
+        replace_in(site.path(), file, &from, &to);
+        let o = indicity(site.path(), &["check"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{file}: {err}");
+        assert!(
+            err.contains(&format!("{file}:")),
+            "{file}: no position in\n{err}"
+        );
+    }
+
+    // An alias bomb names its file.
+    let site = site_copy();
+    let mut bomb = String::from("  x: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..9 {
+        bomb.push_str(&format!(
+            "  x{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 9].join(", ")
+        ));
+    }
+    replace_in(
+        site.path(),
+        PLACE,
+        "figures:\n",
+        &format!("figures:\n{bomb}"),
+    );
+    let o = indicity(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("{PLACE}:")), "{}", stderr(&o));
+}
+
+#[test]
+fn diagnostics_name_file_line_and_column() {
+    // Invalid UTF-8: the line and column of the first bad byte.
+    let site = site_copy();
+    let path = site.path().join(PLACE);
+    let mut bytes = fs::read(&path).unwrap();
+    let at = bytes.windows(7).position(|w| w == b"name_en").unwrap();
+    bytes.insert(at + 9, 0xFF);
+    fs::write(&path, bytes).unwrap();
+    let err = stderr(&indicity(site.path(), &["check"]));
+    assert!(err.contains(&format!("{PLACE}:2:")), "{err}");
+
+    // A NUL: where it is, not 1:1.
+    let site = site_copy();
+    replace_in(
+        site.path(),
+        PLACE,
+        "province: 福建省",
+        "province: 福建\u{0}省",
+    );
+    let err = stderr(&indicity(site.path(), &["check"]));
+    assert!(err.contains(&format!("{PLACE}:3:")), "{err}");
+
+    // A broken catalogue: its error, and not one follow-on error per figure.
+    let site = site_copy();
+    replace_in(
+        site.path(),
+        "content/indicators.yaml",
+        "high_tech_enterprises:\n",
+        "high_tech_enterprises: [\n",
+    );
+    let err = stderr(&indicity(site.path(), &["check"]));
+    assert!(err.contains("error[E010]"), "{err}");
+    assert!(!err.contains("E020"), "{err}");
+}
+
+#[test]
+fn places_articles_and_links_that_contradict_themselves_are_refused() {
+    // A place that is its own parent, and two that are each other's.
+    let site = site_copy();
+    replace_in(
+        site.path(),
+        "content/cities/ouhai.yaml",
+        "parent: 温州市",
+        "parent: 瓯海区",
+    );
+    let o = indicity(site.path(), &["check"]);
+    assert!(
+        stderr(&o).contains("content/cities/ouhai.yaml:5:"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+
+    let site = site_copy();
+    replace_in(
+        site.path(),
+        PLACE,
+        "level: prefecture",
+        "level: prefecture\nparent: 泉州市",
+    );
+    replace_in(
+        site.path(),
+        "content/cities/quanzhou.yaml",
+        "level: prefecture",
+        "level: prefecture\nparent: 福州市",
+    );
+    let o = indicity(site.path(), &["check"]);
+    assert!(stderr(&o).contains("cycle"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1));
+
+    // An article dated otherwise than its file name.
+    let site = site_copy();
+    replace_in(site.path(), ARTICLE, "date: 2023-02-13", "date: 2023-02-14");
+    let o = indicity(site.path(), &["check"]);
+    assert!(
+        stderr(&o).contains(&format!("{ARTICLE}:3:")),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+
+    // A symbolic link in content/ is not followed, and the curator is told.
+    #[cfg(unix)]
+    {
+        let site = site_copy();
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("x.yaml"), "name: 外\n").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("x.yaml"),
+            site.path().join("content/cities/x.yaml"),
+        )
+        .unwrap();
+        let o = indicity(site.path(), &["check"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains("warning[W004]"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("content/cities/x.yaml"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn clean_writes_only_where_it_should() {
+    let site = site_copy();
+    let root = site.path();
+    let raw = root.join("content/raw/003_ae73138678fe0234.txt");
+    let raw = raw.to_str().unwrap();
+
+    // A --city that is not a slug.
+    let o = indicity(root, &["clean", "--city", "../../../tmp/x", raw]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        !root.join("../../../tmp/x").exists() || !Path::new("/tmp/x/").join("undated").exists()
+    );
+
+    // A dangling symbolic link where the article goes: refused, then replaced (not
+    // written through) with --force.
+    #[cfg(unix)]
+    {
+        let o = indicity(root, &["clean", "--city", "quanzhou", "--dry-run", raw]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let err = stderr(&o);
+        let target = err
+            .split(" → ")
+            .nth(1)
+            .unwrap()
+            .split([' ', '\n'])
+            .next()
+            .unwrap();
+        let target = Path::new(target);
+        fs::remove_file(target).ok();
+        let victim = tempfile::tempdir().unwrap();
+        let victim_file = victim.path().join("victim");
+        std::os::unix::fs::symlink(&victim_file, target).unwrap();
+        let o = indicity(root, &["clean", "--city", "quanzhou", raw]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(!victim_file.exists());
+        let o = indicity(root, &["clean", "--city", "quanzhou", "--force", raw]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!victim_file.exists(), "the link's target was written");
+        assert!(fs::symlink_metadata(target).unwrap().is_file());
+    }
+
+    // --dry-run outside a site leaves nothing behind.
+    let empty = tempfile::tempdir().unwrap();
+    let o = indicity(empty.path(), &["clean", "--city", "x", "--dry-run", raw]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(fs::read_dir(empty.path()).unwrap().count(), 0);
+
+    // Binary input is refused; undecodable bytes too.
+    let bin = empty.path().join("x.png");
+    fs::write(&bin, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10").unwrap();
+    let o = indicity(
+        root,
+        &[
+            "clean",
+            "--city",
+            "fuzhou",
+            "--dry-run",
+            bin.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not a text page"), "{}", stderr(&o));
+}
