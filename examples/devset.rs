@@ -1,0 +1,800 @@
+//! The development set: real pages (kept out of git under `target/devset/pages/`) with
+//! gold annotations (`devset/pages/*.yaml`), and the scores of `clean`, `check` and
+//! `extract` on them. See `devset/README.md`.
+//!
+//! ```sh
+//! cargo run --release --example devset -- status
+//! cargo run --release --example devset -- gold a01
+//! cargo run --release --example devset -- clean [ID...]
+//! cargo run --release --example devset -- check [--no-mutants]
+//! cargo run --release --example devset -- extract
+//! ```
+
+#[path = "../tests/common/mutants.rs"]
+mod mutants;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+use indicity::check::to_simplified;
+
+#[derive(Debug, Deserialize)]
+struct Entry {
+    id: String,
+    url: String,
+    query: String,
+    #[serde(default)]
+    site: String,
+    #[serde(default)]
+    kind: String,
+    sha256: String,
+    gold: Gold,
+    #[serde(default)]
+    figures: Option<Vec<GoldFigure>>,
+    #[serde(default)]
+    new_indicators: Option<BTreeMap<String, NewIndicator>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Gold {
+    title: Option<String>,
+    date: Option<serde_yaml::Value>,
+    publisher: Option<String>,
+    place: Option<GoldPlace>,
+    /// The date a curator puts in the article when the page does not state one but
+    /// its address does (for `check`; `clean` is scored on `date`).
+    #[serde(default)]
+    article_date: Option<serde_yaml::Value>,
+    body: Vec<serde_yaml::Value>,
+    #[serde(default)]
+    cut: Option<Vec<String>>,
+    #[serde(default)]
+    cut_re: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+struct GoldPlace {
+    name: String,
+    code: String,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+struct GoldFigure {
+    indicator: String,
+    period: serde_yaml::Value,
+    value: f64,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    bound: Option<String>,
+    quote: String,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+struct NewIndicator {
+    name: String,
+    unit: String,
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn page_path(id: &str) -> PathBuf {
+    repo().join("target/devset/pages").join(format!("{id}.txt"))
+}
+
+fn load_manifest() -> Vec<Entry> {
+    let dir = repo().join("devset/pages");
+    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let text = fs::read_to_string(p).unwrap();
+            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        })
+        .collect()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(bytes);
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The page text, when it is there and is the one the gold was written on.
+fn page(e: &Entry) -> Result<String, String> {
+    let bytes = fs::read(page_path(&e.id)).map_err(|_| "missing".to_string())?;
+    if sha256(&bytes) != e.sha256 {
+        return Err("changed".to_string());
+    }
+    String::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())
+}
+
+fn date_of(v: &Option<serde_yaml::Value>) -> Option<String> {
+    match v {
+        Some(serde_yaml::Value::String(s)) => Some(s.clone()),
+        Some(serde_yaml::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn scalar(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The gold body: the selected pieces of the page, in order, one paragraph each.
+fn gold_body(e: &Entry, text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = Vec::new();
+    for item in &e.gold.body {
+        let item = scalar(item);
+        let (range, chars) = match item.split_once(':') {
+            Some((l, c)) => (l.to_string(), Some(c.to_string())),
+            None => (item.clone(), None),
+        };
+        let (a, b) = match range.split_once('-') {
+            Some((a, b)) => (
+                a.trim().parse::<usize>().unwrap(),
+                b.trim().parse::<usize>().unwrap(),
+            ),
+            None => {
+                let n = range.trim().parse::<usize>().unwrap();
+                (n, n)
+            }
+        };
+        for n in a..=b {
+            let line = lines.get(n - 1).copied().unwrap_or_default();
+            let piece = match &chars {
+                Some(c) => {
+                    let (s, t) = c.split_once('-').unwrap();
+                    let cs: Vec<char> = line.chars().collect();
+                    let s: usize = s.parse().unwrap();
+                    let t: usize = if t.is_empty() {
+                        cs.len()
+                    } else {
+                        t.parse().unwrap()
+                    };
+                    cs[s.min(cs.len())..t.min(cs.len())].iter().collect()
+                }
+                None => line.to_string(),
+            };
+            out.push(piece);
+        }
+    }
+    let cuts = e.gold.cut.clone().unwrap_or_default();
+    let res: Vec<regex::Regex> = e
+        .gold
+        .cut_re
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .map(|r| regex::Regex::new(r).unwrap())
+        .collect();
+    out.into_iter()
+        .map(|mut p| {
+            for c in &cuts {
+                p = p.replace(c.as_str(), "");
+            }
+            for r in &res {
+                p = r.replace_all(&p, "").to_string();
+            }
+            p.trim().to_string()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Text as it is compared: NFKC, Simplified, no whitespace, no markdown heading marks.
+fn norm(s: &str) -> String {
+    let lines: String = s
+        .lines()
+        .map(|l| l.trim_start().trim_start_matches('#'))
+        .collect::<Vec<_>>()
+        .join("");
+    let nfkc: String = lines.nfkc().filter(|c| !c.is_whitespace()).collect();
+    to_simplified(&nfkc)
+}
+
+fn status(entries: &[Entry]) -> ExitCode {
+    let mut bad = 0;
+    let mut sites = std::collections::BTreeSet::new();
+    for e in entries {
+        sites.insert(e.site.clone());
+        if let Err(why) = page(e) {
+            bad += 1;
+            println!(
+                "{} {why}: re-collect it: run the query\n    {}\n  in the `pages` corpus and save the excerpt of the result {}\n  as {}",
+                e.id,
+                e.query,
+                e.url,
+                page_path(&e.id).display()
+            );
+        }
+    }
+    let figures: usize = entries
+        .iter()
+        .map(|e| e.figures.as_ref().map_or(0, Vec::len))
+        .sum();
+    println!(
+        "{} pages from {} sites, {} gold figures; {} present, {} to re-collect",
+        entries.len(),
+        sites.len(),
+        figures,
+        entries.len() - bad,
+        bad
+    );
+    if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The date of the gold article: the page's, or the one its address gives.
+fn article_date(e: &Entry) -> Option<String> {
+    date_of(&e.gold.date).or_else(|| date_of(&e.gold.article_date))
+}
+
+/// The gold article as a curator's cleaned article: front matter, then the body with
+/// hard-wrapped lines (a line that does not end a sentence) joined into paragraphs.
+fn gold_markdown(e: &Entry, text: &str) -> String {
+    let mut out = String::from("---\n");
+    let _ = writeln!(out, "title: {:?}", e.gold.title.clone().unwrap_or_default());
+    if let Some(d) = article_date(e) {
+        let _ = writeln!(out, "date: {d}");
+    }
+    let _ = writeln!(out, "city: {}", slug_of(e));
+    if let Some(p) = &e.gold.publisher {
+        let _ = writeln!(out, "publisher: {p:?}");
+    }
+    let _ = writeln!(out, "url: {:?}", e.url);
+    let traditional = is_traditional(text);
+    if traditional {
+        out.push_str("script: traditional\n");
+    }
+    out.push_str("---\n\n");
+    let mut open = false;
+    for p in gold_body(e, text) {
+        let p = if traditional { to_simplified(&p) } else { p };
+        if open {
+            out.push('\n');
+        } else if !out.ends_with("---\n\n") {
+            out.push_str("\n\n");
+        }
+        out.push_str(&p);
+        // Long and not ending a sentence: the page wrapped it.
+        open = p.chars().count() >= 15
+            && !p.trim_end().ends_with([
+                '。', '！', '？', '；', '：', '”', '」', '!', '?', ';', ':', '…',
+            ]);
+    }
+    out.push('\n');
+    out
+}
+
+/// Whether the page is in Traditional characters (its body changes on conversion).
+fn is_traditional(text: &str) -> bool {
+    let sample: String = text
+        .chars()
+        .filter(|c| indicity::text::is_cjk(*c))
+        .take(400)
+        .collect();
+    let converted = to_simplified(&sample);
+    let changed = sample
+        .chars()
+        .zip(converted.chars())
+        .filter(|(a, b)| a != b)
+        .count();
+    changed * 20 > sample.chars().count().max(1)
+}
+
+fn slug_of(e: &Entry) -> String {
+    format!("dev-{}", e.id)
+}
+
+// ---------------------------------------------------------------------------------
+// clean
+
+#[derive(Default)]
+struct CleanScore {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    title: bool,
+    date: bool,
+    publisher: bool,
+    place: &'static str,
+    lost_numbers: Vec<String>,
+    refused: Option<String>,
+}
+
+/// Characters of `ours` that are in `gold` in order (a longest common subsequence by
+/// diff), over each side's length.
+fn char_scores(ours: &str, gold: &str) -> (f64, f64, f64) {
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(5))
+        .diff_chars(ours, gold);
+    let same: usize = diff
+        .ops()
+        .iter()
+        .filter_map(|op| match op {
+            similar::DiffOp::Equal { len, .. } => Some(*len),
+            _ => None,
+        })
+        .sum();
+    let (a, b) = (ours.chars().count(), gold.chars().count());
+    let p = if a == 0 { 0.0 } else { same as f64 / a as f64 };
+    let r = if b == 0 { 1.0 } else { same as f64 / b as f64 };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    (p, r, f)
+}
+
+/// The numbers of a text (digit runs with their decimals), normalised.
+fn numbers_of(s: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"[0-9]+(?:\.[0-9]+)?").unwrap();
+    re.find_iter(s).map(|m| m.as_str().to_string()).collect()
+}
+
+fn score_clean(e: &Entry, text: &str) -> CleanScore {
+    let gold: String = gold_body(e, text).join("\n");
+    let places: Vec<(String, String, Option<String>)> = Vec::new();
+    let cleaned = indicity::clean::clean(
+        text.as_bytes(),
+        &indicity::clean::Options {
+            city: None,
+            raw: None,
+            places,
+        },
+    );
+    let c = match cleaned {
+        Ok(c) => c,
+        Err(indicity::clean::CleanError::NoPlace(_)) => {
+            // Unknown place: score the rest with the place given.
+            match indicity::clean::clean(
+                text.as_bytes(),
+                &indicity::clean::Options {
+                    city: Some("unknown".into()),
+                    ..Default::default()
+                },
+            ) {
+                Ok(c) => c,
+                Err(err) => {
+                    return CleanScore {
+                        refused: Some(err.to_string()),
+                        place: "-",
+                        ..Default::default()
+                    };
+                }
+            }
+        }
+        Err(err) => {
+            return CleanScore {
+                refused: Some(err.to_string()),
+                place: "-",
+                ..Default::default()
+            };
+        }
+    };
+    let (ours, gold_n) = (norm(&c.body), norm(&gold));
+    let (precision, recall, f1) = char_scores(&ours, &gold_n);
+    let title_ok = match &e.gold.title {
+        Some(t) => norm(&c.meta.title) == norm(t),
+        None => c.meta.title.trim().is_empty(),
+    };
+    let date_ok = date_of(&e.gold.date) == c.meta.date;
+    let publisher_ok = match (&e.gold.publisher, &c.meta.publisher) {
+        (Some(g), Some(o)) => norm(g) == norm(o),
+        (None, None) => true,
+        _ => false,
+    };
+    let inferred = c.place.as_ref().map(|g| g.code.clone());
+    let place = match (&e.gold.place, inferred) {
+        (Some(g), Some(code)) if code == g.code => "right",
+        (Some(_), None) => "unknown",
+        (None, None) => "right",
+        _ => "WRONG",
+    };
+    let mut have = numbers_of(&ours);
+    let mut lost = Vec::new();
+    for n in numbers_of(&gold_n) {
+        match have.iter().position(|h| *h == n) {
+            Some(i) => {
+                have.swap_remove(i);
+            }
+            None => lost.push(n),
+        }
+    }
+    CleanScore {
+        precision,
+        recall,
+        f1,
+        title: title_ok,
+        date: date_ok,
+        publisher: publisher_ok,
+        place,
+        lost_numbers: lost,
+        refused: None,
+    }
+}
+
+/// The lines `clean` kept that the gold body does not have, and the gold lines it
+/// lost, for one page: what to look at when a page scores low.
+fn clean_diff(e: &Entry, text: &str) {
+    let gold = gold_body(e, text);
+    let c = indicity::clean::clean(
+        text.as_bytes(),
+        &indicity::clean::Options {
+            city: Some("x".into()),
+            ..Default::default()
+        },
+    );
+    let c = match c {
+        Ok(c) => c,
+        Err(err) => {
+            println!("{}: refused: {err}", e.id);
+            return;
+        }
+    };
+    println!(
+        "== {} title={:?} date={:?} publisher={:?}",
+        e.id, c.meta.title, c.meta.date, c.meta.publisher
+    );
+    println!(
+        "   gold title={:?} date={:?} publisher={:?}",
+        e.gold.title,
+        date_of(&e.gold.date),
+        e.gold.publisher
+    );
+    let g: String = gold.iter().map(|p| norm(p)).collect();
+    for line in c.body.lines().filter(|l| !l.trim().is_empty()) {
+        let n = norm(line);
+        if !n.is_empty() && !g.contains(&n) {
+            println!("  + {line}");
+        }
+    }
+    let ours = norm(&c.body);
+    for p in &gold {
+        let n = norm(p);
+        if !n.is_empty() && !ours.contains(&n) {
+            println!("  - {p}");
+        }
+    }
+}
+
+fn clean_report(entries: &[Entry], only: &[String]) -> ExitCode {
+    if only.first().is_some_and(|a| a == "--diff") {
+        for e in entries
+            .iter()
+            .filter(|e| only.len() == 1 || only[1..].contains(&e.id))
+        {
+            if let Ok(text) = page(e) {
+                clean_diff(e, &text);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    println!("| page | kind | P | R | F1 | title | date | publisher | place | numbers lost |");
+    println!("|---|---|---:|---:|---:|---|---|---|---|---|");
+    let (mut n, mut f_sum, mut titles, mut dates, mut pubs, mut lost_pages, mut refused) =
+        (0, 0.0, 0, 0, 0, 0, 0);
+    let mut places: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut min_f1: f64 = 1.0;
+    for e in entries
+        .iter()
+        .filter(|e| only.is_empty() || only.contains(&e.id))
+    {
+        let Ok(text) = page(e) else {
+            println!("| {} | {} | (page missing) |", e.id, e.kind);
+            continue;
+        };
+        let s = score_clean(e, &text);
+        n += 1;
+        if let Some(why) = &s.refused {
+            refused += 1;
+            min_f1 = 0.0;
+            println!("| {} | {} | REFUSED: {why} |", e.id, e.kind);
+            continue;
+        }
+        f_sum += s.f1;
+        min_f1 = min_f1.min(s.f1);
+        titles += usize::from(s.title);
+        dates += usize::from(s.date);
+        pubs += usize::from(s.publisher);
+        *places.entry(s.place).or_default() += 1;
+        lost_pages += usize::from(!s.lost_numbers.is_empty());
+        let yes = |b: bool| if b { "ok" } else { "WRONG" };
+        println!(
+            "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {} |",
+            e.id,
+            e.kind,
+            s.precision,
+            s.recall,
+            s.f1,
+            yes(s.title),
+            yes(s.date),
+            yes(s.publisher),
+            s.place,
+            s.lost_numbers.join(" ")
+        );
+    }
+    let pct = |k: usize| 100.0 * k as f64 / n.max(1) as f64;
+    println!(
+        "\n{n} pages: mean body F1 {:.3} (refused pages count 0), lowest {:.3}; title right {:.0} %, date {:.0} %, publisher {:.0} %; place {:?}; pages losing a gold number {lost_pages}; refused {refused}",
+        f_sum / n.max(1) as f64,
+        min_f1,
+        pct(titles),
+        pct(dates),
+        pct(pubs),
+        places
+    );
+    ExitCode::SUCCESS
+}
+
+// ---------------------------------------------------------------------------------
+// check
+
+/// A site made of the gold: one place per page with figures, the gold article, the
+/// gold figures, and the bundled catalogue grown by the pages' new indicators.
+fn gold_site(entries: &[Entry], dir: &Path) -> Vec<(String, String)> {
+    let content = dir.join("content");
+    fs::create_dir_all(content.join("cities")).unwrap();
+    fs::create_dir_all(content.join("articles")).unwrap();
+    for d in ["templates", "static"] {
+        copy_dir(&repo().join(d), &dir.join(d));
+    }
+    fs::copy(repo().join("content/site.yaml"), content.join("site.yaml")).unwrap();
+    let mut catalogue = fs::read_to_string(repo().join("content/indicators.yaml")).unwrap();
+    let known: serde_yaml::Mapping = serde_yaml::from_str(&catalogue).unwrap();
+    let mut added = std::collections::BTreeSet::new();
+    let mut index = Vec::new();
+    for e in entries {
+        let Some(figures) = e.figures.as_ref().filter(|f| !f.is_empty()) else {
+            continue;
+        };
+        let Ok(text) = page(e) else {
+            continue;
+        };
+        for (id, ni) in e.new_indicators.clone().unwrap_or_default() {
+            if known.contains_key(id.as_str()) || !added.insert(id.clone()) {
+                continue;
+            }
+            let _ = write!(
+                catalogue,
+                "{id}:\n  name: {:?}\n  name_en: {id}\n  unit: {:?}\n  description: {:?}\n",
+                ni.name, ni.unit, ni.name
+            );
+        }
+        let slug = slug_of(e);
+        let article_id = format!(
+            "{slug}/{}-{}",
+            article_date(e).unwrap_or_else(|| "undated".into()),
+            e.id
+        );
+        let path = content.join("articles").join(format!("{article_id}.md"));
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, gold_markdown(e, &text)).unwrap();
+        let name = e
+            .gold
+            .place
+            .as_ref()
+            .map_or_else(|| format!("未知地区{}", e.id), |p| p.name.clone());
+        let mut y =
+            format!("name: {name}\nname_en: {slug}\nprovince: 未知\nlevel: prefecture\nfigures:\n");
+        let mut by_ind: BTreeMap<&str, Vec<&GoldFigure>> = BTreeMap::new();
+        for f in figures {
+            by_ind.entry(f.indicator.as_str()).or_default().push(f);
+        }
+        for (ind, figs) in by_ind {
+            let _ = writeln!(y, "  {ind}:");
+            for f in figs {
+                let _ = writeln!(y, "    - period: {}", scalar(&f.period));
+                let _ = writeln!(y, "      value: {}", indicity::format::plain(f.value));
+                if let Some(s) = &f.status {
+                    let _ = writeln!(y, "      status: {s}");
+                }
+                if let Some(b) = &f.bound {
+                    let _ = writeln!(y, "      bound: {b:?}");
+                }
+                let _ = writeln!(y, "      source: {article_id}");
+                let _ = writeln!(y, "      quote: {:?}", f.quote);
+            }
+        }
+        fs::write(content.join("cities").join(format!("{slug}.yaml")), y).unwrap();
+        index.push((e.id.clone(), slug));
+    }
+    fs::write(content.join("indicators.yaml"), catalogue).unwrap();
+    index
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn check_report(entries: &[Entry], with_mutants: bool) -> ExitCode {
+    // DEVSET_SITE=DIR keeps the gold site there, to look at what an error points to.
+    let tmp = tempfile::tempdir().unwrap();
+    let kept = std::env::var_os("DEVSET_SITE").map(PathBuf::from);
+    if let Some(k) = &kept {
+        let _ = fs::remove_dir_all(k);
+    }
+    let root = kept.as_deref().unwrap_or(tmp.path());
+    let index = gold_site(entries, root);
+    let figures: usize = fs::read_dir(root.join("content/cities"))
+        .unwrap()
+        .map(|e| {
+            fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .matches("- period:")
+                .count()
+        })
+        .sum();
+    let diags = match indicity::check(root) {
+        Ok(c) => c.warnings,
+        Err(indicity::Error::Content(d)) => d,
+        Err(e) => panic!("{e}"),
+    };
+    // False alarms: errors on gold figures, by page and code.
+    let mut by_page: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diags.errors() {
+        let file = d
+            .location
+            .as_ref()
+            .map_or(String::new(), |l| l.file.to_string_lossy().to_string());
+        let page = index
+            .iter()
+            .find(|(_, slug)| {
+                file.contains(&format!("/{slug}.yaml")) || file.contains(&format!("/{slug}/"))
+            })
+            .map_or_else(|| "(site)".to_string(), |(id, _)| id.clone());
+        *by_page.entry(page).or_default().entry(d.code).or_default() += 1;
+        *by_code.entry(d.code).or_default() += 1;
+        if std::env::var_os("DEVSET_VERBOSE").is_some() {
+            eprintln!(
+                "{}",
+                indicity::diagnostics::Diagnostics(vec![d.clone()]).render(false)
+            );
+        }
+    }
+    let alarms: usize = by_code.values().sum();
+    println!("## check on the gold figures\n");
+    println!(
+        "{} pages, {figures} gold figures: {alarms} refused (false alarms) {by_code:?}\n",
+        index.len()
+    );
+    println!("| page | false alarms |");
+    println!("|---|---|");
+    for (id, _) in &index {
+        let a = by_page
+            .get(id)
+            .map_or("0".to_string(), |m| format!("{m:?}"));
+        println!("| {id} | {a} |");
+    }
+    if !with_mutants {
+        return ExitCode::SUCCESS;
+    }
+    // Mutants: only of figures that pass, so a false alarm is not counted as a catch.
+    let failing: std::collections::BTreeSet<(String, usize)> = diags
+        .errors()
+        .filter_map(|d| d.location.as_ref())
+        .map(|l| (l.file.to_string_lossy().to_string(), l.line_col().0))
+        .collect();
+    if !failing.is_empty() {
+        // Remove failing figures' files from the mutation run: take the pages that pass.
+        println!("\n(mutants are run on the pages with no false alarm)");
+    }
+    let passing_root = tempfile::tempdir().unwrap();
+    let ok_entries: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| index.iter().any(|(id, _)| id == &e.id) && !by_page.contains_key(&e.id))
+        .collect();
+    let ok_ids: Vec<String> = ok_entries.iter().map(|e| e.id.clone()).collect();
+    let kept: Vec<Entry> = load_manifest()
+        .into_iter()
+        .filter(|e| ok_ids.contains(&e.id))
+        .collect();
+    gold_site(&kept, passing_root.path());
+    if indicity::check(passing_root.path()).is_err() {
+        println!("the passing pages do not pass together; no mutation run");
+        return ExitCode::from(1);
+    }
+    let ms = mutants::mutants(passing_root.path());
+    let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut missed = Vec::new();
+    let mut misleading = Vec::new();
+    for m in &ms {
+        let caught = mutants::is_caught(passing_root.path(), m);
+        if caught && let Some(p) = mutants::help_misleads(passing_root.path(), m) {
+            misleading.push(p);
+        }
+        let k = kinds.entry(m.kind).or_default();
+        k.0 += 1;
+        if caught {
+            k.1 += 1;
+        } else {
+            missed.push(format!(
+                "{} {}:{} → {}",
+                m.kind, m.file, m.line, m.replacement
+            ));
+        }
+    }
+    println!(
+        "\n## mutants of the {} figures of the {} pages that pass\n",
+        ms.len() / 7,
+        ok_ids.len()
+    );
+    println!("| kind | caught / total |");
+    println!("|---|---|");
+    for (k, (n, c)) in &kinds {
+        println!("| {k} | {c}/{n} |");
+    }
+    println!(
+        "\nhelp texts that turn a caught mutant into another wrong figure that passes: {}",
+        misleading.len()
+    );
+    for p in &misleading {
+        println!("  {p}");
+    }
+    if !missed.is_empty() {
+        println!("\nnot caught:");
+        for m in &missed {
+            println!("  {m}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let entries = load_manifest();
+    match args.first().map(String::as_str) {
+        Some("status") | None => status(&entries),
+        Some("gold") => {
+            for id in &args[1..] {
+                let e = entries.iter().find(|e| &e.id == id).expect("no such page");
+                match page(e) {
+                    Ok(t) => print!("{}", gold_markdown(e, &t)),
+                    Err(why) => eprintln!("{id}: page {why}"),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Some("clean") => clean_report(&entries, &args[1..]),
+        Some("check") => check_report(&entries, !args.iter().any(|a| a == "--no-mutants")),
+        Some(other) => {
+            eprintln!(
+                "unknown command {other}: status | gold ID | clean [ID…] | check [--no-mutants]"
+            );
+            ExitCode::from(2)
+        }
+    }
+}
