@@ -114,6 +114,11 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What to do about it.
     pub help: Vec<String>,
+    /// The fix the help proposes, when it is one value: the figure's field and its new
+    /// text. Tests apply it to check that no help turns a wrong figure into another
+    /// wrong one that passes.
+    /// Boxed: diagnostics travel in `Result`s and must stay small.
+    pub suggestion: Option<Box<(&'static str, String)>>,
 }
 
 impl Diagnostic {
@@ -125,6 +130,7 @@ impl Diagnostic {
             location: None,
             label: None,
             help: Vec::new(),
+            suggestion: None,
         }
     }
 
@@ -147,6 +153,12 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help.push(help.into());
+        self
+    }
+
+    /// The one-value fix the help proposes (see [`Diagnostic::suggestion`]).
+    pub fn suggest(mut self, field: &'static str, value: impl Into<String>) -> Self {
+        self.suggestion = Some(Box::new((field, value.into())));
         self
     }
 

@@ -39,6 +39,17 @@ pub fn plain(v: f64) -> String {
     }
 }
 
+/// A number computed by a unit conversion (2100万元 in 亿元 is 0.21000000000000002) as
+/// a curator would write it: rounded to 12 significant digits.
+pub fn stated(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return plain(v);
+    }
+    let digits = 12 - (v.abs().log10().floor() as i32) - 1;
+    let scale = 10f64.powi(digits.clamp(0, 15));
+    plain((v * scale).round() / scale)
+}
+
 /// Change between two values, in the indicator's unit and as a percentage.
 /// Returns (`+964`, `+34.5%`); the percentage is absent when the base is zero, and for
 /// indicators that are themselves percentages, whose change reads in percentage points
@@ -70,6 +81,14 @@ fn decimals(v: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn converted_numbers_read_as_written() {
+        assert_eq!(stated(2100.0 * 1e4 / 1e8), "0.21");
+        assert_eq!(stated(3759.0), "3759");
+        assert_eq!(stated(257.4), "257.4");
+        assert_eq!(stated(0.0001234), "0.0001234");
+    }
 
     #[test]
     fn numbers_keep_every_digit_and_group_thousands() {

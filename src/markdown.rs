@@ -65,6 +65,12 @@ pub fn render(markdown: &str, marks: &[Mark]) -> String {
     html
 }
 
+/// `text` (plain, not markdown) as HTML with `marks` wrapped in `<mark>`: an article's
+/// title with the quotes found in it.
+pub fn marked_text(text: &str, marks: &[Mark]) -> String {
+    marked_html(text, marks)
+}
+
 fn marked_html(run: &str, marks: &[Mark]) -> String {
     let mut out = String::with_capacity(run.len() + marks.len() * 64);
     let mut at = 0;

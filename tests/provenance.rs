@@ -6,7 +6,7 @@ mod common;
 
 use std::fs;
 
-use common::mutants::{is_caught, mutants};
+use common::mutants::{help_misleads, is_caught, mutants};
 use common::*;
 
 #[test]
@@ -60,6 +60,29 @@ fn every_curated_figure_passes_and_every_mutant_is_caught() {
         missed.len(),
         missed.join("\n")
     );
+}
+
+/// A help text that proposes one value (E031's "did you mean", E032's period) must
+/// never turn a wrong figure into another wrong one that passes: applied to every
+/// mutant, it gives the curated value back or does not pass.
+#[test]
+fn no_help_turns_a_wrong_figure_into_another_that_passes() {
+    let site = site_copy();
+    let root = site.path();
+    let mutants = mutants(root);
+    use rayon::prelude::*;
+    let chunk = mutants.len().div_ceil(rayon::current_num_threads()).max(1);
+    let problems: Vec<String> = mutants
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let copy = site_copy();
+            let root = copy.path().to_path_buf();
+            part.iter()
+                .filter_map(|m| help_misleads(&root, m))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

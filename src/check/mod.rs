@@ -19,6 +19,7 @@ use crate::text::{Normalized, normalize};
 
 pub mod cache;
 pub mod numbers;
+pub mod period;
 pub mod provenance;
 mod unrecorded;
 
@@ -38,9 +39,14 @@ pub struct FigureRef {
     pub figure: usize,
 }
 
+/// The `run` of a mark in the article's title rather than its text: a headline can
+/// be the only sentence that states a number (`我市9家高新区…`).
+pub const TITLE_RUN: usize = usize::MAX;
+
 /// A highlighted passage of an article and the figures that cite it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteMark {
+    /// The text run it is in ([`markdown::runs`]), or [`TITLE_RUN`].
     pub run: usize,
     pub range: Range<usize>,
     pub id: String,
@@ -467,10 +473,12 @@ fn scan(
             {
                 return (id, (marks, figure_marks, Vec::new()), Vec::new());
             }
-            let runs: Vec<Normalized> = markdown::runs(article.body())
+            // The body's runs, then the title: quotes are searched in both.
+            let mut runs: Vec<Normalized> = markdown::runs(article.body())
                 .iter()
                 .map(|r| Normalized::new(r))
                 .collect();
+            runs.push(Normalized::new(&article.meta.title));
             let quotes = if want.is_empty() {
                 Default::default()
             } else {
@@ -663,11 +671,12 @@ fn locate_in_article(
         }
     }
     // A figure whose quotes were all found must also agree with them.
+    let doc = period::Document::of(article, runs);
     for (fref, quotes) in &hits {
         if let Some(quotes) = quotes.iter().cloned().collect::<Option<Vec<_>>>() {
             let fig = &site.places[fref.place].figures[fref.figure];
             let indicator = &site.indicators[&fig.indicator];
-            diags.extend(provenance::verify(fig, indicator, article, &quotes, runs));
+            diags.extend(provenance::verify(fig, indicator, &doc, &quotes, runs));
         }
     }
     found.sort_by_key(|a| (a.0, a.1.start, a.1.end));
@@ -701,7 +710,11 @@ fn locate_in_article(
             citing.sort();
             QuoteMark {
                 range: runs[run].original_range(range),
-                run,
+                run: if run + 1 == runs.len() {
+                    TITLE_RUN
+                } else {
+                    run
+                },
                 id,
                 citing,
             }

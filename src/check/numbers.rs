@@ -47,8 +47,10 @@ impl Mention {
         if self.ordinal || self.year().is_some() && unit.base != "年" {
             return None;
         }
-        let stated_base =
-            self.rest.starts_with(unit.base.as_str()) || same_unit(&self.rest, &unit.base);
+        // 人 does not state 人次 (a count of attendances, not of people).
+        let stated_base = unit.words.iter().any(|w| {
+            self.rest.starts_with(w.as_str()) && (w == "人次" || !self.rest.starts_with("人次"))
+        });
         // "总投资额90亿": a magnitude with the base unit left out still reads as money.
         let implied_base = self.magnitude != 1.0 && !starts_with_unit(&self.rest);
         // A bare number (followed by punctuation or nothing) may be in any unit.
@@ -63,23 +65,50 @@ impl Mention {
     }
 }
 
-/// Units that count the same thing: people are counted in 名, 人 or 位.
-fn same_unit(rest: &str, base: &str) -> bool {
-    const PEOPLE: [&str; 3] = ["名", "人", "位"];
-    PEOPLE.contains(&base)
-        && PEOPLE
-            .iter()
-            .any(|p| rest.starts_with(p) && !rest.starts_with("人次"))
+/// The measure words that count the same things as `base`, by default: Chinese
+/// counts enterprises in 家, 户 and 个 alike, people in 人, 名 and 位, projects in 项
+/// and 个. An indicator can name its own (`unit_words:` in `indicators.yaml`).
+pub fn default_words(base: &str) -> Vec<String> {
+    let family: &[&str] = match base {
+        "家" | "户" => &["家", "户", "个", "所"],
+        "个" => &["个", "家", "户", "所"],
+        "所" => &["所", "家", "个"],
+        "人" | "名" | "位" => &["人", "名", "位"],
+        "项" => &["项", "个", "件"],
+        "件" => &["件", "项"],
+        "笔" => &["笔", "项"],
+        "场" | "次" => &["场", "次", "期"],
+        "期" => &["期", "场", "次"],
+        other => return vec![other.to_string()],
+    };
+    let mut words: Vec<String> = vec![base.to_string()];
+    words.extend(family.iter().filter(|w| **w != base).map(|w| w.to_string()));
+    words
 }
 
-/// An indicator's unit split into magnitude and base: 亿元 → (1e8, 元).
+/// An indicator's unit split into magnitude and base (亿元 → 1e8, 元), and the
+/// measure words that state it (the base first).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
     pub magnitude: f64,
     pub base: String,
+    pub words: Vec<String>,
 }
 
 impl Unit {
+    /// The unit of an indicator: its `unit`, stated in its `unit_words` (or the
+    /// default family of its base).
+    pub fn of(indicator: &crate::content::Indicator) -> Unit {
+        let mut u = Unit::parse(&indicator.unit);
+        if !indicator.unit_words.is_empty() {
+            u.words = indicator.unit_words.clone();
+            if !u.words.contains(&u.base) {
+                u.words.insert(0, u.base.clone());
+            }
+        }
+        u
+    }
+
     pub fn parse(unit: &str) -> Unit {
         let unit = crate::text::normalize(unit);
         let mut magnitude = 1.0;
@@ -95,6 +124,7 @@ impl Unit {
         }
         Unit {
             magnitude,
+            words: default_words(base),
             base: base.to_string(),
         }
     }
@@ -159,7 +189,7 @@ pub fn is_unit_char(c: char) -> bool {
     )
 }
 
-fn starts_with_unit(rest: &str) -> bool {
+pub fn starts_with_unit(rest: &str) -> bool {
     rest.chars().next().is_some_and(is_unit_char)
         || ["平方", "公里", "公顷", "千克", "人次"]
             .iter()
@@ -373,6 +403,14 @@ fn number_at(chars: &[(usize, char)], i: usize) -> Option<(f64, usize, bool)> {
         }
         return s.parse().ok().map(|v| (v, j, true));
     }
+    // "突破万亿元": 万亿 with no numeral before it is one 万亿 (the magnitudes are read
+    // by the caller, from `i`).
+    if c == '万'
+        && chars.get(i + 1).is_some_and(|c| c.1 == '亿')
+        && !prev.is_some_and(|p| is_chinese_numeral(p) || p.is_ascii_digit() || p == '.')
+    {
+        return Some((1.0, i, false));
+    }
     if is_chinese_numeral(c) && !prev.is_some_and(is_chinese_numeral) {
         let mut j = i;
         while chars.get(j).is_some_and(|c| is_chinese_numeral(c.1)) {
@@ -423,12 +461,13 @@ pub fn year_mention(text: &str, m: &Mention) -> Option<(bool, Vec<i32>)> {
     Some((comparison, ys))
 }
 
-/// Months stated as "N月", as numbers 1–12.
+/// Months stated as "N月", as numbers 1–12; a range "1—9月" states both ends.
 pub fn months(text: &str) -> Vec<u8> {
     mentions(text)
         .into_iter()
         .filter(|m| m.rest.starts_with('月') && m.magnitude == 1.0 && m.value.fract() == 0.0)
-        .filter_map(|m| u8::try_from(m.value as i64).ok())
+        .flat_map(|m| [Some(m.value), m.hi].into_iter().flatten())
+        .filter_map(|v| u8::try_from(v as i64).ok())
         .filter(|m| (1..=12).contains(m))
         .collect()
 }
@@ -639,10 +678,21 @@ mod tests {
         // A bare number, with no unit after it, may be in any unit.
         assert_eq!(in_unit("总量为3759,居全省第一", "家"), vec![3759.0]);
         // But a number in another unit is not this indicator's.
-        assert!(in_unit("创新创业载体119个", "家").is_empty());
+        assert!(in_unit("创新创业载体面积119平方米", "家").is_empty());
+        assert!(in_unit("申请发明专利119件", "家").is_empty());
         // People are people, whether counted in 名 or 人; 人次 are visits.
         assert_eq!(in_unit("选认省市级科技特派员500人以上", "名"), vec![500.0]);
         assert!(in_unit("培训1.5万人次以上", "名").is_empty());
+    }
+
+    #[test]
+    fn measure_words_of_a_family_and_a_bare_trillion() {
+        assert_eq!(in_unit("全县高新技术企业47户", "家"), vec![47.0]);
+        assert_eq!(in_unit("市级及以上科技企业孵化器35个", "家"), vec![35.0]);
+        assert_eq!(in_unit("争取省科技项目41项", "笔"), vec![41.0]);
+        assert_eq!(in_unit("培训1.5万人次", "人"), Vec::<f64>::new());
+        assert_eq!(in_unit("高新区工业总产值突破万亿元", "亿元"), vec![10000.0]);
+        assert_eq!(in_unit("打造万亿级产业集群", "亿元"), Vec::<f64>::new());
     }
 
     #[test]

@@ -9,7 +9,8 @@
 use std::ops::Range;
 
 use super::numbers::{self, Mention, Unit, same};
-use crate::content::{Article, Figure, Indicator, Period, Status};
+use super::period;
+use crate::content::{Figure, Indicator};
 use crate::diagnostics::Diagnostic;
 use crate::format;
 use crate::text::Normalized;
@@ -28,11 +29,11 @@ pub struct QuoteHit {
 pub fn verify(
     fig: &Figure,
     indicator: &Indicator,
-    article: &Article,
+    doc: &period::Document,
     quotes: &[QuoteHit],
     runs: &[Normalized],
 ) -> Vec<Diagnostic> {
-    let unit = Unit::parse(&indicator.unit);
+    let unit = Unit::of(indicator);
     let mentions: Vec<(usize, Mention)> = quotes
         .iter()
         .enumerate()
@@ -43,10 +44,42 @@ pub fn verify(
         Some(expr) => out.extend(check_derived(
             fig, indicator, &unit, expr, quotes, &mentions,
         )),
-        None => out.extend(check_value(fig, indicator, &unit, quotes, &mentions)),
+        None => out.extend(check_value(fig, indicator, &unit, quotes, &mentions, runs)),
     }
-    out.extend(check_period(fig, article, quotes, &mentions, runs));
+    let located: Vec<(String, Vec<period::Occurrence<'_>>)> = quotes
+        .iter()
+        .map(|q| {
+            let occurrences = q
+                .occurrences
+                .iter()
+                .map(|(run, range)| period::Occurrence {
+                    run: *run,
+                    paragraph: &runs[*run].text,
+                    range: range.clone(),
+                })
+                .collect();
+            (q.text.clone(), occurrences)
+        })
+        .collect();
+    out.extend(period::check(fig, &located, doc));
     out
+}
+
+/// Whether text ending here says what follows fell: "下降8.2%", "同比减少3家".
+fn declines(before: &str) -> bool {
+    [
+        "下降",
+        "减少",
+        "下滑",
+        "下跌",
+        "回落",
+        "降低",
+        "降落",
+        "负增长",
+        "减",
+    ]
+    .iter()
+    .any(|w| before.ends_with(w))
 }
 
 /// How the quote writes a mention, bound words and unit included: "突破4000家".
@@ -76,14 +109,31 @@ fn check_value(
     unit: &Unit,
     quotes: &[QuoteHit],
     mentions: &[(usize, Mention)],
+    runs: &[Normalized],
 ) -> Vec<Diagnostic> {
     let mut in_unit: Vec<(usize, &Mention, f64, Option<f64>)> = mentions
         .iter()
         .filter_map(|(i, m)| m.in_unit(unit).map(|(lo, hi)| (*i, m, lo, hi)))
+        .map(|(i, m, lo, hi)| {
+            // "利润下降8.2%" states a growth of -8.2% (a rate that fell is negative; a
+            // count that fell may be recorded either way: "减少3家").
+            let fell = declines(&quotes[i].text[..m.span.start]);
+            if fell && (unit.base == "%" || same(-lo, fig.value)) {
+                (i, m, -lo, hi.map(|h| -h))
+            } else {
+                (i, m, lo, hi)
+            }
+        })
         .collect();
     // Digits win over Chinese numerals, which can be part of a name ("三元区").
     if in_unit.iter().any(|(_, m, _, _)| m.arabic) {
         in_unit.retain(|(_, m, _, _)| m.arabic);
+    }
+    // The unit's own word wins over the rest of its family: in "招引运营机构2家,新增在孵
+    // 企业258个" a figure in 个 is the 258.
+    let exact = |m: &Mention| m.rest.starts_with(unit.base.as_str());
+    if in_unit.iter().any(|(_, m, _, _)| exact(m)) {
+        in_unit.retain(|(_, m, _, _)| exact(m) || !numbers::starts_with_unit(&m.rest));
     }
     let matched = in_unit
         .iter()
@@ -131,10 +181,15 @@ fn check_value(
         return vec![d];
     }
     let Some(&(qi, m, lo, hi)) = matched else {
+        // The value the help proposes, when it is one number the quote states.
+        let suggested = match in_unit.first() {
+            Some(&(_, _, lo, None)) => Some(format::stated(lo)),
+            _ => None,
+        };
         let help = if let Some(&(qi, m, lo, hi)) = in_unit.first() {
             let wanted = match hi {
-                Some(h) => format!("{} or {}", format::plain(lo), format::plain(h)),
-                None => format::plain(lo),
+                Some(h) => format!("{} or {}", format::stated(lo), format::stated(h)),
+                None => format::stated(lo),
             };
             format!(
                 "the quote says {} — did you mean {wanted}?",
@@ -167,7 +222,13 @@ fn check_value(
             .at(fig.origin.locate(Some("value")))
             .label("not what the quote says")
             .help(help),
-        ];
+        ]
+        .into_iter()
+        .map(|d| match &suggested {
+            Some(v) => d.suggest("value", v.clone()),
+            None => d,
+        })
+        .collect();
     };
     // A range "80—120项" recorded as one number is a bound: ≥ its low end, ≤ its high end.
     let range_end = hi.map(|_| {
@@ -177,9 +238,68 @@ fn check_value(
             RangeEnd::High
         }
     });
-    check_bound(fig, m, &quotes[qi], range_end)
-        .into_iter()
-        .collect()
+    // A bound word over a list bounds every number of it: "分别超过90家和870家".
+    let q = &quotes[qi];
+    let listed = m
+        .bound
+        .is_none()
+        .then(|| list_bound(&runs[q.run].text, q.range.clone(), m))
+        .flatten();
+    let m = &Mention {
+        bound: m.bound.or(listed),
+        ..m.clone()
+    };
+    check_bound(fig, m, q, range_end).into_iter().collect()
+}
+
+/// The bound word of a list that the number `m` of a quote (at `range` of its
+/// paragraph `text`) is an item of: before the list (`分别超过90家和870家`) or after it
+/// (`90家、870家以上`).
+fn list_bound(text: &str, range: Range<usize>, m: &Mention) -> Option<&'static str> {
+    let stops = [',', ';', '。', ':', '，', '；', '：', '!', '?'];
+    let start = text[..range.start].rfind(stops).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let end = text[range.end..]
+        .find(stops)
+        .map_or(text.len(), |i| range.end + i);
+    let clause = &text[start..end];
+    let at = range.start - start + m.span.start;
+    let found = numbers::mentions(clause);
+    let me = found.iter().position(|o| o.span.start == at)?;
+    // Items are numbers joined by a separator and nothing else but their units.
+    let joined = |a: &Mention, b: &Mention| {
+        let between = &clause[a.span.end..b.span.start];
+        let between = between.trim_start_matches(|c: char| numbers::is_unit_char(c));
+        ["和", "、", "及", "与", "以及", "和以"].contains(&between) || between.is_empty()
+    };
+    let mut first = me;
+    while first > 0 && joined(&found[first - 1], &found[first]) {
+        first -= 1;
+    }
+    let mut last = me;
+    while last + 1 < found.len() && joined(&found[last], &found[last + 1]) {
+        last += 1;
+    }
+    if first == last {
+        return None;
+    }
+    let before_list = &clause[..found[first].span.start];
+    let words = ["分别", "均", "都", "各"];
+    match (found[first].bound, found[last].bound) {
+        (Some(w), _)
+            if first < me
+                && words.iter().any(|d| {
+                    before_list.trim_end_matches(w).ends_with(d) || before_list.ends_with(d)
+                }) =>
+        {
+            Some(w)
+        }
+        (_, Some(w)) if last > me && ["以上", "以下", "左右", "以内"].contains(&w) => {
+            Some(w)
+        }
+        _ => None,
+    }
 }
 
 enum RangeEnd {
@@ -311,233 +431,6 @@ fn list_mentions(quotes: &[QuoteHit], mentions: &[(usize, Mention)]) -> String {
     }
 }
 
-/// The period must be one the text refers to: a year stated in the quote, or (when the
-/// quote states none) in its sentence, the article's title or its opening paragraph;
-/// failing all of those, a year next to the article's date. (A paragraph is not a
-/// level: a year stated in one of its sentences belongs to that sentence.) A year the text compares with
-/// ("较2021年净增964家") supports that year (a derived base) or the next one.
-fn check_period(
-    fig: &Figure,
-    article: &Article,
-    quotes: &[QuoteHit],
-    mentions: &[(usize, Mention)],
-    runs: &[Normalized],
-) -> Option<Diagnostic> {
-    let year = fig.period.year();
-    let date_year: Option<i32> = article
-        .meta
-        .date
-        .as_deref()
-        .and_then(|d| d.get(..4)?.parse().ok());
-
-    if matches!(fig.period, Period::Month(..) | Period::Half(..)) {
-        let joined: String = quotes
-            .iter()
-            .map(|q| q.text.as_str())
-            .collect::<Vec<_>>()
-            .join("|");
-        if let Some(d) = check_part_of_year(fig, &joined) {
-            return Some(d);
-        }
-    }
-
-    // The years the quotes state, from the numbers already found in them.
-    let (mut stated, mut compared) = (Vec::new(), Vec::new());
-    for (i, m) in mentions {
-        if let Some((comparison, ys)) = numbers::year_mention(&quotes[*i].text, m) {
-            if comparison {
-                compared.extend(ys);
-            } else {
-                stated.extend(ys);
-            }
-        }
-    }
-    // Why the period must be one of `allowed`: put in words only for an error.
-    let (allowed, evidence): (Vec<i32>, Evidence) = if !stated.is_empty() {
-        (stated.clone(), Evidence::Stated(stated))
-    } else if !compared.is_empty() {
-        // "较2021年净增964家": the increase is 2022's; a figure derived from it
-        // (3759 - 964) is the 2021 base.
-        let offset = if fig.derived.is_some() { 0 } else { 1 };
-        let allowed: Vec<i32> = compared.iter().map(|&y| y + offset).collect();
-        (allowed, Evidence::Compared(compared))
-    } else {
-        // Every occurrence of each quote is context.
-        let sentences = || -> String {
-            quotes
-                .iter()
-                .flat_map(|q| q.occurrences.iter())
-                .map(|(run, range)| sentence(&runs[*run].text, range))
-                .collect::<Vec<_>>()
-                .join("|")
-        };
-        let title = || crate::text::normalize(&article.meta.title);
-        // News articles set their time frame in the opening paragraph.
-        let opening = || {
-            runs.iter()
-                .find(|r| r.text.chars().count() > 40)
-                .map_or(String::new(), |r| r.text.clone())
-        };
-        // (where, text, whether it frames a whole document)
-        let levels: [(&'static str, &dyn Fn() -> String, bool); 3] = [
-            ("its sentence", &sentences, false),
-            ("the article's title", &title, true),
-            ("the article's opening paragraph", &opening, true),
-        ];
-        match levels.iter().find_map(|(name, text, frame)| {
-            context_years(&text(), date_year).map(|ys| (*name, ys, *frame))
-        }) {
-            // A document about several years ("2022年工作总结及2023年工作思路")
-            // recounts the earlier ones and plans the later ones.
-            Some((name, ys, true)) if ys.len() > 1 => {
-                let allowed = match fig.status {
-                    Status::Actual => ys[..ys.len() - 1].to_vec(),
-                    Status::Target => ys[1..].to_vec(),
-                };
-                (allowed, Evidence::Context(name, ys))
-            }
-            Some((name, ys, _)) => (ys.clone(), Evidence::Context(name, ys)),
-            None => match date_year {
-                // A report states current figures (this year's or last year's) and
-                // targets for this year or the next.
-                Some(y) => {
-                    let allowed = match fig.status {
-                        Status::Actual => vec![y - 1, y],
-                        Status::Target => vec![y, y + 1],
-                    };
-                    (
-                        allowed,
-                        Evidence::Dated(article.meta.date.as_deref().unwrap_or_default()),
-                    )
-                }
-                None => return None,
-            },
-        }
-    };
-    if allowed.contains(&year) {
-        return None;
-    }
-    Some(period_error(
-        fig,
-        &evidence.describe(),
-        "period not supported by the source",
-        format!(
-            "use a period in {}, or quote the sentence that states {}年",
-            years_list(&allowed),
-            year
-        ),
-    ))
-}
-
-/// Where the years a figure's period must be among come from.
-enum Evidence<'a> {
-    Stated(Vec<i32>),
-    Compared(Vec<i32>),
-    Context(&'static str, Vec<i32>),
-    Dated(&'a str),
-}
-
-impl Evidence<'_> {
-    fn describe(&self) -> String {
-        match self {
-            Evidence::Stated(ys) => format!("the quote states {}", years_list(ys)),
-            Evidence::Compared(ys) => format!("the quote compares with {}", years_list(ys)),
-            Evidence::Context(name, ys) => format!("{name} refers to {}", years_list(ys)),
-            Evidence::Dated(date) => format!("the article is dated {date}"),
-        }
-    }
-}
-
-/// Years a stretch of article text is about: stated years (not those it compares
-/// with) and 今年/去年/明年 relative to the article's date.
-fn context_years(text: &str, date_year: Option<i32>) -> Option<Vec<i32>> {
-    let (mut ys, _compared) = numbers::years(text);
-    if let Some(y) = date_year {
-        for (word, offset) in [
-            ("今年", 0),
-            ("本年", 0),
-            ("去年", -1),
-            ("上年", -1),
-            ("明年", 1),
-            ("过去一年", -1),
-        ] {
-            if text.contains(word) {
-                ys.push(y + offset);
-            }
-        }
-    }
-    ys.sort_unstable();
-    ys.dedup();
-    (!ys.is_empty()).then_some(ys)
-}
-
-/// Months and half-years: "从2月的…提升至5月的…" supports 2023-02 and 2023-05 only;
-/// "上半年" supports H1.
-fn check_part_of_year(fig: &Figure, quotes: &str) -> Option<Diagnostic> {
-    let (ok, evidence) = match fig.period {
-        Period::Month(_, m) => {
-            let months = numbers::months(quotes);
-            if months.is_empty() || months.contains(&m) {
-                return None;
-            }
-            (
-                false,
-                format!(
-                    "the quote states {}",
-                    months
-                        .iter()
-                        .map(|m| format!("{m}月"))
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ),
-            )
-        }
-        Period::Half(_, h) => {
-            let first = quotes.contains("上半年");
-            let second = quotes.contains("下半年");
-            if (!first && !second) || (h == 1 && first) || (h == 2 && second) {
-                return None;
-            }
-            (
-                false,
-                format!("the quote says {}", if first { "上半年" } else { "下半年" }),
-            )
-        }
-        _ => return None,
-    };
-    (!ok).then(|| {
-        period_error(
-            fig,
-            &evidence,
-            "period not supported by the quote",
-            "use the month or half-year the quote states".to_string(),
-        )
-    })
-}
-
-fn period_error(fig: &Figure, evidence: &str, label: &str, help: String) -> Diagnostic {
-    Diagnostic::error(
-        "E032",
-        format!(
-            "the period {} contradicts the source: {evidence}",
-            fig.period
-        ),
-    )
-    .at(fig.origin.locate(Some("period")))
-    .label(label)
-    .help(help)
-}
-
-fn years_list(ys: &[i32]) -> String {
-    let mut ys = ys.to_vec();
-    ys.sort_unstable();
-    ys.dedup();
-    ys.iter()
-        .map(|y| format!("{y}年"))
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
 /// The shortest faithful fragment for one number of a quote: from the previous
 /// punctuation mark (or the end of the previous number in the same unit) to the end
 /// of this number's unit.
@@ -578,17 +471,4 @@ fn fragment(text: &str, m: &Mention, others: &[&Mention]) -> String {
         }
     }
     text[start..end].to_string()
-}
-
-/// The sentence of `text` that contains `range`.
-fn sentence<'a>(text: &'a str, range: &Range<usize>) -> &'a str {
-    // A semicolon continues the sentence's time frame ("2021年,…;R&D投入强度2.27%").
-    let ends = ['。', '！', '？', '!', '?'];
-    let start = text[..range.start].rfind(ends).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
-    let end = text[range.end..]
-        .find(ends)
-        .map_or(text.len(), |i| range.end + i);
-    &text[start..end]
 }

@@ -35,7 +35,7 @@ impl<'a> Matcher<'a> {
                 let w = normalize(w);
                 if !w.is_empty() {
                     words.push(w);
-                    owner.push((i.id.as_str(), Unit::parse(&i.unit)));
+                    owner.push((i.id.as_str(), Unit::of(i)));
                 }
             }
         }

@@ -68,6 +68,10 @@ pub struct Indicator {
     /// after one of them that no figure records is reported as a warning.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The measure words a quote may state the unit in, when they are not the
+    /// default family of the unit (家 counts as 家, 户, 个 or 所; 人 as 人, 名, 位…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unit_words: Vec<String>,
 }
 
 /// Administrative level of a place, as in China's division codes.

@@ -26,6 +26,16 @@ impl Period {
         }
     }
 
+    /// The same part of another year.
+    pub fn with_year(self, y: i32) -> Period {
+        match self {
+            Period::Year(_) => Period::Year(y),
+            Period::Half(_, h) => Period::Half(y, h),
+            Period::Quarter(_, q) => Period::Quarter(y, q),
+            Period::Month(_, m) => Period::Month(y, m),
+        }
+    }
+
     /// Months covered, 1-based inclusive.
     fn months(self) -> (u8, u8) {
         match self {

@@ -777,7 +777,14 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        let body = markdown::render(a.body(), &md_marks);
+        let (title_marks, body_marks): (Vec<markdown::Mark>, Vec<markdown::Mark>) = md_marks
+            .into_iter()
+            .partition(|m| m.run == crate::check::TITLE_RUN);
+        let body = markdown::render(a.body(), &body_marks);
+        ctx.insert(
+            "title_html",
+            &markdown::marked_text(&a.meta.title, &title_marks),
+        );
         let figures: Vec<CitedCtx> = citing
             .into_iter()
             .map(|r| {

@@ -81,10 +81,14 @@ pub fn mutants(root: &Path) -> Vec<Mutant> {
                 Some(("period", None)),
                 shift_year(fig.period, -1).to_string(),
             );
-            // A quote with one character dropped (the middle one).
+            // A quote with one character dropped (the middle one that is not a space:
+            // dropping a space changes nothing the checker compares).
             let q = &fig.quotes[0];
             let chars: Vec<char> = q.chars().collect();
-            let mid = chars.len() / 2;
+            let mut mid = chars.len() / 2;
+            while mid + 1 < chars.len() && chars[mid].is_whitespace() {
+                mid += 1;
+            }
             let dropped: String = chars[..mid].iter().chain(&chars[mid + 1..]).collect();
             let field = if fig.quotes.len() > 1 {
                 ("quote", Some(0))
@@ -116,4 +120,50 @@ pub fn is_caught(root: &Path, m: &Mutant) -> bool {
     };
     fs::write(&path, original).unwrap();
     caught
+}
+
+/// Applies `m`, then the fix the help of each error at its line proposes for the field
+/// `m` changed: a fix that makes the check pass must give back the original value, or
+/// the help has led a curator to publish another wrong figure. Restores the file and
+/// returns what went wrong.
+pub fn help_misleads(root: &Path, m: &Mutant) -> Option<String> {
+    let path = root.join(&m.file);
+    let original = fs::read_to_string(&path).unwrap();
+    let was = &original[m.span.clone()];
+    let mut text = original.clone();
+    text.replace_range(m.span.clone(), &m.replacement);
+    fs::write(&path, &text).unwrap();
+    let field = match m.kind {
+        "period+1" | "period-1" => "period",
+        "quote" => "quote",
+        _ => "value",
+    };
+    let fixes: Vec<String> = match indicity::check(root) {
+        Err(indicity::Error::Content(d)) => d
+            .errors()
+            .filter(|e| {
+                e.location
+                    .as_ref()
+                    .is_some_and(|l| l.file.to_string_lossy() == m.file && l.line_col().0 == m.line)
+            })
+            .filter_map(|e| e.suggestion.as_deref())
+            .filter(|(f, _)| *f == field)
+            .map(|(_, v)| v.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut problem = None;
+    for fix in fixes {
+        let mut fixed = original.clone();
+        fixed.replace_range(m.span.clone(), &fix);
+        fs::write(&path, &fixed).unwrap();
+        if indicity::check(root).is_ok() && fix != was {
+            problem = Some(format!(
+                "{} {}:{}: the help turns {} into {fix}, which passes; the figure was {was}",
+                m.kind, m.file, m.line, m.replacement
+            ));
+        }
+    }
+    fs::write(&path, original).unwrap();
+    problem
 }

@@ -1,0 +1,828 @@
+//! When a figure is: the periods its source text supports, from the nearest words
+//! that say.
+//!
+//! Chinese reports date their figures at several levels, and the nearest one wins:
+//! the quote itself (`较2021年净增964家`), the clause it is in (a year opening a clause
+//! governs that clause, not the ones after its `;`), a time frame opening its sentence
+//! (`2021年,…;…`) or its paragraph, the document (its title's year, the frame of
+//! its opening paragraph) and last the article's date. Relative words (今年, 全年,
+//! 去年, 明年, 年底, 目前) are read against the document's year: its title's when the
+//! title states one (`2023年…报告` dates its 全年), else its date's. Years a figure is
+//! compared with or grows from (`较…`, `比…`, `在…的基础上`, `由…的…增长到`) are not its
+//! period. When no level says, the period cannot be verified, which is an error of
+//! its own, not a silent pass.
+
+use std::ops::Range;
+
+use super::numbers;
+use crate::content::{Article, Figure, Period, Status};
+use crate::diagnostics::Diagnostic;
+use crate::text::Normalized;
+
+/// A time word of a text, with its byte offset there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ref {
+    /// A year the text is about (`2022年`, `到2025年`, `截至2022年底`), or a range's ends.
+    Year(i32),
+    /// `2022年以来`: that year and every one after it.
+    Since(i32),
+    /// A five-year plan (`十四五`, `“十四五”期间`): every year of it.
+    Span(i32, i32),
+    /// A year it is compared with (`较2021年`, `比2020年增长`): the figure is later.
+    Compared(i32),
+    /// A year a change starts from (`由2014年的500亿元`): the period of that value, not
+    /// of the one it grows to.
+    Start(i32),
+    /// A year a plan builds on (`在2022年的基础上`): not the period of anything.
+    Base(i32),
+    /// 今年 (0), 去年 (-1), 明年 (+1)…: relative to the document's year. `true` for
+    /// 全年, 年底 and the like, which an article dated early in a year uses of the year
+    /// just ended.
+    Relative(i32, bool),
+    /// 目前, 截至目前, 至今: the state now, which a report written early in a year
+    /// gives as the last year-end's: the frames around it, or the date, decide.
+    Now,
+    /// 比去年, 较上年, 去年同期: compared with a year relative to the document's.
+    RelativeCompared(i32),
+}
+
+/// Relative time words and their offsets from the document's year (compounds
+/// before their parts: `去年底` is not `年底`).
+const RELATIVE: &[(&str, i32)] = &[
+    ("截至目前", NOW),
+    ("今年以来", 0),
+    ("本年度", 0),
+    ("前三季度", 0),
+    ("去年底", -1),
+    ("去年末", -1),
+    ("上年底", -1),
+    ("上年末", -1),
+    ("明年底", 1),
+    ("上半年", 0),
+    ("下半年", 0),
+    ("一季度", 0),
+    ("二季度", 0),
+    ("三季度", 0),
+    ("四季度", 0),
+    ("过去一年", -1),
+    ("过去的一年", -1),
+    ("上一年", -1),
+    ("下一年", 1),
+    ("今年", 0),
+    ("本年", 0),
+    ("当年", 0),
+    ("全年", 0),
+    ("年内", 0),
+    ("年底", 0),
+    ("年末", 0),
+    ("目前", NOW),
+    ("当前", NOW),
+    ("至今", NOW),
+    ("去年", -1),
+    ("上年", -1),
+    ("前年", -2),
+    ("明年", 1),
+    ("来年", 1),
+];
+
+/// Relative words an article dated early in a year may use of the year just ended.
+const LOOSE: &[&str] = &["全年", "年底", "年末", "本年度", "年内", "当年"];
+
+/// China's five-year plans: `十四五末` is 2025, `十四五期间` 2021–2025.
+const PLANS: &[(&str, i32)] = &[
+    ("十一五", 2006),
+    ("十二五", 2011),
+    ("十三五", 2016),
+    ("十四五", 2021),
+    ("十五五", 2026),
+];
+
+/// The offset that stands for [`Ref::Now`] in [`RELATIVE`].
+const NOW: i32 = i32::MIN;
+
+/// Words before a year that make it a comparison.
+const COMPARED: &[&str] = &["较", "比", "相比", "对比", "与", "同比", "高于", "低于"];
+
+/// The time words of `text` (normal form), in order.
+fn refs(text: &str) -> Vec<(usize, Ref)> {
+    let mut out = Vec::new();
+    let mentions = numbers::mentions(text);
+    for m in &mentions {
+        let Some(y) = m.year() else { continue };
+        let before = &text[..m.span.start];
+        let after = &m.rest;
+        // The rest of the year's segment, up to the next comma or stop.
+        let segment_end = text[m.span.end..]
+            .find([',', ';', '。', ':', '，', '；', '：'])
+            .map_or(text.len(), |i| m.span.end + i);
+        let segment = &text[m.span.end..segment_end];
+        let r = if COMPARED.iter().any(|w| before.ends_with(w))
+            || after.starts_with("年相比")
+            || after.starts_with("年同期")
+            // "是2012年的5倍": compared with 2012.
+            || (before.ends_with('是') && after.starts_with("年的"))
+        {
+            Ref::Compared(y)
+        } else if ["由", "从"].iter().any(|w| before.ends_with(w)) {
+            // "由2014年的500亿元增长到…": the value that follows is 2014's, the one the
+            // sentence grows to is not.
+            Ref::Start(y)
+        } else if after.starts_with("年的基础") {
+            Ref::Base(y)
+        } else if segment.contains("以来") || after.starts_with("年起") {
+            Ref::Since(y)
+        } else {
+            Ref::Year(y)
+        };
+        out.push((m.span.start, r));
+        if let (Ref::Year(_), Some(hi)) = (r, m.hi) {
+            out.push((m.span.start, Ref::Year(hi as i32)));
+        }
+    }
+    // Months with no year of their own (`1-2月,`, `截至5月底`) are of the document's.
+    for m in &mentions {
+        let is_month = m.rest.starts_with('月')
+            && m.magnitude == 1.0
+            && m.value.fract() == 0.0
+            && (1.0..=12.0).contains(&m.value);
+        let before = &text[..m.span.start];
+        // `2月1日` is the day of an event, not a period.
+        let day = m
+            .rest
+            .strip_prefix('月')
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+        if is_month
+            && !day
+            && !before.ends_with('年')
+            && !before.ends_with(|c: char| c.is_ascii_digit())
+        {
+            out.push((m.span.start, Ref::Relative(0, false)));
+        }
+    }
+    for (plan, first) in PLANS {
+        for (at, _) in text.match_indices(plan) {
+            let rest = text[at + plan.len()..].trim_start_matches(['”', '"', '’', '\'']);
+            if rest.starts_with('末') || rest.starts_with("期末") {
+                out.push((at, Ref::Year(first + 4)));
+            } else {
+                out.push((at, Ref::Span(*first, first + 4)));
+            }
+        }
+    }
+    // Relative words, but not those that belong to a stated year (`2022年底`,
+    // `2023年上半年`, `2022年全年`).
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    for (word, offset) in RELATIVE {
+        for (at, _) in text.match_indices(word) {
+            let end = at + word.len();
+            if taken.iter().any(|t| t.start < end && at < t.end) {
+                continue;
+            }
+            taken.push(at..end);
+            let before = &text[..at];
+            let digit_before = |b: &str| b.ends_with(|c: char| c.is_ascii_digit());
+            // `年底` inside `2022年底` starts at the year's 年; `上半年` follows one.
+            if digit_before(before) || before.strip_suffix('年').is_some_and(digit_before) {
+                continue;
+            }
+            let compared =
+                COMPARED.iter().any(|w| before.ends_with(w)) || text[end..].starts_with("同期");
+            out.push((
+                at,
+                match (*offset, compared) {
+                    (NOW, _) => Ref::Now,
+                    (o, true) => Ref::RelativeCompared(o),
+                    (o, false) => Ref::Relative(o, LOOSE.contains(word)),
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
+    out
+}
+
+/// Words that may stand beside time words in a frame: `目标到2023年,`, `截至去年底,`.
+const FRAME_WORDS: &[&str] = &[
+    "目标", "力争", "争取", "预计", "计划", "确保", "到", "至", "截至", "截止", "在", "自", "于",
+    "从", "其中", "同时", "期间", "底", "末", "前", "以来", "来", "为止", "内",
+];
+
+/// The frames of a paragraph: segments (between commas, colons and stops) made of
+/// time words alone, such as `2022年`, `今年以来`, `截至2022年底`, `目标到2023年`,
+/// `上半年`, each with where it ends. A frame dates what follows it in the paragraph
+/// until the next frame.
+fn frames(text: &str) -> Vec<(usize, Vec<Ref>)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '。')))
+    {
+        if !matches!(c, ',' | ':' | ';' | '。' | '!' | '?' | '，' | '：' | '；') {
+            continue;
+        }
+        let segment = &text[start..i];
+        start = i + c.len_utf8();
+        if segment.is_empty() || segment.chars().count() > 16 {
+            continue;
+        }
+        let found = refs(segment);
+        if found.is_empty() {
+            continue;
+        }
+        // Only time words (and the few words frames are written with).
+        let mentions = numbers::mentions(segment);
+        let counts = mentions
+            .iter()
+            .any(|m| m.year().is_none() && !m.rest.starts_with('月') && !m.rest.starts_with('日'));
+        if counts {
+            continue;
+        }
+        let mut rest = segment.to_string();
+        for m in mentions.iter().rev() {
+            rest.replace_range(m.span.clone(), "");
+        }
+        for (w, _) in RELATIVE.iter().chain(PLANS) {
+            rest = rest.replace(w, "");
+        }
+        for w in ["年", "月", "日", "“", "”", "\""] {
+            rest = rest.replace(w, "");
+        }
+        for w in FRAME_WORDS {
+            rest = rest.replace(w, "");
+        }
+        if rest.chars().count() <= 1 {
+            out.push((i, found.into_iter().map(|(_, r)| r).collect()));
+        }
+    }
+    out
+}
+
+/// What decides the period at one level, and how it reads in a message.
+struct Decided {
+    years: Vec<i32>,
+    evidence: String,
+}
+
+/// How the document's year is known, for reading relative words.
+#[derive(Clone, Copy)]
+struct DocYear {
+    year: Option<i32>,
+    /// From the date, not the title: 全年 may then be the year just ended.
+    from_date: bool,
+}
+
+/// The years a set of time words supports for `fig`, if they decide it. At the quote
+/// (`at_quote`) a start year dates its value and comparisons date an increase; `end`
+/// is set for a value a change grows to (`增长至8500余家`), which in a plan period
+/// (`十四五`) is the period's last year's.
+fn decide(
+    found: &[Ref],
+    fig: &Figure,
+    doc: DocYear,
+    at_quote: bool,
+    end: bool,
+) -> Option<Vec<i32>> {
+    let mut years = Vec::new();
+    for r in found {
+        match *r {
+            Ref::Year(y) => years.push(y),
+            Ref::Start(y) if at_quote => years.push(y),
+            Ref::Since(y) => {
+                let last = doc.year.unwrap_or(y + 10).max(y);
+                years.extend(y..=last);
+            }
+            Ref::Span(_, b) if end => years.push(b),
+            Ref::Span(a, b) => years.extend(a..=b),
+            Ref::Relative(off, loose) => {
+                if let Some(d) = doc.year {
+                    years.push(d + off);
+                    if loose && doc.from_date && fig.status == Status::Actual {
+                        years.push(d + off - 1);
+                    }
+                }
+            }
+            // "目前" dates nothing by itself: the frames around it, or the date, do.
+            _ => {}
+        }
+    }
+    if years.is_empty() && at_quote {
+        // "较2021年净增964家": the increase is 2022's; a figure derived from it
+        // (3759 - 964) is the 2021 base. A target is not dated by what it compares with.
+        for r in found {
+            let base = match *r {
+                Ref::Compared(y) => Some(y),
+                Ref::RelativeCompared(off) => doc.year.map(|d| d + off),
+                _ => None,
+            };
+            if let Some(b) = base {
+                if fig.derived.is_some() {
+                    years.push(b);
+                } else if fig.status == Status::Actual {
+                    years.push(b + 1);
+                }
+            }
+        }
+    }
+    years.sort_unstable();
+    years.dedup();
+    (!years.is_empty()).then_some(years)
+}
+
+fn describe(found: &[Ref], doc: DocYear) -> String {
+    let words: Vec<String> = found
+        .iter()
+        .filter_map(|r| match *r {
+            Ref::Year(y) | Ref::Start(y) => Some(format!("{y}年")),
+            Ref::Since(y) => Some(format!("{y}年以来")),
+            Ref::Span(a, b) => Some(format!("{a}—{b}年")),
+            Ref::Compared(y) => Some(format!("较{y}年")),
+            Ref::Relative(off, _) | Ref::RelativeCompared(off) => {
+                doc.year.map(|d| format!("{}年", d + off))
+            }
+            Ref::Now | Ref::Base(_) => None,
+        })
+        .collect();
+    let mut words = words;
+    words.dedup();
+    words.join("、")
+}
+
+/// Where a quote is: its run, the text of that run (normal form) and its range there.
+pub struct Occurrence<'a> {
+    pub run: usize,
+    pub paragraph: &'a str,
+    pub range: Range<usize>,
+}
+
+/// Years a document-level text states, in order; `span` when a plan period gave them.
+#[derive(Debug, Clone, Default)]
+struct Years {
+    list: Vec<i32>,
+    span: bool,
+}
+
+/// The article-wide facts the levels read.
+pub struct Document {
+    /// Years the title states, in order.
+    title_years: Years,
+    /// Years the opening paragraph states (news set their time frame there).
+    opening: Years,
+    /// For each run, what the runs before it carry over: the years of the nearest
+    /// heading (a short run stating some: `二、2023年工作计划` dates the section under
+    /// it) or the frame a paragraph opens with (a story's `2023年,` goes on framing the
+    /// paragraphs after it), whichever is nearer.
+    carried: Vec<Vec<Ref>>,
+    date_year: Option<i32>,
+    date_month: Option<u8>,
+    date: Option<String>,
+    /// What 今年 and 全年 mean: the title's (first) year, else the date's.
+    doc_year: DocYear,
+}
+
+impl Document {
+    pub fn of(article: &Article, runs: &[Normalized]) -> Document {
+        // The years a text states; a plan's years (`十四五`) are all of them, never
+        // "earlier ones recounted, later ones planned".
+        let stated = |text: &str| -> Years {
+            let mut ys = Years::default();
+            for (_, r) in refs(text) {
+                match r {
+                    Ref::Year(y) | Ref::Since(y) => ys.list.push(y),
+                    Ref::Span(a, b) => {
+                        ys.list.extend(a..=b);
+                        ys.span = true;
+                    }
+                    _ => {}
+                }
+            }
+            ys.list.sort_unstable();
+            ys.list.dedup();
+            ys
+        };
+        let title_years = stated(&crate::text::normalize(&article.meta.title));
+        let date_year = article
+            .meta
+            .date
+            .as_deref()
+            .and_then(|d| d.get(..4)?.parse().ok());
+        let opening = runs
+            .iter()
+            .find(|r| r.text.chars().count() > 40)
+            .map(|r| stated(&r.text))
+            .unwrap_or_default();
+        let mut carried = Vec::with_capacity(runs.len());
+        let mut current: Vec<Ref> = Vec::new();
+        for r in runs {
+            carried.push(current.clone());
+            let heading: Vec<Ref> = if r.text.chars().count() <= 40 {
+                refs(&r.text)
+                    .into_iter()
+                    .map(|(_, r)| r)
+                    .filter(|r| matches!(r, Ref::Year(_) | Ref::Since(_) | Ref::Span(..)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // A paragraph's opening frame only: one in its middle dates its own topic.
+            let opening = frames(&r.text)
+                .into_iter()
+                .next()
+                .filter(|(end, _)| !r.text[..*end].contains([',', ';', '。', ':']))
+                .map(|(_, f)| f);
+            // A heading without a year starts a new topic; a frame naming a day
+            // (`今年2月10日,`) dates an event, not the paragraphs after it.
+            let is_heading = r.text.chars().count() <= 40 && !crate::clean::ends_sentence(&r.text);
+            let dated_event = |f: &[Ref]| {
+                f.is_empty()
+                    || r.text
+                        .split([',', ':'])
+                        .next()
+                        .is_some_and(|h| h.contains('日'))
+            };
+            if !heading.is_empty() {
+                current = heading;
+            } else if let Some(f) =
+                opening.filter(|f| !f.iter().all(|r| *r == Ref::Now) && !dated_event(f))
+            {
+                current = f;
+            } else if is_heading {
+                current.clear();
+            }
+        }
+        Document {
+            doc_year: DocYear {
+                year: title_years.list.first().copied().or(date_year),
+                from_date: title_years.list.is_empty(),
+            },
+            title_years,
+            opening,
+            carried,
+            date_year,
+            date_month: article
+                .meta
+                .date
+                .as_deref()
+                .and_then(|d| d.get(5..7)?.parse().ok()),
+            date: article.meta.date.clone(),
+        }
+    }
+}
+
+/// The result of reading a figure's period from its source.
+enum Support {
+    /// The years at the first level that decides, and why.
+    Years(Decided),
+    /// Nothing in the source says which year the figure is for.
+    Unknown,
+}
+
+/// The years the text around one occurrence of a quote supports: the quote, the rest
+/// of its clause before it, the nearest frame before it in its paragraph, its
+/// section's heading, the title, the opening paragraph, the date.
+fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> Support {
+    let text = at.paragraph;
+    let r = &at.range;
+    let c0 = text[..r.start]
+        .rfind([';', '；', '。', '!', '?', '！', '？'])
+        .map_or(0, |i| next_char(text, i));
+    let before: Vec<Ref> = refs(&text[c0..r.start])
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    let frame: Vec<Ref> = frames(&text[..r.start])
+        .into_iter()
+        .next_back()
+        .map(|(_, f)| f)
+        .unwrap_or_default();
+    let dy = doc.doc_year;
+    let s0 = text[..r.start]
+        .rfind(['。', '!', '?', '！', '？'])
+        .map_or(0, |i| next_char(text, i));
+    // A start value (`高新技术企业从4142家`) of a sentence that lists changes in
+    // parallel clauses (`…从2020年的2.73%提升至3.35%;…从4142家增长至…`) is of the
+    // year the first clause starts from.
+    let quote_text = &text[r.clone()];
+    let starts_from = quote_text.contains('从') || quote_text.contains('由');
+    let parallel: Vec<Ref> = if starts_from {
+        // The nearest start year before it in the paragraph.
+        refs(&text[..r.start])
+            .into_iter()
+            .rev()
+            .find_map(|(_, r)| match r {
+                Ref::Start(y) => Some(vec![Ref::Year(y)]),
+                _ => None,
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    // The year an earlier sentence of the paragraph grows something to
+    // (`…提升至2021年的7.6万件。其中,发明专利增至9413件`): the year the paragraph has
+    // reached. Not any year of it: `完成2021年度考评工作` dates nothing after it.
+    let earlier: Vec<Ref> = text[..s0]
+        .split_inclusive(['。', '!', '?', '！', '？'])
+        .rev()
+        .map(|sentence| {
+            refs(sentence)
+                .into_iter()
+                .filter(|(at, r)| {
+                    matches!(r, Ref::Year(_))
+                        && ["至", "到"].iter().any(|w| sentence[..*at].ends_with(w))
+                })
+                .map(|(_, r)| r)
+                .collect::<Vec<Ref>>()
+        })
+        .find(|found| !found.is_empty())
+        .unwrap_or_default();
+    // A value a change grows to (`增长至8500余家`) in a plan period is its last year's.
+    let end_value = !starts_from && quote_text.contains(['至', '到']);
+    let previous = doc.carried.get(at.run).map_or(&[][..], Vec::as_slice);
+    let levels: [(&str, &[Ref], bool); 6] = [
+        ("the quote states", quote, true),
+        ("its clause states", &before, false),
+        ("its paragraph starts from", &parallel, false),
+        ("the text before it opens with", &frame, false),
+        (
+            "an earlier sentence of its paragraph reaches",
+            &earlier,
+            false,
+        ),
+        ("the heading or paragraph before it states", previous, false),
+    ];
+    for (name, found, at_quote) in levels {
+        if let Some(years) = decide(found, fig, dy, at_quote, end_value) {
+            return Support::Years(Decided {
+                years,
+                evidence: format!("{name} {}", describe(found, dy)),
+            });
+        }
+    }
+    // A document (or a section) about several years ("2022年工作总结及2023年工作思
+    // 路") recounts the earlier ones and plans the later ones.
+    let framed = |ys: &Years| -> Vec<i32> {
+        let l = &ys.list;
+        match (fig.status, l.len()) {
+            _ if ys.span && end_value => l[l.len() - 1..].to_vec(),
+            _ if ys.span || l.len() == 1 => l.clone(),
+            (Status::Actual, _) => l[..l.len() - 1].to_vec(),
+            (Status::Target, _) => l[1..].to_vec(),
+        }
+    };
+    if !doc.title_years.list.is_empty() {
+        return Support::Years(Decided {
+            years: framed(&doc.title_years),
+            evidence: format!(
+                "the article's title refers to {}",
+                years_list(&doc.title_years.list)
+            ),
+        });
+    }
+    let opening = (!doc.opening.list.is_empty()).then(|| framed(&doc.opening));
+    let Some(y) = doc.date_year else {
+        return match opening {
+            Some(years) => Support::Years(Decided {
+                years,
+                evidence: format!(
+                    "the article's opening paragraph refers to {}",
+                    years_list(&doc.opening.list)
+                ),
+            }),
+            None => Support::Unknown,
+        };
+    };
+    // A report states current figures (early in a year, last year's too; but a month
+    // or a half-year "now" is this year's) and targets for this year or the next. The
+    // opening paragraph's years narrow that down, never widen it.
+    let dated = match fig.status {
+        Status::Actual if doc.date_month.is_some_and(|m| m > 6) => vec![y],
+        Status::Actual if !matches!(fig.period, Period::Year(_)) => vec![y],
+        Status::Actual => vec![y - 1, y],
+        Status::Target => vec![y, y + 1],
+    };
+    let narrowed: Vec<i32> = opening
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| dated.contains(o))
+        .collect();
+    let date = doc.date.as_deref().unwrap_or_default();
+    Support::Years(if narrowed.is_empty() {
+        Decided {
+            years: dated,
+            evidence: format!("the article is dated {date}"),
+        }
+    } else {
+        Decided {
+            years: narrowed,
+            evidence: format!(
+                "the article is dated {date} and its opening paragraph refers to {}",
+                years_list(&doc.opening.list)
+            ),
+        }
+    })
+}
+
+fn next_char(text: &str, i: usize) -> usize {
+    i + text[i..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// The period must be one the source supports (see the module's levels); a month or
+/// half-year must also be the one the quote names.
+pub fn check(
+    fig: &Figure,
+    quotes: &[(String, Vec<Occurrence<'_>>)],
+    doc: &Document,
+) -> Option<Diagnostic> {
+    if matches!(
+        fig.period,
+        Period::Month(..) | Period::Half(..) | Period::Quarter(..)
+    ) {
+        let joined: String = quotes
+            .iter()
+            .map(|(q, _)| q.as_str())
+            .collect::<Vec<_>>()
+            .join("|");
+        if let Some(d) = check_part_of_year(fig, &joined) {
+            return Some(d);
+        }
+    }
+    let quote_refs: Vec<Ref> = quotes
+        .iter()
+        .flat_map(|(q, _)| refs(q).into_iter().map(|(_, r)| r))
+        .collect();
+    // Each occurrence of each quote is read on its own; the figure may be any year one
+    // of them supports. The first quote of a derived figure dates it.
+    let mut allowed: Vec<i32> = Vec::new();
+    let mut evidence = Vec::new();
+    let mut unknown = true;
+    for (_, occurrences) in quotes.iter().take(1) {
+        for at in occurrences {
+            match support(fig, &quote_refs, at, doc) {
+                Support::Years(d) => {
+                    unknown = false;
+                    allowed.extend(d.years);
+                    if !evidence.contains(&d.evidence) {
+                        evidence.push(d.evidence);
+                    }
+                }
+                Support::Unknown => {}
+            }
+        }
+    }
+    let year = fig.period.year();
+    if unknown {
+        return Some(
+            Diagnostic::error(
+                "E037",
+                format!(
+                    "the period {} cannot be verified: neither the quote, its sentence and paragraph, the title nor a date of the article states a year",
+                    fig.period
+                ),
+            )
+            .at(fig.origin.locate(Some("period")))
+            .label("no year in the source")
+            .help("add the article's `date:` (when its page or address gives one), or quote the fragment that states the year"),
+        );
+    }
+    allowed.sort_unstable();
+    allowed.dedup();
+    if allowed.contains(&year) {
+        return None;
+    }
+    let mut d = Diagnostic::error(
+        "E032",
+        format!(
+            "the period {} contradicts the source: {}",
+            fig.period,
+            evidence.join("; ")
+        ),
+    )
+    .at(fig.origin.locate(Some("period")))
+    .label("period not supported by the source");
+    // A period is suggested only when the source allows exactly one: where it allows
+    // several, a suggestion could turn a wrong figure into another wrong one that
+    // passes.
+    d = match allowed.as_slice() {
+        [only] => {
+            let p = fig.period.with_year(*only);
+            d.help(format!(
+                "the source says {}: use `period: {p}`, or quote the sentence that states {year}年",
+                years_list(&allowed)
+            ))
+            .suggest("period", p.to_string())
+        }
+        _ => d.help(format!(
+            "the source allows {}; quote the fragment that states the figure's year",
+            years_list(&allowed)
+        )),
+    };
+    Some(d)
+}
+
+/// Months, quarters and half-years: "从2月的…提升至5月的…" supports 2023-02 and
+/// 2023-05 only; "上半年" supports H1; "1—9月" supports 2023-09.
+fn check_part_of_year(fig: &Figure, quotes: &str) -> Option<Diagnostic> {
+    let evidence = match fig.period {
+        Period::Month(_, m) => {
+            let months = numbers::months(quotes);
+            if months.is_empty() || months.contains(&m) {
+                return None;
+            }
+            format!(
+                "the quote states {}",
+                months
+                    .iter()
+                    .map(|m| format!("{m}月"))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
+        }
+        Period::Half(_, h) => {
+            let first = quotes.contains("上半年");
+            let second = quotes.contains("下半年");
+            if (!first && !second) || (h == 1 && first) || (h == 2 && second) {
+                return None;
+            }
+            format!("the quote says {}", if first { "上半年" } else { "下半年" })
+        }
+        _ => return None,
+    };
+    Some(
+        Diagnostic::error(
+            "E032",
+            format!(
+                "the period {} contradicts the source: {evidence}",
+                fig.period
+            ),
+        )
+        .at(fig.origin.locate(Some("period")))
+        .label("period not supported by the quote")
+        .help("use the month or half-year the quote states"),
+    )
+}
+
+fn years_list(ys: &[i32]) -> String {
+    let mut ys = ys.to_vec();
+    ys.sort_unstable();
+    ys.dedup();
+    ys.iter()
+        .map(|y| format!("{y}年"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(t: &str) -> Vec<Ref> {
+        refs(t).into_iter().map(|(_, r)| r).collect()
+    }
+
+    #[test]
+    fn years_compared_with_or_built_on_are_told_apart() {
+        assert_eq!(kinds("较2021年净增964家"), vec![Ref::Compared(2021)]);
+        assert_eq!(kinds("是2012年的5倍"), vec![Ref::Compared(2012)]);
+        assert_eq!(kinds("在2022年的基础上实现双倍增"), vec![Ref::Base(2022)]);
+        assert_eq!(
+            kinds("由2014年的500亿元增长到目前的1880.49亿元"),
+            vec![Ref::Start(2014), Ref::Now]
+        );
+        assert_eq!(kinds("由2017年929家增长到3605家"), vec![Ref::Start(2017)]);
+        assert_eq!(kinds("2022年以来,新增"), vec![Ref::Since(2022)]);
+        assert_eq!(
+            kinds("2020年全国院士工作站改革重塑以来"),
+            vec![Ref::Since(2020)]
+        );
+        assert_eq!(kinds("到2025年,力争"), vec![Ref::Year(2025)]);
+        assert_eq!(kinds("截至2022年底"), vec![Ref::Year(2022)]);
+        assert_eq!(kinds("2023年上半年"), vec![Ref::Year(2023)]);
+        assert_eq!(kinds("比去年增长12%"), vec![Ref::RelativeCompared(-1)]);
+        assert_eq!(
+            kinds("至年底,全市将突破3000家"),
+            vec![Ref::Relative(0, true)]
+        );
+        assert_eq!(
+            kinds("截至去年底,总数达614家"),
+            vec![Ref::Relative(-1, false)]
+        );
+        assert_eq!(kinds("上半年,全区新增"), vec![Ref::Relative(0, false)]);
+        assert_eq!(kinds("“十四五”末期拥有"), vec![Ref::Year(2025)]);
+    }
+
+    #[test]
+    fn a_frame_is_a_segment_of_time_words() {
+        let ends = |t: &str| -> Vec<Vec<Ref>> { frames(t).into_iter().map(|(_, f)| f).collect() };
+        assert_eq!(ends("2021年,全市高企达1000家"), vec![vec![Ref::Year(2021)]]);
+        assert_eq!(
+            ends("今年以来,我局坚持"),
+            vec![vec![Ref::Relative(0, false)]]
+        );
+        assert_eq!(
+            ends("即将印发《方案(2021—2023年)》,目标到2023年,自治区R&D经费投入强度突破1.3%"),
+            vec![vec![Ref::Year(2023)]]
+        );
+        assert!(ends("2022年全区R&D经费占GDP比重达3.02%;全年区本级").is_empty());
+        assert!(ends("全市100家企业,2022年新增").is_empty());
+    }
+}
