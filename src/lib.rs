@@ -276,6 +276,9 @@ impl CleanReport {
                 Action::Changed { after } => format!("changed: {}\n      → {after}", s.text),
                 Action::Moved { field, value } => format!("{field} = {value}   (from: {})", s.text),
                 Action::Joined => format!("joined to the line before: {}", s.text),
+                Action::Read { field, value } => {
+                    format!("{field} = {value}   (read from: {}, kept)", s.text)
+                }
             };
             out.push_str(&format!("  {at:>9} [{}] {what}\n", s.rule));
         }
@@ -293,6 +296,9 @@ impl CleanReport {
             ));
         }
         out.push('\n');
+        if c.meta.title.trim().is_empty() {
+            out.push_str("  warning: the page states no title; `title:` is left empty for you to fill in (check refuses an article without one)\n");
+        }
         if c.meta.date.is_none() {
             out.push_str("  warning: the page states no date; `date:` is left out (add it by hand if you know it)\n");
         }

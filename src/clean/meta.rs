@@ -22,8 +22,9 @@ static DOC_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?").unwrap()
 });
-static SOURCE_IN_DATELINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"来源\s*[:：]\s*([^\s　|丨]+)").unwrap());
+static SOURCE_IN_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"来源\s*[:：]\s*([^\s　|丨:：\d]+?)(?:作者|编辑|责编|时间|日期|发布|浏览|[\s　|丨:：\d]|$)").unwrap()
+});
 static AUTHOR_IN_DATELINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"作者\s*[:：]\s*(.+?)\s*(?:编辑|责编|来源|$)").unwrap());
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -32,19 +33,8 @@ static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-static REPORTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[□■◎●]?\s*(?:本报|本台|本网)?(?:全媒体)?记者\s*(\p{Han}{2,4})(?:\s*(?:通讯员|实习生)\s*(\p{Han}{2,4}))?$")
-        .unwrap()
-});
-static BYLINE_TAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^.{0,24}?(?:全媒体)?记者\s*(\p{Han}{2,4})$").unwrap());
 static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^<?(https?://[^\s<>]+)>?$").unwrap());
-static NOTICE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\p{Han}{2,30}?)关于.{2,}的(?:通知|通告|公告|意见|决定|批复|报告|函|办法)$")
-        .unwrap()
-});
-
-fn iso(y: &str, m: &str, d: &str) -> Option<String> {
+pub(super) fn iso(y: &str, m: &str, d: &str) -> Option<String> {
     let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
         .then(|| format!("{y:04}-{m:02}-{d:02}"))
@@ -71,7 +61,7 @@ pub fn document_title(doc: &mut Doc) {
 
 /// "2023-02-13 09:24:55来源:福州晚报 作者:梁凯鸿 林双伟": date, publisher, author.
 pub fn dateline(doc: &mut Doc) {
-    let Some(i) = doc.lines.iter().take(8).position(|l| {
+    let Some(i) = doc.lines.iter().take(16).position(|l| {
         let t = l.text.trim();
         let starts = DATE.find(t).is_some_and(|m| m.start() == 0)
             || ["来源", "作者", "发布时间", "发布日期", "时间"]
@@ -89,8 +79,9 @@ pub fn dateline(doc: &mut Doc) {
     };
     let line = doc.lines.remove(i);
     let d = DATE.captures(&line.text).expect("matched");
-    if let Some(date) = iso(&d[1], &d[2], &d[3]) {
-        doc.found("date", date, line.raw, "dateline", &line.text);
+    match iso(&d[1], &d[2], &d[3]) {
+        Some(date) if !doc.copy => doc.found("date", date, line.raw, "dateline", &line.text),
+        _ => doc.log(line.raw, "dateline", &line.text, Action::Dropped),
     }
     if let Some(s) = SOURCE_IN_DATELINE.captures(&line.text) {
         doc.found(
@@ -104,6 +95,243 @@ pub fn dateline(doc: &mut Doc) {
     if let Some(a) = AUTHOR_IN_DATELINE.captures(&line.text) {
         let authors = a[1].split_whitespace().collect::<Vec<_>>().join(" ");
         doc.found("author", authors, line.raw, "dateline", &line.text);
+    }
+}
+
+/// Keys of government information-disclosure headers (信息公开目录): a line with two
+/// of them is the header, whatever the site lays it out as.
+const DISCLOSURE: &[&str] = &[
+    "索引号",
+    "组配分类",
+    "发布机构",
+    "主题分类",
+    "体裁分类",
+    "名称",
+    "文号",
+    "生成日期",
+    "成文日期",
+    "发布日期",
+    "公开方式",
+    "公开范围",
+    "公开时限",
+    "有效性",
+    "咨询电话",
+    "信息来源",
+    "主题词",
+    "服务对象",
+    "信息分类",
+    "内容分类",
+    "发文机关",
+    "文件编号",
+];
+
+static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    let keys = DISCLOSURE.join("|");
+    Regex::new(&format!(r"({keys})\s*[:：]?\s*")).unwrap()
+});
+
+/// The disclosure header of a government page ("索引号 … 组配分类 … 发布机构 …",
+/// "生成日期 … 公开方式 …"): dropped, its issuer, name and date moved into the front
+/// matter.
+pub fn disclosure(doc: &mut Doc) {
+    let mut found: Vec<(usize, &'static str, String)> = Vec::new();
+    let mut kept = Vec::with_capacity(doc.lines.len());
+    for line in std::mem::take(&mut doc.lines) {
+        let t = line.text.trim().trim_start_matches('#').trim();
+        let keys: Vec<regex::Match<'_>> = KEY_VALUE.find_iter(t).collect();
+        // A header's line starts with its key (or holds several) and is no sentence:
+        // "…公开方式以网站为主,…发布机构均为市直部门。" is the article's.
+        let at_start = keys.first().is_some_and(|k| k.start() == 0);
+        let is_header = !ends_sentence(t)
+            && ((keys.len() >= 2 && (at_start || keys.len() >= 3))
+                || (keys.len() == 1 && at_start && char_len(t) <= 40 && t != "名称"));
+        if !is_header {
+            kept.push(line);
+            continue;
+        }
+        for (i, k) in keys.iter().enumerate() {
+            let key = KEY_VALUE
+                .captures(k.as_str())
+                .map(|c| c[1].to_string())
+                .unwrap_or_default();
+            let end = keys.get(i + 1).map_or(t.len(), |n| n.start());
+            let value = t[k.end()..end].trim().to_string();
+            let field = match key.as_str() {
+                "发布机构" | "发文机关" | "信息来源" => Some("publisher"),
+                "名称" => Some("title"),
+                "生成日期" | "成文日期" | "发布日期" => Some("date"),
+                _ => None,
+            };
+            if let Some(f) = field.filter(|_| !value.is_empty()) {
+                found.push((line.raw, f, value));
+            }
+        }
+        doc.log(line.raw, "disclosure-header", &line.text, Action::Dropped);
+    }
+    doc.lines = kept;
+    for (raw, field, value) in found {
+        let value = if field == "date" {
+            match DATE.captures(&value).and_then(|d| iso(&d[1], &d[2], &d[3])) {
+                Some(d) => d,
+                None => continue,
+            }
+        } else {
+            value
+        };
+        doc.found(field, value, raw, "disclosure-header", "");
+    }
+}
+
+/// Keys of the metadata line under a headline: "发布时间:2024-05-21 15:15 来源:某县科学技术局
+/// 浏览次数: 字体:[ ]" — sometimes glued to the first sentence of the article.
+const META_KEYS: &[&str] = &[
+    "发布时间",
+    "发布日期",
+    "更新时间",
+    "时间",
+    "日期",
+    "信息来源",
+    "文章来源",
+    "来源",
+    "作者",
+    "编辑",
+    "责任编辑",
+    "浏览次数",
+    "阅读次数",
+    "点击数",
+    "浏览",
+    "阅读",
+    "字体",
+    "字号",
+    "点击",
+    "录入",
+    "发布者",
+    "发布单位",
+    "发布机构",
+];
+
+/// Page actions that follow the metadata line: "【大 中 小】", "文本下载", "打印".
+static ACTIONS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[\[【]\s*[大中小]?\s*[\]】]\s*|[\[【]?(?:大|中|小|打印|关闭|分享|收藏|文本下载|下载|默认|字体|字号)[\]】]?\s*)+").unwrap()
+});
+
+/// An organisation's name at the start of a metadata value: "区科技局2023 年,…" → 区科技局.
+pub(super) static ORG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\p{Han}A-Za-z（）()]{2,20}?(?:局|委|办|厅|院|中心|政府|报|网|社|台|站|会|部|处|室|馆|所|司|厂|集团|公司)").unwrap()
+});
+
+/// A line that is only an office's name: "资阳市科学技术局".
+pub fn is_office(t: &str) -> bool {
+    let t = t.trim().trim_start_matches('#').trim();
+    ORG.find(t).is_some_and(|m| m.end() == t.len()) && char_len(t) <= 25
+}
+
+/// The metadata line under a headline, on its own or glued to the article's first
+/// sentence: its date, publisher and author go to the front matter, the sentence stays.
+pub fn metadata_line(doc: &mut Doc) {
+    static KEY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(&format!(r"({})\s*[:：]\s*", META_KEYS.join("|"))).unwrap());
+    let Some(i) = doc.lines.iter().take(12).position(|l| {
+        let t = l.text.trim().trim_start_matches('#').trim();
+        KEY.find(t).is_some_and(|m| m.start() == 0)
+            && (DATE.is_match(t) || KEY.find_iter(t).count() >= 2)
+    }) else {
+        return;
+    };
+    let line = doc.lines[i].clone();
+    let t = line.text.trim().trim_start_matches('#').trim();
+    let keys: Vec<(String, usize, usize)> = KEY
+        .captures_iter(t)
+        .map(|c| {
+            (
+                c[1].to_string(),
+                c.get(0).map_or(0, |m| m.start()),
+                c.get(0).map_or(0, |m| m.end()),
+            )
+        })
+        .collect();
+    let mut rest_start = t.len();
+    let mut fields: Vec<(&'static str, String)> = Vec::new();
+    for (k, (key, _, vstart)) in keys.iter().enumerate() {
+        let next = keys.get(k + 1).map_or(t.len(), |n| n.1);
+        let value = &t[*vstart..next];
+        // The value is a date, a name or a count, up to its first space; what follows the
+        // last key's value is the article.
+        let taken = match key.as_str() {
+            "发布时间" | "发布日期" | "更新时间" | "时间" | "日期" => {
+                static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+                    Regex::new(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?").unwrap()
+                });
+                let m = STAMP.find(value).map_or(0, |m| m.end());
+                if let Some(d) = DATE
+                    .captures(&value[..m])
+                    .and_then(|d| iso(&d[1], &d[2], &d[3]))
+                {
+                    fields.push(("date", d));
+                }
+                m
+            }
+            "信息来源" | "文章来源" | "来源" | "作者" | "编辑" | "责任编辑" | "录入" | "发布者"
+            | "发布单位" | "发布机构" => {
+                let v = value.trim_start();
+                let lead = value.len() - v.len();
+                let m = ORG
+                    .find(v)
+                    .map(|m| m.end())
+                    .or_else(|| v.find(char::is_whitespace))
+                    .unwrap_or_else(|| v.char_indices().nth(30).map_or(v.len(), |(i, _)| i));
+                let name = v[..m].trim().to_string();
+                match key.as_str() {
+                    "作者" if !name.is_empty() => fields.push(("author", name)),
+                    "信息来源" | "文章来源" | "来源" | "发布单位" | "发布机构"
+                        if !name.is_empty() =>
+                    {
+                        fields.push(("publisher", name))
+                    }
+                    // Who entered or posted the page: a person as often as an office,
+                    // so only an office's name is its publisher.
+                    "录入" | "发布者" if is_office(&name) => fields.push(("publisher", name)),
+                    _ => {}
+                }
+                lead + m
+            }
+            _ => value
+                .find(char::is_whitespace)
+                .unwrap_or(value.len())
+                .min(value.len()),
+        };
+        rest_start = vstart + taken;
+        if k + 1 < keys.len() && next > rest_start {
+            // Anything between this value and the next key is part of the line's chrome.
+            rest_start = next;
+        }
+    }
+    let rest = ACTIONS
+        .replace(&t[rest_start.min(t.len())..], "")
+        .trim()
+        .to_string();
+    for (field, value) in fields {
+        // A document copy's posting time is the copy's, not the document's.
+        if field == "date" && doc.copy {
+            continue;
+        }
+        doc.found(field, value, line.raw, "metadata-line", &line.text);
+    }
+    if char_len(&rest) >= 10 {
+        doc.log(
+            line.raw,
+            "metadata-line",
+            &line.text,
+            Action::Changed {
+                after: rest.clone(),
+            },
+        );
+        doc.lines[i].text = rest;
+    } else {
+        doc.lines.remove(i);
+        if !doc.steps.iter().any(|s| s.raw == line.raw) {
+            doc.log(line.raw, "metadata-line", &line.text, Action::Dropped);
+        }
     }
 }
 
@@ -128,90 +356,9 @@ fn take_lines(doc: &mut Doc, re: &Regex, field: &'static str, rule: &'static str
     }
 }
 
-/// "□本报记者林书修通讯员王燕双" near the top, or "…全媒体记者何燕" at the end.
-pub fn byline(doc: &mut Doc) {
-    let n = doc.lines.len();
-    let hit = doc.lines.iter().enumerate().find_map(|(i, l)| {
-        let t = l.text.replace([' ', '　'], "");
-        if let Some(c) = REPORTER.captures(&t) {
-            let mut names = vec![c[1].to_string()];
-            if let Some(m) = c.get(2) {
-                names.push(m.as_str().to_string());
-            }
-            return Some((i, names.join(" ")));
-        }
-        // A trailing byline: only among the last lines, and short.
-        if i + 6 >= n && char_len(&t) <= 30 && !ends_sentence(&t) {
-            if let Some(c) = BYLINE_TAIL.captures(&t) {
-                return Some((i, c[1].to_string()));
-            }
-        }
-        None
-    });
-    if let Some((i, author)) = hit {
-        let line = doc.lines.remove(i);
-        doc.found("author", author, line.raw, "byline", &line.text);
-    }
-}
-
 /// A line that is only a web address: where the page came from.
 pub fn link_lines(doc: &mut Doc) {
     take_lines(doc, &LINK, "url", "link-line");
-}
-
-/// Without front matter or a document title, the page's title is its first short line
-/// that is not a sentence.
-pub fn title(doc: &mut Doc) {
-    if doc.found.title.is_some() {
-        return;
-    }
-    let Some(i) = doc.lines.iter().take(3).position(|l| {
-        let t = l.text.trim();
-        let n = char_len(t);
-        (4..=60).contains(&n)
-            && !ends_sentence(t)
-            && !t.ends_with(['，', ',', '：', ':'])
-            && !starts_with_list_marker(t)
-    }) else {
-        if let Some(t) = doc.page_title.clone() {
-            doc.found.title = Some(t.clone());
-            doc.log(
-                0,
-                "html-title",
-                &t,
-                Action::Moved {
-                    field: "title",
-                    value: t.clone(),
-                },
-            );
-        }
-        return;
-    };
-    let line = doc.lines.remove(i);
-    doc.found("title", line.text.clone(), line.raw, "title", &line.text);
-}
-
-/// "福州市科学技术局关于印发…的通知": an official notice names its issuer first.
-pub fn notice_issuer(doc: &mut Doc) {
-    if doc.found.publisher.is_some() {
-        return;
-    }
-    let Some(title) = doc.found.title.clone() else {
-        return;
-    };
-    if let Some(c) = NOTICE.captures(&title) {
-        let issuer = c[1].to_string();
-        doc.found.publisher = Some(issuer.clone());
-        doc.log(
-            0,
-            "notice-issuer",
-            &title,
-            Action::Moved {
-                field: "publisher",
-                value: issuer,
-            },
-        );
-    }
 }
 
 /// "1、", "（一）", "一是": the start of a list item or a numbered chunk.
@@ -224,6 +371,7 @@ pub(crate) fn starts_with_list_marker(t: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::credits::{byline, notice_issuer};
     use super::super::structure::parse;
     use super::*;
 
@@ -292,22 +440,12 @@ mod tests {
     }
 
     #[test]
-    fn title_is_a_short_line_not_a_sentence() {
-        let d = run("福州:国家高新技术企业总量全省第一\n正文。\n", title);
-        assert_eq!(
-            d.found.title.as_deref(),
-            Some("福州:国家高新技术企业总量全省第一")
-        );
-        let d = run("全市科技工作会议召开。\n正文。\n", title);
-        assert!(d.found.title.is_none());
-    }
-
-    #[test]
     fn notices_name_their_issuer() {
         let mut d = run(
             "福州市科学技术局关于印发《福州市2022年科技工作总结》的通知\n正文。\n",
-            title,
+            |_| {},
         );
+        d.found.title = Some(d.lines.remove(0).text);
         notice_issuer(&mut d);
         assert_eq!(d.found.publisher.as_deref(), Some("福州市科学技术局"));
     }

@@ -8,8 +8,10 @@
 //! lists…), never one site's text. A rule that is unsure keeps the line: losing a
 //! sentence of the article is worse than keeping a line of chrome.
 
+mod credits;
 pub mod decode;
 mod flags;
+mod layout;
 mod meta;
 mod noise;
 pub mod place;
@@ -43,6 +45,12 @@ pub enum Action {
         value: String,
     },
     Joined,
+    /// Read into the front matter as `field`, and left in the body: a notice's
+    /// signature is part of the document it signs.
+    Read {
+        field: &'static str,
+        value: String,
+    },
 }
 
 /// One entry of the `--explain` log.
@@ -83,6 +91,10 @@ pub struct Doc {
     pub flags: Vec<Flag>,
     /// The HTML `<title>`, a last resort for the title ("标题 - 网站名").
     pub page_title: Option<String>,
+    /// The page's header lines (dropped from the article): evidence of its place.
+    pub header: Vec<String>,
+    /// A document-sharing or model-essay copy: its dates are the upload's.
+    pub copy: bool,
 }
 
 impl Doc {
@@ -127,6 +139,34 @@ impl Doc {
             }
         }
         self.steps.extend(steps);
+    }
+
+    /// Sets a front matter field from a line that stays in the body.
+    fn read(
+        &mut self,
+        field: &'static str,
+        value: String,
+        raw: usize,
+        rule: &'static str,
+        text: &str,
+    ) {
+        let slot = match field {
+            "date" => &mut self.found.date,
+            "publisher" => &mut self.found.publisher,
+            _ => return,
+        };
+        if slot.is_none() && !value.trim().is_empty() {
+            *slot = Some(value.trim().to_string());
+            self.log(
+                raw,
+                rule,
+                text,
+                Action::Read {
+                    field,
+                    value: value.trim().to_string(),
+                },
+            );
+        }
     }
 
     /// Sets a front matter field the first time a rule finds it.
@@ -252,7 +292,6 @@ pub enum CleanError {
     /// Not a text page at all (binary, or no encoding reads it).
     NotText(String),
     NoText,
-    NoTitle,
     NoPlace(String),
 }
 
@@ -261,10 +300,6 @@ impl fmt::Display for CleanError {
         match self {
             CleanError::NotText(why) => write!(f, "{why}"),
             CleanError::NoText => write!(f, "the page has no article text left after cleaning"),
-            CleanError::NoTitle => write!(
-                f,
-                "no title found; the page has no title line, front matter or <title>"
-            ),
             CleanError::NoPlace(why) => write!(f, "{why}; pass --city SLUG"),
         }
     }
@@ -290,28 +325,44 @@ pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
     let text = crate::chars::strip(&text);
     let mut doc = structure::parse(&text);
     doc.flags.extend(removed);
+    doc.copy = layout::is_document_copy(&doc.lines);
     // Order matters: characters first (so later rules see Simplified text without
     // pinyin), then the page's metadata and chrome, then the article's structure.
     repair::pinyin(&mut doc);
     repair::traditional(&mut doc);
+    repair::columns(&mut doc);
+    repair::split_figures(&mut doc);
     noise::placeholders(&mut doc);
     noise::breadcrumbs(&mut doc);
+    credits::signature(&mut doc);
     meta::document_title(&mut doc);
+    meta::disclosure(&mut doc);
+    meta::metadata_line(&mut doc);
     meta::dateline(&mut doc);
     meta::source_line(&mut doc);
     meta::link_lines(&mut doc);
-    meta::title(&mut doc);
-    // After the title rule (a related list can date and title an untitled page) and
+    // Before the layout (a related list can date and title an untitled page) and
     // before the byline rule (which looks at the last lines of the article).
     noise::related_lists(&mut doc);
-    meta::byline(&mut doc);
-    meta::notice_issuer(&mut doc);
+    credits::trailing_tags(&mut doc);
+    credits::byline(&mut doc);
+    // Chrome of the shapes the named rules know first, so `--explain` names them; the
+    // layout then takes what nobody named.
     noise::page_chrome(&mut doc);
-    noise::repeated_title(&mut doc);
     noise::editor_lines(&mut doc);
     noise::spam(&mut doc);
-    noise::duplicates(&mut doc);
+    // The article's lines, apart from the page's header and footer.
+    let header = layout::main_block(&mut doc);
+    credits::header_date(&mut doc, &header);
+    credits::news_dateline(&mut doc);
+    credits::header_publisher(&mut doc, &header);
+    layout::title_from_header(&mut doc, header);
+    noise::teaser(&mut doc);
+    credits::notice_issuer(&mut doc);
     repair::page_chunks(&mut doc);
+    repair::running_heads(&mut doc);
+    noise::repeated_title(&mut doc);
+    noise::duplicates(&mut doc);
     repair::sequences(&mut doc);
     repair::hard_wraps(&mut doc);
     repair::headings(&mut doc);
@@ -321,11 +372,16 @@ pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
     if doc.lines.iter().all(|l| l.heading) {
         return Err(CleanError::NoText);
     }
-    let title = doc.found.title.clone().ok_or(CleanError::NoTitle)?;
+    // A page without a title is cleaned all the same: the title is left for the
+    // curator to fill in (`check` refuses an article without one), never made up.
+    let title = doc.found.title.clone().unwrap_or_default();
     let (city, guess) = match &opts.city {
         Some(c) => (c.clone(), None),
         None => {
-            let g = place::infer(&title, &doc.lines, &opts.places).map_err(CleanError::NoPlace)?;
+            let mut context = doc.header.clone();
+            context.extend(doc.found.publisher.clone());
+            let g = place::infer(&title, &doc.lines, &context, &opts.places)
+                .map_err(CleanError::NoPlace)?;
             (g.slug.clone(), Some(g))
         }
     };

@@ -14,7 +14,7 @@ use super::{Action, Doc, Line, char_len, ends_sentence};
 /// "(资料图片)", "（图片来源：…）": a placeholder for a picture the scraper lost.
 pub fn placeholders(doc: &mut Doc) {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^[(（]\s*(?:资料图片|资料图|图片|组图|视频|图片来源[:：].{0,20}|图\s*[/／]?.{0,12}摄|.{0,10}摄)\s*[)）]$").unwrap()
+        Regex::new(r"^[(（【\[]\s*(?:相关资料图|资料图片|资料图|图片|组图|视频|配图|图片来源[:：].{0,20}|图\s*[/／]?.{0,12}摄|.{0,10}摄)\s*[)）】\]]$").unwrap()
     });
     doc.retain("photo-placeholder", |l| !RE.is_match(&l.text));
 }
@@ -43,10 +43,32 @@ pub fn repeated_title(doc: &mut Doc) {
         return;
     };
     let title = title.trim().to_string();
+    // The print edition's headline above the text, a word or two apart from the web's
+    // ("甘肃362家企业…" / "我省362家企业…"): a short line before the first sentence that
+    // has nearly all the title's character pairs, and no sentence's stop.
+    let pairs = |t: &str| -> Vec<String> {
+        let c: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+        c.windows(2).map(|w| w.iter().collect()).collect()
+    };
+    let title_pairs = pairs(&title);
+    let first_sentence = doc
+        .lines
+        .iter()
+        .position(|l| ends_sentence(&l.text))
+        .unwrap_or(0);
+    let variant = |i: usize, t: &str| {
+        let p = pairs(t);
+        let shared = p.iter().filter(|x| title_pairs.contains(x)).count();
+        i < first_sentence
+            && !p.is_empty()
+            && title_pairs.len() >= 6
+            && char_len(t).abs_diff(char_len(&title)) <= 4
+            && shared * 5 >= p.len() * 4
+    };
     let mut kept = Vec::with_capacity(doc.lines.len());
-    for line in std::mem::take(&mut doc.lines) {
+    for (i, line) in std::mem::take(&mut doc.lines).into_iter().enumerate() {
         let t = line.text.trim();
-        if t == title {
+        if t == title || variant(i, t) {
             doc.log(line.raw, "repeated-title", &line.text, Action::Dropped);
         } else if let Some(rest) = t
             .strip_prefix(title.as_str())
@@ -54,11 +76,54 @@ pub fn repeated_title(doc: &mut Doc) {
         {
             let _ = rest;
             doc.log(line.raw, "caption-after-title", &line.text, Action::Dropped);
+        } else if let Some(rest) = strip_title_prefix(t, &title) {
+            // The headline glued to the first sentence ("标题.mp3【问】…", "1、标题 标题 正文").
+            doc.log(
+                line.raw,
+                "title-before-text",
+                &line.text,
+                Action::Changed {
+                    after: rest.clone(),
+                },
+            );
+            kept.push(Line { text: rest, ..line });
         } else {
             kept.push(line);
         }
     }
     doc.lines = kept;
+}
+
+/// The text of a long line after the title it starts with (and a file extension or
+/// the title again after it), when what is left is the article's text.
+fn strip_title_prefix(t: &str, title: &str) -> Option<String> {
+    static EXT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?i:\.(?:docx?|pdf|wps|txt|pptx?|mp3|mp4))?\s*").unwrap());
+    if char_len(title) < 6 {
+        return None;
+    }
+    let mut rest = t;
+    let mut stripped = false;
+    // A page chunk's number, a channel tag, the title once or twice.
+    rest = rest
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches('、');
+    for _ in 0..2 {
+        let r = rest.trim_start();
+        let r = r
+            .strip_prefix("【")
+            .and_then(|r| r.split_once('】').map(|x| x.1))
+            .filter(|_| !r.starts_with(title))
+            .unwrap_or(r);
+        match r.strip_prefix(title) {
+            Some(after) => {
+                rest = &after[EXT.find(after).map_or(0, |m| m.end())..];
+                stripped = true;
+            }
+            None => break,
+        }
+    }
+    (stripped && char_len(rest) > 60).then(|| rest.trim().to_string())
 }
 
 /// "【责任编辑:徐匆】", "(编辑：王五)".
@@ -257,7 +322,13 @@ pub fn page_chrome(doc: &mut Doc) {
         .iter()
         .any(|k| t.contains(k))
             && n <= 60;
+        // A site's disclaimer or copyright notice, however long: "免责声明:本网转载…".
+        static NOTICE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^[【\[(（]?\s*(?:免责声明|版权声明|郑重声明|法律声明|特别声明|转载声明)\s*[】\])）]?\s*[:：]").unwrap()
+        });
+        let notice = NOTICE.is_match(t) && n <= 400;
         !(browser
+            || notice
             || icp
             || upload
             || ui
@@ -317,6 +388,42 @@ pub fn duplicates(doc: &mut Doc) {
     doc.retain("repeated-paragraph", |l| {
         char_len(&l.text) < 20 || seen.insert(l.text.clone())
     });
+}
+
+/// "摘要:…", "导言:…", "导读:…": a teaser the page puts above the article, which the
+/// article then says again.
+pub fn teaser(doc: &mut Doc) {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:摘要|导言|导读|内容提要|核心提示|提要)\s*[:：]").unwrap()
+    });
+    let first = doc.lines.len().min(6);
+    let hits: Vec<usize> = (0..first)
+        .filter(|&i| RE.is_match(doc.lines[i].text.trim()))
+        .collect();
+    for i in hits.into_iter().rev() {
+        let line = doc.lines.remove(i);
+        doc.log(line.raw, "teaser", &line.text, Action::Dropped);
+    }
+    // An unlabelled teaser: an opening line that the next paragraph begins with again
+    // (a listing's summary above the story, cut or whole).
+    let squeeze = |t: &str| -> String {
+        t.trim()
+            .trim_end_matches(['…', '.', '。'])
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let first = doc.lines.len().min(3);
+    for i in (0..first).rev() {
+        let Some(next) = doc.lines.get(i + 1) else {
+            continue;
+        };
+        let (a, b) = (squeeze(&doc.lines[i].text), squeeze(&next.text));
+        if char_len(&a) >= 20 && b.starts_with(&a) && !doc.lines[i].heading {
+            let line = doc.lines.remove(i);
+            doc.log(line.raw, "teaser", &line.text, Action::Dropped);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -99,7 +99,9 @@ pub fn page_chunks(doc: &mut Doc) {
         .windows(2)
         .filter(|w| !ends_sentence(&doc.lines[w[0]].text))
         .count();
-    if run.len() < 3 || long * 2 < run.len() || cuts == 0 {
+    // A document-sharing copy may hold only two chunks, both long.
+    let enough = run.len() >= 3 || (doc.copy && run.len() == 2 && long == 2);
+    if !enough || long * 2 < run.len() || cuts == 0 {
         return;
     }
     let title = doc.found.title.clone().unwrap_or_default();
@@ -133,6 +135,75 @@ pub fn page_chunks(doc: &mut Doc) {
         doc.log(raw, "page-chunks", &before, Action::Changed { after });
     }
     doc.lines = out;
+}
+
+/// A copy of a paged document keeps each page's running head inside the text: "…科技型
+/// 中小企全县调研科技工作汇报材料 WORD 版 【本文为 word 版,…】 第 2 页 业技术创新基金…".
+/// Page marks numbered 1, 2, 3… in order are such heads; what the text repeats right
+/// before every mark (and the document's title before that) is the head, and goes with
+/// the mark, so the sentence it cut joins up again.
+pub fn running_heads(doc: &mut Doc) {
+    static MARK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s*第\s*(\d{1,3})\s*页(?:\s*[/／,，]?\s*共\s*\d{1,3}\s*页)?\s*").unwrap()
+    });
+    let marks: Vec<(usize, usize, usize, usize)> = doc
+        .lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| {
+            MARK.captures_iter(&l.text)
+                .filter_map(|c| {
+                    let m = c.get(0)?;
+                    Some((i, m.start(), m.end(), c[1].parse().ok()?))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let in_order = marks.windows(2).all(|w| w[1].3 == w[0].3 + 1);
+    if marks.len() < 2 || !in_order {
+        return;
+    }
+    // The head: the longest text that ends right before every mark.
+    let before: Vec<Vec<char>> = marks
+        .iter()
+        .map(|&(i, start, _, _)| doc.lines[i].text[..start].chars().rev().take(80).collect())
+        .collect();
+    let mut common = 0;
+    while before
+        .iter()
+        .all(|b| b.len() > common && b[common] == before[0][common])
+    {
+        common += 1;
+    }
+    let head: String = before[0][..common].iter().rev().collect();
+    let head = if char_len(head.trim()) >= 6 {
+        head
+    } else {
+        String::new()
+    };
+    let title = doc.found.title.clone().unwrap_or_default();
+    let mut steps = Vec::new();
+    for &(i, start, end, _) in marks.iter().rev() {
+        let line = &mut doc.lines[i];
+        let mut from = start - head.len();
+        let kept = line.text[..from].trim_end();
+        if !title.is_empty() && kept.ends_with(title.as_str()) {
+            from = kept.len() - title.len();
+        }
+        let cut = line.text[from..end].to_string();
+        let (a, b) = (line.text[..from].trim_end(), line.text[end..].trim_start());
+        let space = match (a.chars().last(), b.chars().next()) {
+            (Some(x), Some(y)) if !is_cjk(x) && !is_cjk(y) => " ",
+            _ => "",
+        };
+        let after = format!("{a}{space}{b}");
+        steps.push((line.raw, cut));
+        line.text = after;
+    }
+    for (raw, cut) in steps.into_iter().rev() {
+        doc.log(raw, "running-head", &cut, Action::Dropped);
+    }
+    doc.lines.retain(|l| !l.text.trim().is_empty());
 }
 
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -270,6 +341,121 @@ enum Kind {
     Top,
     Sub,
     Item,
+}
+
+/// A document copied out of a PDF or a word processor keeps its page's line breaks: every
+/// line of a paragraph as wide as the page's column ("…以争创国家科技创" / "新中心为引领,…").
+/// Such a column shows as many lines of one display width that mostly stop mid-sentence
+/// (a web page's paragraphs end their sentences, and vary in length); a line of the
+/// column's width that does not end a sentence goes on in the next. Runs before the
+/// layout, which would take each cut line for a headline or furniture.
+pub fn columns(doc: &mut Doc) {
+    use unicode_width::UnicodeWidthStr;
+    let widths: Vec<usize> = doc.lines.iter().map(|l| l.text.trim().width()).collect();
+    // The column's width: the one that the most lines fill (within a fifth of it).
+    let fills = |w: usize, x: usize| x * 5 >= w * 4 && x <= w;
+    let mut histogram = [0usize; 121];
+    for &w in widths.iter().filter(|&&w| w <= 120) {
+        histogram[w] += 1;
+    }
+    let mut best = (0usize, 0usize);
+    for w in (30..=120).filter(|&w| histogram[w] > 0) {
+        let n: usize = (0..=w).filter(|&x| fills(w, x)).map(|x| histogram[x]).sum();
+        if n > best.1 {
+            best = (w, n);
+        }
+    }
+    let width = best.0;
+    // The column: runs of at least five lines in a row that fill it, most with a
+    // sentence's commas, most stopping mid-sentence (a list of headlines has no commas;
+    // a page's paragraphs end their sentences).
+    let mut in_column = vec![false; doc.lines.len()];
+    let mut i = 0;
+    while i < doc.lines.len() {
+        let mut j = i;
+        while j < doc.lines.len() && fills(width, widths[j]) {
+            j += 1;
+        }
+        let run = &doc.lines[i..j];
+        let commas = run
+            .iter()
+            .filter(|l| l.text.contains([',', '，', '、', '；', ';', '。']))
+            .count();
+        let cut = run.iter().filter(|l| !ends_sentence(&l.text)).count();
+        if run.len() >= 5 && commas * 2 >= run.len() && cut * 5 >= run.len() * 3 {
+            in_column[i..j].iter_mut().for_each(|c| *c = true);
+        }
+        i = j.max(i + 1);
+    }
+    if in_column.iter().filter(|c| **c).count() < 8 {
+        return;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(doc.lines.len());
+    let mut steps = Vec::new();
+    let mut prev_fills = false;
+    for (line, column) in std::mem::take(&mut doc.lines).into_iter().zip(in_column) {
+        if let Some(prev) = out.last_mut() {
+            let goes_on = prev_fills
+                && !ends_sentence(&prev.text)
+                && !prev.text.ends_with(['：', ':'])
+                && !line.text.trim().is_empty()
+                && !super::meta::starts_with_list_marker(line.text.trim());
+            if goes_on {
+                steps.push((line.raw, line.text.clone()));
+                let space = match (
+                    prev.text.chars().last(),
+                    line.text.trim_start().chars().next(),
+                ) {
+                    (Some(a), Some(b)) if !is_cjk(a) && !is_cjk(b) && !a.is_whitespace() => " ",
+                    _ => "",
+                };
+                prev.text.push_str(space);
+                prev.text.push_str(line.text.trim_start());
+                prev_fills = column;
+                continue;
+            }
+        }
+        prev_fills = column;
+        out.push(line);
+    }
+    for (raw, text) in steps {
+        doc.log(raw, "page-column", &text, Action::Joined);
+    }
+    doc.lines = out;
+}
+
+/// A sentence a page broke before a figure ("…规上工业企业营收达" / "57.58 亿元,同比增长…"):
+/// a line of a sentence that stops without punctuation, followed by one that starts
+/// with a quantity, is one line. Runs before the layout, which would take the first
+/// half for a headline.
+pub fn split_figures(doc: &mut Doc) {
+    static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\d[\d,.]*\s*(?:%|％|亿元|万元|元|家|个|项|件|人|户|倍|万|亿|千|吨|平方米)")
+            .unwrap()
+    });
+    let mut out: Vec<Line> = Vec::with_capacity(doc.lines.len());
+    let mut steps = Vec::new();
+    for line in std::mem::take(&mut doc.lines) {
+        if let Some(prev) = out.last_mut() {
+            let p = prev.text.trim();
+            let cut = !prev.heading
+                && p.chars().last().is_some_and(is_cjk)
+                && p.contains([',', '，', '、', ';', '；'])
+                && !super::meta::starts_with_list_marker(p)
+                && QUANTITY.is_match(line.text.trim());
+            if cut {
+                steps.push((line.raw, line.text.clone()));
+                let joined = format!("{p}{}", line.text.trim());
+                prev.text = joined;
+                continue;
+            }
+        }
+        out.push(line);
+    }
+    for (raw, text) in steps {
+        doc.log(raw, "split-figure", &text, Action::Joined);
+    }
+    doc.lines = out;
 }
 
 /// A paragraph broken over several lines is one paragraph: a long line that does not

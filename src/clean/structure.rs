@@ -72,7 +72,21 @@ fn push(doc: &mut Doc, raw: usize, text: &str) {
     // A no-break space from `&nbsp;` is an ordinary space in the article.
     let t = text.replace('\u{a0}', " ");
     let t = t.trim().trim_matches('\u{3000}').trim();
-    if !t.is_empty() {
+    // A section heading the page already marks ("## 举措": an article written in
+    // markdown, or a copy of one) is a heading; "# " stays, a title's mark.
+    let marked = t
+        .strip_prefix("##")
+        .map(|r| r.trim_start_matches('#'))
+        .and_then(|r| r.strip_prefix(' '))
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if let Some(heading) = marked {
+        doc.lines.push(Line {
+            text: heading.to_string(),
+            raw,
+            heading: true,
+        });
+    } else if !t.is_empty() {
         doc.lines.push(Line {
             text: t.to_string(),
             raw,

@@ -619,6 +619,15 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
             return None;
         }
     };
+    // `clean` leaves `title:` empty when the page states none, for the curator to fill.
+    if meta.title.trim().is_empty() {
+        diags.push(
+            Diagnostic::error("E012", "the article has no title")
+                .at(fm.locate(&YamlPath::default().key("title"), None))
+                .label("empty title")
+                .help("write the headline as the page states it (its `<title>`, the heading above the text, or the document's name); never make one up from the text"),
+        );
+    }
     if let Some(date) = &meta.date {
         if !is_date(date) {
             diags.push(

@@ -1,0 +1,593 @@
+//! Layout: which lines are the article and which are the page around it.
+//!
+//! The named rules recognise chrome they know by its shape. A page from a site never
+//! seen has chrome nobody named, so this pass decides by kind of text, the way jusText
+//! and GNE do: a line of prose (long, punctuated, sentence-like) is article; a line of
+//! page furniture (account and navigation words, upload metadata, short fragments
+//! without sentence punctuation) is not; a short line is decided by its neighbours.
+//! The article is the run of lines, broken by no furniture, that holds the most prose
+//! (a headline or a lead repeated above it, a footer below it, are other runs); what
+//! lies before it is the page's header, where the title is looked for, and what lies
+//! after it is the footer. Both are dropped, each line logged with its rule.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Action, Doc, char_len, ends_sentence};
+use crate::text::is_cjk;
+
+/// What a line is, by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Prose: the article's sentences.
+    Prose,
+    /// Short and neutral: a heading, a title, a short sentence; decided by context.
+    Short,
+    /// Page furniture.
+    Chrome,
+}
+
+/// Words of page furniture, by kind: footers, navigation, page actions, forum and
+/// document-sharing chrome, counters. One of these on a short line makes it furniture.
+const CHROME_WORDS: &[&str] = &[
+    "版权所有",
+    "Copyright",
+    "copyright",
+    "©",
+    "ICP",
+    "公网安备",
+    "当前位置",
+    "您的位置",
+    "所在的位置",
+    "设为首页",
+    "加入收藏",
+    "网站地图",
+    "联系我们",
+    "关于我们",
+    "免责声明",
+    "友情链接",
+    "技术支持",
+    "主办单位",
+    "网站标识码",
+    "只看该作者",
+    "倒序浏览",
+    "阅读模式",
+    "发表于",
+    "复制链接",
+    "返回顶部",
+    "关闭窗口",
+    "打印本页",
+    "上一篇",
+    "下一篇",
+    "上一主题",
+    "下一主题",
+    "扫一扫",
+    "二维码",
+    "微信登录",
+    "语音播报",
+    "阅读次数",
+    "浏览次数",
+    "点击数",
+    "VIP",
+    "侵权",
+    "免费试读",
+    "免费预览",
+    "页数",
+    "KB",
+    "MB",
+    "相关新闻",
+    "推荐内容",
+    "网友评论",
+    "责任编辑",
+    "公众号",
+    "新用户注册",
+    "版面导航",
+    "上一版",
+    "下一版",
+];
+
+/// Words that are furniture in company: two of them on a short line (`会员登录 注册`),
+/// while one alone is an ordinary word (`创新密码`, `下载申报表`).
+const WEAK_CHROME_WORDS: &[&str] = &[
+    "登录",
+    "登陆",
+    "注册",
+    "会员",
+    "退出",
+    "用户名",
+    "密码",
+    "个人中心",
+    "扫码",
+    "账号",
+    "首页",
+    "网站导航",
+    "无障碍",
+    "长者模式",
+    "简体版",
+    "繁体版",
+    "English",
+    "打印",
+    "分享",
+    "收藏",
+    "评论",
+    "点赞",
+    "返回",
+    "跳转",
+    "回复",
+    "楼主",
+    "字号",
+    "字体",
+    "浏览",
+    "法律声明",
+    "隐私政策",
+    "承办",
+    "文档",
+    "下载",
+    "上传",
+    "预览",
+    "积分",
+    "举报",
+    "讲稿",
+    "海报",
+    "范文",
+    "在线阅读",
+    "广告",
+    "热线",
+    "联系电话",
+    "客服",
+    "QQ",
+    "热门",
+    "相关阅读",
+    "标签",
+    "关键词",
+    "编辑",
+];
+
+fn chrome_hits(t: &str) -> usize {
+    let strong = CHROME_WORDS.iter().filter(|w| t.contains(*w)).count();
+    let weak = WEAK_CHROME_WORDS.iter().filter(|w| t.contains(*w)).count();
+    strong + weak / 2
+}
+
+/// Sentence punctuation inside a line (a list of menu words has none).
+fn punctuation(t: &str) -> usize {
+    t.chars()
+        .filter(|c| "，。；：、！？,;:!?".contains(*c))
+        .count()
+}
+
+/// How a line reads on its own.
+pub fn kind(t: &str) -> Kind {
+    let t = t.trim().trim_start_matches('#').trim();
+    let n = char_len(t);
+    let hits = chrome_hits(t);
+    let cjk = t.chars().filter(|c| is_cjk(*c)).count();
+    let p = punctuation(t);
+    // A line of menu items: several short words between spaces or bars, no sentence.
+    let items: Vec<&str> = t
+        .split([' ', '|', '｜', '丨', '·', '•', '/'])
+        .filter(|s| !s.is_empty())
+        .collect();
+    let short_items = items.iter().filter(|s| char_len(s) <= 6).count();
+    let menu = items.len() >= 4 && short_items * 5 >= items.len() * 4 && p == 0;
+    // Sizes, counters, bare dates and numbers: upload and listing metadata (but not a
+    // figure: "5219户"; nor a sentence: "联系电话:0756-2213091。").
+    static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[\d.,]+\s*(?:家|户|个|项|件|人|名|位|亿元|万元|元|%|万|亿)").unwrap()
+    });
+    let metadata = cjk * 3 < n && n <= 40 && !ends_sentence(t) && !FIGURE.is_match(t);
+    // A finished sentence with one pair of weak words is the article's ("…在线注册登录
+    // 服务平台用户达1.2万个,…。").
+    // So is one that speaks of a chrome word mid-sentence ("…须附上免责声明及承诺书,…。");
+    // a footer begins with its label ("免责声明:…").
+    let sentence = ends_sentence(t)
+        && p >= 2
+        && hits == 1
+        && n >= 20
+        && !CHROME_WORDS.iter().any(|w| t.starts_with(*w));
+    if menu
+        || metadata
+        || (hits >= 1 && (n < 40 || p < 2) && !sentence)
+        || hits >= 3 && hits * 25 > n
+    {
+        return Kind::Chrome;
+    }
+    // A question or an exclamation ending is a headline's as often as a sentence's; a
+    // long line is prose when it has a sentence's commas or stops.
+    let stops = t.ends_with(['。', '；', ';', '…']) || t.ends_with("。”");
+    let clauses = t.contains(['。', '，', ',', '；', ';']);
+    if (n >= 40 && p >= 2 && clauses) || (n >= 15 && p >= 1 && stops) {
+        Kind::Prose
+    } else {
+        Kind::Short
+    }
+}
+
+/// A line that can be a page's title: a heading-like phrase, not furniture, not a
+/// sentence of the article, not a list item or a date.
+pub fn title_like(t: &str) -> bool {
+    let t = t.trim().trim_start_matches('#').trim();
+    let n = char_len(t);
+    let cjk = t.chars().filter(|c| is_cjk(*c)).count();
+    static DATED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]").unwrap());
+    (6..=80).contains(&n)
+        && cjk >= 4
+        && kind(t) != Kind::Chrome
+        && !DATED.is_match(t)
+        && !t.contains(['>', '»', '›'])
+        && !["官方网站", "官网", "网站", "首页", "频道"]
+            .iter()
+            .any(|w| t.ends_with(w))
+        && !super::meta::is_office(t)
+        && !t.ends_with(['。', '；', ';', '：', ':', '，', ','])
+        && !super::meta::starts_with_list_marker(t)
+        && ![
+            "记者",
+            "通讯员",
+            "编辑",
+            "来源",
+            "作者",
+            "摄",
+            "制图",
+            "图/",
+            "资料图",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+        && !names(t)
+}
+
+/// "周和平 王岁红": a line of people's names (a byline without its label).
+fn names(t: &str) -> bool {
+    let parts: Vec<&str> = t
+        .split([' ', '　', '、'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| (2..=3).contains(&char_len(p)) && p.chars().all(is_cjk))
+}
+
+/// Document-sharing and model-essay pages: their dates are of the upload, not of the
+/// document, and their header lines are the site's.
+pub fn is_document_copy(lines: &[super::Line]) -> bool {
+    static UPLOAD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i:\d+(?:\.\d+)?\s*[KM]B\b|上传|下载|VIP|积分|侵权投诉|页数|文档|范文|免费预览|免费试读|\.docx?\b|\.pdf\b|\.pptx?\b|由会员分享)").unwrap()
+    });
+    let hits = lines
+        .iter()
+        .take(30)
+        .filter(|l| UPLOAD.is_match(&l.text))
+        .count();
+    hits >= 2 || lines.first().is_some_and(|l| UPLOAD.is_match(&l.text))
+}
+
+/// The lines of the article: the run of lines with no furniture in it that holds the
+/// most prose. Lines before it are the header and after it the footer; they are taken
+/// out of `doc.lines` (logged) and returned, the header in order.
+pub fn main_block(doc: &mut Doc) -> Vec<super::Line> {
+    // A signature read into the front matter is the document's own end.
+    let signed: std::collections::HashSet<usize> = doc
+        .steps
+        .iter()
+        .filter(|s| matches!(s.action, Action::Read { .. }))
+        .map(|s| s.raw)
+        .collect();
+    let kind_of = |l: &super::Line| {
+        if signed.contains(&l.raw) {
+            Kind::Prose
+        } else {
+            kind(&l.text)
+        }
+    };
+    let kinds: Vec<Kind> = doc.lines.iter().map(kind_of).collect();
+    if !kinds.contains(&Kind::Prose) {
+        // No prose at all (a notice of a few short lines): keep what is not furniture.
+        doc.retain("page-furniture", |l| kind_of(l) != Kind::Chrome);
+        return Vec::new();
+    }
+    // Runs between furniture lines, scored by their prose.
+    let mut best = (0usize, 0usize, 0usize); // (score, start, end)
+    let mut start = 0;
+    for i in 0..=kinds.len() {
+        if i == kinds.len() || kinds[i] == Kind::Chrome {
+            let score: usize = (start..i)
+                .filter(|&j| kinds[j] == Kind::Prose)
+                .map(|j| char_len(&doc.lines[j].text))
+                .sum();
+            if score > best.0 {
+                best = (score, start, i);
+            }
+            start = i + 1;
+        }
+    }
+    let (_, mut from, mut to) = best;
+    // A run begins and ends with prose; short lines before its first prose belong to
+    // the header (a title, a subtitle), but for section headings ("一、…") and the
+    // salutation a notice opens with ("各有关单位:").
+    // A question-and-answer page's first turn ("【问】…?", "问:…").
+    static QUESTION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:【问】|\[问\]|问[:：]|Q[:：.]|问题[:：])").unwrap());
+    let first_prose = (from..to).find(|&i| kinds[i] == Kind::Prose).unwrap_or(to);
+    let opens = |i: usize| {
+        let t = doc.lines[i].text.trim().trim_start_matches('#').trim();
+        let bullet = t.starts_with(['-', '•', '·', '*']);
+        (super::meta::starts_with_list_marker(t) && !bullet)
+            || (i + 1 == first_prose && t.ends_with([':', '：']) && char_len(t) <= 30)
+            || QUESTION.is_match(t)
+    };
+    while from < to && kinds[from] != Kind::Prose && !opens(from) {
+        from += 1;
+    }
+    // Trailing short lines stay when they read as the article's end: a sentence, or
+    // one the page (or the copy of it) breaks off ("…国家提出“高新技术企业”概念,并").
+    // So does a long run of words no headline or link is ("…制定出台《…》《", cut off).
+    let reads_on = |t: &str| {
+        let n = char_len(t);
+        let cjk = t.chars().filter(|c| is_cjk(*c)).count();
+        ends_sentence(t)
+            || (punctuation(t) >= 2 && n >= 10)
+            || (n >= 50 && cjk * 4 >= n * 3)
+            // The article's own next point, cut off ("2)根据…,我市2019年纳入高新技术").
+            || (n >= 12 && punctuation(t) >= 1 && enumerated(t))
+    };
+    // A data panel after the text ("数读" / "5219户" / its caption / …): figures on lines
+    // of their own, each over its caption, is the article's.
+    let lone = |i: usize| LONE_FIGURE.is_match(doc.lines[i].text.trim());
+    let caption = |i: usize| {
+        let t = doc.lines[i].text.trim();
+        let cjk = t.chars().filter(|c| is_cjk(*c)).count();
+        kinds[i] != Kind::Chrome
+            && char_len(t) >= 12
+            && t.contains(|c: char| c.is_ascii_digit())
+            && cjk * 5 >= char_len(t) * 3
+    };
+    let tail = (from..to)
+        .rev()
+        .find(|&i| kinds[i] == Kind::Prose)
+        .map_or(to, |i| i + 1);
+    let panel_tail = (tail..to).any(lone)
+        && (tail..to).any(caption)
+        && (tail..to).all(|i| lone(i) || caption(i) || char_len(doc.lines[i].text.trim()) <= 6);
+    while !panel_tail
+        && to > from
+        && kinds[to - 1] != Kind::Prose
+        && !reads_on(&doc.lines[to - 1].text)
+    {
+        to -= 1;
+    }
+    // A data panel's lone figures ("5219户" over its caption): when the article has one,
+    // a bare figure right after it is the panel's next, not a page number.
+    let panel = (from..to).any(lone);
+    if panel {
+        while to < doc.lines.len() && lone(to) {
+            to += 1;
+        }
+    }
+    let footer = doc.lines.split_off(to);
+    let header: Vec<super::Line> = doc.lines.drain(..from).collect();
+    for line in &footer {
+        doc.log(line.raw, "page-footer", &line.text, Action::Dropped);
+    }
+    // Furniture inside the article (a share bar between paragraphs).
+    doc.retain("page-furniture", |l| {
+        kind_of(l) != Kind::Chrome || (panel && LONE_FIGURE.is_match(l.text.trim()))
+    });
+    header
+}
+
+/// A line that is one figure: "5219户", "179", "3.5亿元".
+static LONE_FIGURE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d[\d,.]*\s*\p{Han}{0,2}[%％]?$").unwrap());
+
+/// A point of a numbered list, not a bullet: "2)…", "三是…", "(一)…".
+fn enumerated(t: &str) -> bool {
+    let t = t.trim();
+    super::meta::starts_with_list_marker(t) && !t.starts_with(['-', '•', '·', '*'])
+}
+
+/// Chooses the title among the header's lines when no rule found one: the last title-
+/// like line before the article (the headline sits right above the text; site names
+/// and menus come first), else one the page repeats (a headline also at the end of the
+/// breadcrumb). Drops the header, logging each line.
+pub fn title_from_header(doc: &mut Doc, mut header: Vec<super::Line>) {
+    if doc.found.title.is_none() {
+        // The headline says what the article says: of the lines that can be titles,
+        // the one sharing the most of its words with the article's opening (a site's
+        // slogan, a column's name and a subtitle share fewer), the nearest on a tie.
+        let opening: String = doc
+            .lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<String>();
+        let opening: String = opening.chars().take(600).collect();
+        let shared = |t: &str| -> f64 {
+            let c: Vec<char> = clean_title(t)
+                .chars()
+                .filter(|c| is_cjk(*c) || c.is_alphanumeric())
+                .collect();
+            let pairs: Vec<String> = c.windows(2).map(|w| w.iter().collect()).collect();
+            if pairs.is_empty() {
+                return 0.0;
+            }
+            pairs
+                .iter()
+                .filter(|p| opening.contains(p.as_str()))
+                .count() as f64
+                / pairs.len() as f64
+        };
+        let candidates: Vec<usize> = (0..header.len())
+            .filter(|&i| title_like(&header[i].text))
+            .collect();
+        let best = candidates.iter().copied().max_by(|&a, &b| {
+            shared(&header[a].text)
+                .total_cmp(&shared(&header[b].text))
+                .then(a.cmp(&b))
+        });
+        let mut chosen = match best {
+            Some(i) if shared(&header[i].text) >= 0.3 => Some(i),
+            _ => candidates.last().copied(),
+        };
+        // A headline over its subtitle: of two headline lines one above the other that
+        // both say what the article says, the upper is the title when it is the terser
+        // (a kicker above a headline is the wordier, with a sentence's commas).
+        if let Some(i) = chosen {
+            let above = i.checked_sub(1).filter(|&j| {
+                let (upper, lower) = (header[j].text.trim(), clean_title(&header[i].text));
+                candidates.contains(&j)
+                    && header[j].raw + 3 >= header[i].raw
+                    && char_len(upper) >= 8
+                    && char_len(upper) <= char_len(&lower)
+                    && punctuation(upper) == 0
+                    && shared(upper) >= 0.3
+            });
+            chosen = above.or(chosen);
+        }
+        // The headline is the line right above the page's metadata line ("发布时间:… 来源:…"),
+        // wherever the best-scoring line is (a section's heading under it scores higher).
+        let metadata = doc
+            .steps
+            .iter()
+            .find(|s| s.rule == "metadata-line" || s.rule == "dateline")
+            .map(|s| s.raw);
+        if let Some(r) = metadata {
+            let above = header.iter().rposition(|l| l.raw < r);
+            if let Some(j) =
+                above.filter(|j| candidates.contains(j) && shared(&header[*j].text) >= 0.2)
+            {
+                chosen = Some(j);
+                // Below the metadata line and its share bar, a headline-like line is the
+                // article's own first heading.
+                let own: Vec<super::Line> = header
+                    .iter()
+                    .filter(|l| l.raw > r && kind(&l.text) != Kind::Chrome && title_like(&l.text))
+                    .cloned()
+                    .collect();
+                header.retain(|l| !own.iter().any(|o| o.raw == l.raw));
+                doc.lines.splice(0..0, own);
+            }
+        }
+        if let Some(line) = chosen.map(|i| header[i].clone()) {
+            let mut t = clean_title(&line.text);
+            // A site's name before the headline on its line ("某某墙体广告 长沙高新技术产业…"):
+            // the part the article does not speak of goes.
+            if let Some((head, tail)) = t.split_once([' ', '　']) {
+                let (h, tl) = (shared(head), shared(tail));
+                if char_len(head) >= 4 && char_len(tail.trim()) >= 8 && tl >= 0.6 && h * 2.0 < tl {
+                    t = tail.trim().to_string();
+                }
+            }
+            doc.found("title", t, line.raw, "title", &line.text);
+        } else if let Some(t) = doc.page_title.clone() {
+            doc.found.title = Some(t.clone());
+            doc.log(
+                0,
+                "html-title",
+                &t,
+                Action::Moved {
+                    field: "title",
+                    value: t.clone(),
+                },
+            );
+        }
+    }
+    doc.header = header.iter().map(|l| l.text.clone()).collect();
+    for line in header {
+        if doc
+            .steps
+            .iter()
+            .any(|s| s.raw == line.raw && matches!(s.action, Action::Moved { .. }))
+        {
+            continue;
+        }
+        doc.log(line.raw, "page-header", &line.text, Action::Dropped);
+    }
+}
+
+/// A headline without what sites add to it: the heading mark, a column name after a
+/// bar (`标题|“非凡‘十四五’”专栏`), a bracketed channel before it (`【科技局】标题`), a
+/// file extension, a site name after a dash.
+pub fn clean_title(t: &str) -> String {
+    static EXT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\.(?:docx?|pdf|wps|txt|pptx?|xlsx?|mp3|mp4)$").unwrap());
+    static CHANNEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^【[^】]{1,16}】").unwrap());
+    // A document number before it: "资科〔2020〕11号 ".
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\p{Han}{1,8}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号\s*").unwrap()
+    });
+    static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s*[-_—–|｜]\s*[^-_—–|｜]{1,12}(?:网|报|频道|消息|资讯|新闻|官网|在线)$")
+            .unwrap()
+    });
+    let mut t = t.trim().trim_start_matches('#').trim().to_string();
+    t = EXT.replace(&t, "").into_owned();
+    t = CHANNEL.replace(&t, "").into_owned();
+    t = NUMBER.replace(&t, "").into_owned();
+    t = SUFFIX.replace(&t, "").into_owned();
+    if let Some((head, tail)) = t.split_once(['|', '｜']) {
+        if tail.contains("专栏") || tail.contains("专题") || char_len(tail) <= 12 {
+            t = head.trim().to_string();
+        }
+    }
+    t.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_of_lines() {
+        for chrome in [
+            "首页 资讯 民生 科技 财经 汽车 房产 娱乐",
+            "会员登录 新用户注册 退出",
+            "15.62KB",
+            "999+",
+            "2024-06-14",
+            "【打印本页】 【关闭窗口】",
+            "版权所有:某某市科学技术局 技术支持:某某公司",
+            "查看: 3093|回复: 1",
+            "请使用微信扫描二维码登录",
+        ] {
+            assert_eq!(kind(chrome), Kind::Chrome, "{chrome}");
+        }
+        for prose in [
+            "2022年,全市高新技术企业总数达到828户,较上年净增120户,创历史新高。",
+            "近年来,全县坚持创新驱动发展战略,不断加大研发投入,科技创新能力显著提升,各项主要指标稳步增长。",
+        ] {
+            assert_eq!(kind(prose), Kind::Prose, "{prose}");
+        }
+        for short in ["一、上半年工作回顾", "长沙科技创新综合实力实现跨越式提升"]
+        {
+            assert_eq!(kind(short), Kind::Short, "{short}");
+        }
+        // One furniture word in a long paragraph does not make it furniture.
+        assert_eq!(
+            kind("企业可在市科技局网站首页下载申报表,填写后于5月底前报送,逾期不予受理,特此通知。"),
+            Kind::Prose
+        );
+    }
+
+    #[test]
+    fn titles_lose_what_sites_add() {
+        assert_eq!(
+            clean_title("## 长沙科技创新综合实力实现跨越式提升|“非凡‘十四五’”专栏"),
+            "长沙科技创新综合实力实现跨越式提升"
+        );
+        assert_eq!(
+            clean_title("【科技局】工作方案的目标是什么?.mp3"),
+            "工作方案的目标是什么?"
+        );
+        assert_eq!(
+            clean_title("西安输出技术成交额位列全国第三!-环球消息"),
+            "西安输出技术成交额位列全国第三!"
+        );
+        assert!(!title_like("本报记者 某某 通讯员 某某"));
+        assert!(title_like(
+            "关于2023年某市通过高新技术企业认定企业名单的公示"
+        ));
+    }
+}
