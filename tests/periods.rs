@@ -102,6 +102,26 @@ impl Case<'_> {
     }
 }
 
+impl Case<'_> {
+    /// No period passes: each is refused at its line with the code given.
+    fn holds_not(&self, wrong: &[(&str, &str)]) {
+        for (period, code) in wrong {
+            let s = site(
+                self.title,
+                self.date,
+                self.body,
+                &figure(self.indicator, period, self.value, self.quote, self.extra),
+            );
+            assert_eq!(
+                errors(s.path()),
+                vec![(code.to_string(), 7)],
+                "{period} should be {code}: {}",
+                self.body
+            );
+        }
+    }
+}
+
 const TARGET_ABOVE: &str = "      status: target\n      bound: \">\"\n";
 
 #[test]
@@ -270,4 +290,45 @@ fn the_headline_quote_is_marked_in_the_articles_title() {
         .map(|m| m.text().collect())
         .collect();
     assert_eq!(marked, vec!["9家众创空间"]);
+}
+
+#[test]
+fn a_series_an_earlier_sentence_grows_through_reaches_its_last_item() {
+    // `增长到2018年的…、2019年的…和2022年的…`: the paragraph has reached 2022, not 2018.
+    Case {
+        title: "某县科技型中小企业培育成效明显",
+        date: None,
+        body: "全县入库企业数量由2017年的20家,增长到2018年的40家、2019年的48家和2022年的191家。其中,企业拥有发明专利等一类知识产权69项。",
+        indicator: "tech_problems_solved",
+        value: "69",
+        quote: "一类知识产权69项",
+        extra: "",
+    }
+    .holds("2022", &[("2018", "E032"), ("2021", "E032")]);
+}
+
+#[test]
+fn last_year_in_an_undated_article_cannot_be_verified() {
+    // `上年度` with no date and no year in the title: no later frame may date it.
+    Case {
+        title: "某县科技型中小企业培育成效明显",
+        date: None,
+        body: "2023年,全县科技型中小企业达196家。全县入库企业上年度销售收入达37.13亿元,纳税总额1.66亿元。",
+        indicator: "rd_spending",
+        value: "37.13",
+        quote: "上年度销售收入达37.13亿元",
+        extra: "",
+    }
+    .holds_not(&[("2022", "E037"), ("2023", "E037")]);
+    // With the article's date it reads as the year before.
+    Case {
+        title: "某县科技型中小企业培育成效明显",
+        date: Some("2023-06-01"),
+        body: "2023年,全县科技型中小企业达196家。全县入库企业上年度销售收入达37.13亿元,纳税总额1.66亿元。",
+        indicator: "rd_spending",
+        value: "37.13",
+        quote: "上年度销售收入达37.13亿元",
+        extra: "",
+    }
+    .holds("2022", &[("2023", "E032")]);
 }

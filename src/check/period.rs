@@ -524,14 +524,28 @@ fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> 
         .split_inclusive(['。', '!', '?', '！', '？'])
         .rev()
         .map(|sentence| {
-            refs(sentence)
-                .into_iter()
-                .filter(|(at, r)| {
-                    matches!(r, Ref::Year(_))
-                        && ["至", "到"].iter().any(|w| sentence[..*at].ends_with(w))
-                })
-                .map(|(_, r)| r)
-                .collect::<Vec<Ref>>()
+            let found = refs(sentence);
+            let reached = found.iter().position(|(at, r)| {
+                matches!(r, Ref::Year(_))
+                    && ["至", "到"].iter().any(|w| sentence[..*at].ends_with(w))
+            });
+            let Some(k) = reached else {
+                return Vec::new();
+            };
+            // A series it grows through (`增长到2018年的40家、2019年的48家…和今年目前的196家`)
+            // reaches its last item, in the same clause: a year, or a time word the
+            // document's date must resolve.
+            let at = found[k].0;
+            let clause_end = sentence[at..]
+                .find([',', ';', '，', '；', '。'])
+                .map_or(sentence.len(), |i| at + i);
+            let last = found[k..]
+                .iter()
+                .take_while(|(a, _)| *a < clause_end)
+                .filter(|(_, r)| matches!(r, Ref::Year(_) | Ref::Relative(..) | Ref::Now))
+                .last()
+                .map_or(found[k].1, |(_, r)| *r);
+            vec![last]
         })
         .find(|found| !found.is_empty())
         .unwrap_or_default();
@@ -556,6 +570,17 @@ fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> 
                 years,
                 evidence: format!("{name} {}", describe(found, dy)),
             });
+        }
+        // A time word of another year than now that nothing resolves (`上年度` in an
+        // article without a date or a year in its title) dates the figure, unknowably:
+        // the opening paragraph's years, further out, are of "now". (`目前`, `今年` are
+        // now, which the opening paragraph does tell.)
+        if dy.year.is_none()
+            && found
+                .iter()
+                .any(|r| matches!(r, Ref::Relative(k, _) if *k != 0))
+        {
+            return Support::Unknown;
         }
     }
     // A document (or a section) about several years ("2022年工作总结及2023年工作思
