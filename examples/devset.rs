@@ -441,7 +441,11 @@ fn clean_with(bin: &Path, text: &str) -> Result<Out, String> {
         .output()
         .ok()
         .and_then(|o| {
-            let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
             let at = all.find("place inferred: ")?;
             let code: String = all[at..]
                 .split_whitespace()
