@@ -13,6 +13,9 @@
 //! its own, not a silent pass.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 use super::numbers;
 use crate::content::{Article, Figure, Period, Status};
@@ -172,8 +175,24 @@ fn refs(text: &str) -> Vec<(usize, Ref)> {
     // Relative words, but not those that belong to a stated year (`2022年底`,
     // `2023年上半年`, `2022年全年`).
     let mut taken: Vec<Range<usize>> = Vec::new();
-    for (word, offset) in RELATIVE {
-        for (at, _) in text.match_indices(word) {
+    // Where each word occurs, found in one pass (a searcher per word per call was a
+    // quarter of `check`), as `match_indices` would: left to right, not overlapping
+    // itself. The words are then taken in the list's order, as before.
+    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(RELATIVE.iter().map(|(w, _)| *w)).expect("relative words")
+    });
+    let mut at_of: Vec<Vec<usize>> = vec![Vec::new(); RELATIVE.len()];
+    for m in WORDS.find_overlapping_iter(text) {
+        let seen = &mut at_of[m.pattern().as_usize()];
+        if seen
+            .last()
+            .is_none_or(|&last| m.start() >= last + RELATIVE[m.pattern().as_usize()].0.len())
+        {
+            seen.push(m.start());
+        }
+    }
+    for ((word, offset), ats) in RELATIVE.iter().zip(&at_of) {
+        for &at in ats {
             let end = at + word.len();
             if taken.iter().any(|t| t.start < end && at < t.end) {
                 continue;
