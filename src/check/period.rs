@@ -12,7 +12,10 @@
 //! period. When no level says, the period cannot be verified, which is an error of
 //! its own, not a silent pass.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -237,44 +240,79 @@ fn frames(text: &str) -> Vec<(usize, Vec<Ref>)> {
         .char_indices()
         .chain(std::iter::once((text.len(), '。')))
     {
-        if !matches!(c, ',' | ':' | ';' | '。' | '!' | '?' | '，' | '：' | '；') {
+        if !is_frame_end(c) {
             continue;
         }
         let segment = &text[start..i];
         start = i + c.len_utf8();
-        if segment.is_empty() || segment.chars().count() > 16 {
-            continue;
-        }
-        let found = refs(segment);
-        if found.is_empty() {
-            continue;
-        }
-        // Only time words (and the few words frames are written with).
-        let mentions = numbers::mentions(segment);
-        let counts = mentions
-            .iter()
-            .any(|m| m.year().is_none() && !m.rest.starts_with('月') && !m.rest.starts_with('日'));
-        if counts {
-            continue;
-        }
-        let mut rest = segment.to_string();
-        for m in mentions.iter().rev() {
-            rest.replace_range(m.span.clone(), "");
-        }
-        for (w, _) in RELATIVE.iter().chain(PLANS) {
-            rest = rest.replace(w, "");
-        }
-        for w in ["年", "月", "日", "“", "”", "\""] {
-            rest = rest.replace(w, "");
-        }
-        for w in FRAME_WORDS {
-            rest = rest.replace(w, "");
-        }
-        if rest.chars().count() <= 1 {
-            out.push((i, found.into_iter().map(|(_, r)| r).collect()));
+        if let Some(found) = frame_of(segment) {
+            out.push((i, found));
         }
     }
     out
+}
+
+fn is_frame_end(c: char) -> bool {
+    matches!(c, ',' | ':' | ';' | '。' | '!' | '?' | '，' | '：' | '；')
+}
+
+/// The last frame of `text[..end]`, as `frames(&text[..end]).last()` gives it, from
+/// the frames of the whole paragraph (`all`): each segment is read alone, so only the
+/// one `end` cuts short is read again. (Reading every prefix anew was most of `check`:
+/// a paragraph stating twenty figures was read twenty times.)
+fn last_frame_before(text: &str, all: &[(usize, Vec<Ref>)], end: usize) -> Option<Vec<Ref>> {
+    let cut = text[..end]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| is_frame_end(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    if let Some(found) = frame_of(&text[cut..end]) {
+        return Some(found);
+    }
+    all.iter()
+        .take_while(|(i, _)| *i < cut)
+        .last()
+        .map(|(_, f)| f.clone())
+}
+
+/// The time words of a segment, if it is made of time words alone.
+fn frame_of(segment: &str) -> Option<Vec<Ref>> {
+    if segment.is_empty() || segment.chars().count() > 16 {
+        return None;
+    }
+    let found = refs(segment);
+    if found.is_empty() {
+        return None;
+    }
+    // Only time words (and the few words frames are written with).
+    let mentions = numbers::mentions(segment);
+    let counts = mentions
+        .iter()
+        .any(|m| m.year().is_none() && !m.rest.starts_with('月') && !m.rest.starts_with('日'));
+    if counts {
+        return None;
+    }
+    let mut rest = segment.to_string();
+    for m in mentions.iter().rev() {
+        rest.replace_range(m.span.clone(), "");
+    }
+    // A word whose first character is not there is not there either: a character
+    // search instead of a substring searcher per word (there are a hundred words).
+    let remove = |rest: &mut String, w: &str| {
+        if w.chars().next().is_some_and(|c| rest.contains(c)) {
+            *rest = rest.replace(w, "");
+        }
+    };
+    for (w, _) in RELATIVE.iter().chain(PLANS) {
+        remove(&mut rest, w);
+    }
+    for w in ["年", "月", "日", "“", "”", "\""] {
+        remove(&mut rest, w);
+    }
+    for w in FRAME_WORDS {
+        remove(&mut rest, w);
+    }
+    (rest.chars().count() <= 1).then(|| found.into_iter().map(|(_, r)| r).collect())
 }
 
 /// What decides the period at one level, and how it reads in a message.
@@ -381,6 +419,12 @@ struct Years {
     span: bool,
 }
 
+/// A sentence of a run: the run, and its byte range there.
+type SentenceAt = (usize, usize, usize);
+
+/// The time words of a text, as [`refs`] gives them, shared.
+type Refs = Rc<[(usize, Ref)]>;
+
 /// The article-wide facts the levels read.
 pub struct Document {
     /// Years the title states, in order.
@@ -392,6 +436,12 @@ pub struct Document {
     /// it) or the frame a paragraph opens with (a story's `2023年,` goes on framing the
     /// paragraphs after it), whichever is nearer.
     carried: Vec<Vec<Ref>>,
+    /// For each run, its frames ([`frames`]): read once, not once per figure.
+    frames: Vec<Vec<(usize, Vec<Ref>)>>,
+    /// The time words of each sentence a figure's paragraph was searched back
+    /// through, by run and byte range: a paragraph stating twenty figures is searched
+    /// back twenty times.
+    sentences: RefCell<HashMap<SentenceAt, Refs>>,
     date_year: Option<i32>,
     date_month: Option<u8>,
     date: Option<String>,
@@ -400,6 +450,17 @@ pub struct Document {
 }
 
 impl Document {
+    /// `refs(sentence)`, for the sentence at `start` in run `run`, read once.
+    fn sentence_refs(&self, run: usize, start: usize, sentence: &str) -> Refs {
+        let key = (run, start, sentence.len());
+        if let Some(found) = self.sentences.borrow().get(&key) {
+            return found.clone();
+        }
+        let found: Refs = refs(sentence).into();
+        self.sentences.borrow_mut().insert(key, found.clone());
+        found
+    }
+
     pub fn of(article: &Article, runs: &[Normalized]) -> Document {
         // The years a text states; a plan's years (`十四五`) are all of them, never
         // "earlier ones recounted, later ones planned".
@@ -432,7 +493,9 @@ impl Document {
             .unwrap_or_default();
         let mut carried = Vec::with_capacity(runs.len());
         let mut current: Vec<Ref> = Vec::new();
-        for r in runs {
+        let all_frames: Vec<Vec<(usize, Vec<Ref>)>> =
+            runs.iter().map(|r| frames(&r.text)).collect();
+        for (r, run_frames) in runs.iter().zip(&all_frames) {
             carried.push(current.clone());
             let heading: Vec<Ref> = if r.text.chars().count() <= 40 {
                 refs(&r.text)
@@ -444,11 +507,10 @@ impl Document {
                 Vec::new()
             };
             // A paragraph's opening frame only: one in its middle dates its own topic.
-            let opening = frames(&r.text)
-                .into_iter()
-                .next()
+            let opening = run_frames
+                .first()
                 .filter(|(end, _)| !r.text[..*end].contains([',', ';', '。', ':']))
-                .map(|(_, f)| f);
+                .map(|(_, f)| f.clone());
             // A heading without a year starts a new topic; a frame naming a day
             // (`今年2月10日,`) dates an event, not the paragraphs after it.
             let is_heading = r.text.chars().count() <= 40 && !crate::clean::ends_sentence(&r.text);
@@ -477,6 +539,8 @@ impl Document {
             title_years,
             opening,
             carried,
+            frames: all_frames,
+            sentences: Default::default(),
             date_year,
             date_month: article
                 .meta
@@ -509,11 +573,11 @@ fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> 
         .into_iter()
         .map(|(_, r)| r)
         .collect();
-    let frame: Vec<Ref> = frames(&text[..r.start])
-        .into_iter()
-        .next_back()
-        .map(|(_, f)| f)
-        .unwrap_or_default();
+    let frame: Vec<Ref> = match doc.frames.get(at.run) {
+        Some(all) => last_frame_before(text, all, r.start),
+        None => frames(&text[..r.start]).pop().map(|(_, f)| f),
+    }
+    .unwrap_or_default();
     let dy = doc.doc_year;
     let s0 = text[..r.start]
         .rfind(['。', '!', '?', '！', '？'])
@@ -539,11 +603,13 @@ fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> 
     // The year an earlier sentence of the paragraph grows something to
     // (`…提升至2021年的7.6万件。其中,发明专利增至9413件`): the year the paragraph has
     // reached. Not any year of it: `完成2021年度考评工作` dates nothing after it.
+    let mut sentence_start = s0;
     let earlier: Vec<Ref> = text[..s0]
         .split_inclusive(['。', '!', '?', '！', '？'])
         .rev()
         .map(|sentence| {
-            let found = refs(sentence);
+            sentence_start -= sentence.len();
+            let found = doc.sentence_refs(at.run, sentence_start, sentence);
             let reached = found.iter().position(|(at, r)| {
                 matches!(r, Ref::Year(_))
                     && ["至", "到"].iter().any(|w| sentence[..*at].ends_with(w))
