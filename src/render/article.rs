@@ -1,0 +1,133 @@
+//! An article's page: its text with each quoted sentence marked and linked to the
+//! figures it supports.
+
+use super::*;
+
+impl<'a> Renderer<'a> {
+    pub(super) fn article(&self, a: &Article, out: &Staging) -> Result<(), Diagnostic> {
+        let dir = urls::article(&a.id);
+        let root = urls::root_from(&dir);
+        let mut ctx = self.context(&dir);
+        let marks = self
+            .prov
+            .marks
+            .get(&a.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut citing: BTreeSet<FigureRef> = BTreeSet::new();
+        let md_marks: Vec<markdown::Mark> = marks
+            .iter()
+            .map(|m| {
+                citing.extend(m.citing.iter().copied());
+                let links: Vec<String> = m
+                    .citing
+                    .iter()
+                    .map(|r| {
+                        let p = &self.site.places[r.place];
+                        let f = &p.figures[r.figure];
+                        let ind = self
+                            .site
+                            .indicators
+                            .get(&f.indicator)
+                            .map_or(f.indicator.as_str(), |i| i.name.as_str());
+                        let status = if f.status == Status::Target {
+                            "目标"
+                        } else {
+                            ""
+                        };
+                        format!(
+                            "<a href=\"{root}{}#{}\" title=\"{} · {}{} · {}\">{}·{}{}</a>",
+                            urls::place(&p.slug),
+                            f.anchor(),
+                            escape(&p.full_name()),
+                            escape(ind),
+                            status,
+                            f.period.label_zh(),
+                            escape(&p.name),
+                            f.period.label_short(),
+                            status,
+                        )
+                    })
+                    .collect();
+                markdown::Mark {
+                    run: m.run,
+                    range: m.range.clone(),
+                    id: m.id.clone(),
+                    after: format!("<sup class=\"cite\">{}</sup>", links.join(" ")),
+                }
+            })
+            .collect();
+        let (title_marks, body_marks): (Vec<markdown::Mark>, Vec<markdown::Mark>) = md_marks
+            .into_iter()
+            .partition(|m| m.run == crate::check::TITLE_RUN);
+        let body = markdown::render(a.body(), &body_marks);
+        ctx.insert(
+            "title_html",
+            &markdown::marked_text(&a.meta.title, &title_marks),
+        );
+        let figures: Vec<CitedCtx> = citing
+            .into_iter()
+            .map(|r| {
+                let p = &self.site.places[r.place];
+                let f = &p.figures[r.figure];
+                let ind = &self.site.indicators[&f.indicator];
+                CitedCtx {
+                    place: p.full_name(),
+                    place_href: format!("{root}{}#{}", urls::place(&p.slug), f.anchor()),
+                    indicator: &ind.name,
+                    period_label: f.period.label_zh(),
+                    value: format::plain(f.value),
+                    display: format::number(f.value),
+                    bound: f.bound.map(|b| b.symbol()),
+                    unit: &ind.unit,
+                    status: f.status.as_str(),
+                    quote: quote_of(f),
+                    mark: self.prov.mark_of(r).map(String::as_str),
+                }
+            })
+            .collect();
+        let place = self.site.place(&a.meta.city);
+        // A template never gets an address that is not a web link as `article.url`
+        // (it would write it into an `href`); it gets it as text, `unlinked_url`.
+        if a.meta
+            .url
+            .as_deref()
+            .is_some_and(|u| !crate::safe_url::allowed(u))
+        {
+            let mut meta = a.meta.clone();
+            ctx.insert("unlinked_url", &meta.url.take());
+            ctx.insert("article", &meta);
+        } else {
+            ctx.insert("unlinked_url", &None::<String>);
+            ctx.insert("article", &a.meta);
+        }
+        ctx.insert("article_id", &a.id);
+        ctx.insert("place_name", &place.map(Place::full_name));
+        ctx.insert(
+            "place_href",
+            &place.map(|p| format!("{root}{}", urls::place(&p.slug))),
+        );
+        ctx.insert("body", &body);
+        ctx.insert("figures", &figures);
+        self.page("article.html", &dir, &ctx, out)
+    }
+}
+
+/// A figure an article supports, as its page lists it: the source is the page itself,
+/// so it needs less than a place page's row (30,000 pages of them).
+#[derive(Serialize)]
+struct CitedCtx<'a> {
+    place: String,
+    place_href: String,
+    indicator: &'a str,
+    period_label: String,
+    /// The value exactly as in the YAML, for machines (`data-value`).
+    value: String,
+    display: String,
+    bound: Option<&'static str>,
+    unit: &'a str,
+    status: &'static str,
+    quote: Cow<'a, str>,
+    /// The id of the marked sentence on the page.
+    mark: Option<&'a str>,
+}

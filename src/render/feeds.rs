@@ -1,0 +1,109 @@
+//! The pages every site has besides its content: 404, the sitemap and the Atom feed.
+
+use super::*;
+
+impl<'a> Renderer<'a> {
+    pub(super) fn not_found(&self, out: &Staging) -> Result<(), Diagnostic> {
+        let mut ctx = self.context("");
+        // Served at any URL, so its links are absolute paths rather than relative.
+        ctx.insert("root", &urls::base_path(&self.base_url));
+        let html = self
+            .tera
+            .render("404.html", &ctx)
+            .map_err(|e| Diagnostic::error("E014", format!("template `404.html` failed:\n{e}")))?;
+        out.write("404.html", html.as_bytes()).map_err(io_err)
+    }
+
+    pub(super) fn sitemap(&self, out: &Staging) -> Result<(), Diagnostic> {
+        let mut urls_out = vec![SitemapUrl {
+            loc: self.base_url.clone(),
+            lastmod: None,
+        }];
+        let abs = |p: String| urls::absolute(&self.base_url, &p);
+        urls_out.extend(self.site.places.iter().map(|p| SitemapUrl {
+            loc: abs(urls::place(&p.slug)),
+            lastmod: None,
+        }));
+        urls_out.extend(self.site.indicators.keys().map(|id| SitemapUrl {
+            loc: abs(urls::indicator(id)),
+            lastmod: None,
+        }));
+        urls_out.extend(self.site.articles.values().map(|a| SitemapUrl {
+            loc: abs(urls::article(&a.id)),
+            lastmod: a.meta.date.clone(),
+        }));
+        let mut ctx = self.context("");
+        ctx.insert("urls", &urls_out);
+        let xml = self.tera.render("sitemap.xml", &ctx).map_err(|e| {
+            Diagnostic::error("E014", format!("template `sitemap.xml` failed:\n{e}"))
+        })?;
+        out.write("sitemap.xml", xml.as_bytes()).map_err(io_err)
+    }
+
+    /// The Atom feed lists dated articles, newest first. Undated ones are left out
+    /// rather than given an invented date.
+    pub(super) fn feed(&self, out: &Staging) -> Result<(), Diagnostic> {
+        let mut dated: Vec<&Article> = self
+            .site
+            .articles
+            .values()
+            .filter(|a| a.meta.date.is_some())
+            .collect();
+        dated.sort_by(|a, b| newest_first(a, b));
+        let entries: Vec<FeedEntry> = dated
+            .iter()
+            .map(|a| FeedEntry {
+                title: a.meta.title.clone(),
+                url: urls::absolute(&self.base_url, &urls::article(&a.id)),
+                updated: format!("{}T00:00:00Z", a.meta.date.as_deref().unwrap_or_default()),
+                author: a.meta.author.clone().or_else(|| a.meta.publisher.clone()),
+                summary: summary(a.body()),
+            })
+            .collect();
+        let mut ctx = self.context("");
+        ctx.insert(
+            "updated",
+            &entries
+                .first()
+                .map(|e| e.updated.clone())
+                .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+        );
+        ctx.insert("feed_url", &urls::absolute(&self.base_url, "atom.xml"));
+        ctx.insert("entries", &entries);
+        let xml = self
+            .tera
+            .render("atom.xml", &ctx)
+            .map_err(|e| Diagnostic::error("E014", format!("template `atom.xml` failed:\n{e}")))?;
+        out.write("atom.xml", xml.as_bytes()).map_err(io_err)
+    }
+}
+
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    author: Option<String>,
+    summary: String,
+}
+
+/// The first paragraph of an article, for the feed.
+fn summary(body: &str) -> String {
+    let runs = markdown::runs(body);
+    let text = runs
+        .iter()
+        .find(|r| r.chars().count() > 20)
+        .or(runs.first());
+    let text = text.map(String::as_str).unwrap_or_default();
+    let mut s: String = text.chars().take(140).collect();
+    if text.chars().count() > 140 {
+        s.push('…');
+    }
+    s
+}
