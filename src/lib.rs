@@ -12,6 +12,7 @@ pub mod clean;
 pub mod content;
 pub mod diagnostics;
 pub mod format;
+pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -25,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use check::Provenance;
 use content::Site;
-use diagnostics::{Diagnostic, Diagnostics};
+use diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// Why a run did not produce a site.
 #[derive(Debug)]
@@ -94,6 +95,8 @@ pub struct BuildOptions {
     /// Replace an output that is not a previous indicity output (a file, or a
     /// directory with other things in it).
     pub force: bool,
+    /// Render every page, whatever the last build into this output recorded.
+    pub full: bool,
 }
 
 /// What a successful build wrote.
@@ -103,6 +106,11 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Files that the recycled previous output already held byte for byte.
     pub unchanged: usize,
+    /// Whether only the outputs whose inputs changed were rendered.
+    pub incremental: bool,
+    /// Outputs (pages, data and static files) rendered, and files removed.
+    pub rendered: usize,
+    pub removed: usize,
     pub warnings: Diagnostics,
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -128,22 +136,64 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let mut checked = check(&opts.root)?;
 
     let t = Instant::now();
+    // Read before the templates are loaded: a template saved in between is then
+    // seen as changed by the next build, never as unchanged.
+    let templates = render::template_digests(&opts.root);
     let tera =
         render::load_templates(&opts.root).map_err(|d| Error::Content(Diagnostics(vec![d])))?;
     let base_url = opts
         .base_url
         .clone()
         .unwrap_or_else(|| checked.site.config.base_url.clone());
-    let staging = output::Staging::create(&output).map_err(|e| {
-        Error::Output(format!(
-            "cannot create the staging directory next to {}: {e}",
-            output.display()
-        ))
-    })?;
     let renderer = render::Renderer::new(&checked.site, &checked.provenance, &tera, &base_url);
-    renderer
-        .render_all(&opts.root, &staging)
-        .map_err(|d| output_or_content(d, &staging))?;
+    let mut fingerprints = renderer.fingerprints(&templates);
+    let generated = render::fed::generated_files(&checked.site);
+    let statics = render::fed::static_fingerprints(&opts.root, &generated)
+        .map_err(|e| Error::Output(format!("cannot read {}/: {e}", render::STATIC_DIR)))?;
+    fingerprints.extend(statics);
+    checked.timings.push(("fingerprints", t.elapsed()));
+
+    let t = Instant::now();
+    let mut before = if opts.full {
+        None
+    } else {
+        incremental::recall(&opts.root, &output)
+    };
+    // From here on the output may change: until it is complete, nothing says what it
+    // holds, and a build killed on the way is followed by a full one.
+    if !incremental::forget(&opts.root, &output) {
+        before = None;
+    }
+    let (staging, rendered, removed) = match &before {
+        Some(before) => {
+            let (outputs, remove) = incremental::plan(before, &fingerprints, &output);
+            let staging = output::Staging::in_place(&output).map_err(|e| {
+                Error::Output(format!("cannot write into {}: {e}", output.display()))
+            })?;
+            for f in &remove {
+                staging.remove(f).map_err(|e| {
+                    Error::Output(format!("cannot remove {f} from {}: {e}", output.display()))
+                })?;
+            }
+            let pages = render::Pages::of(&checked.site, &outputs);
+            renderer
+                .render(&pages, &opts.root, &staging)
+                .map_err(|d| output_or_content(d, &staging))?;
+            (staging, outputs.len(), remove.len())
+        }
+        None => {
+            let staging = output::Staging::create(&output).map_err(|e| {
+                Error::Output(format!(
+                    "cannot create the staging directory next to {}: {e}",
+                    output.display()
+                ))
+            })?;
+            renderer
+                .render_all(&opts.root, &staging)
+                .map_err(|d| output_or_content(d, &staging))?;
+            (staging, fingerprints.len(), 0)
+        }
+    };
     let (files, bytes, unchanged) = (staging.files(), staging.bytes(), staging.unchanged());
     checked.timings.push(("render+write", t.elapsed()));
     // Thread-time totals inside render+write (they overlap with it, and with each
@@ -162,12 +212,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             output.display()
         ))
     })?;
+    incremental::remember(&opts.root, &output, &fingerprints);
     checked.timings.push(("swap", t.elapsed()));
     Ok(BuildReport {
         output,
         files,
         bytes,
         unchanged,
+        incremental: before.is_some(),
+        rendered,
+        removed,
         warnings: checked.warnings,
         timings: checked.timings,
     })
@@ -176,7 +230,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 /// A render's errors: a template's are content errors; when every error is one of
 /// writing (a full disk fails every file alike), one output error naming the first.
 fn output_or_content(d: Diagnostics, staging: &output::Staging) -> Error {
-    let writes: Vec<&Diagnostic> = d.0.iter().filter(|d| d.code == "E013").collect();
+    let writes: Vec<&Diagnostic> = d.0.iter().filter(|d| d.code == Code::E013).collect();
     match writes.first() {
         Some(first) if writes.len() == d.0.len() => {
             let more = match writes.len() - 1 {

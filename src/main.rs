@@ -37,6 +37,10 @@ enum Command {
         /// Replace the output even if it is not a previous indicity output.
         #[arg(long)]
         force: bool,
+        /// Render every page, not only those whose inputs changed since the last
+        /// build into this output.
+        #[arg(long)]
+        full: bool,
     },
     /// Validate everything `build` validates, and write nothing.
     Check {
@@ -103,25 +107,39 @@ fn main() -> ExitCode {
             base_url,
             timings,
             force,
+            full,
         } => indicity::build(&BuildOptions {
             root,
             output,
             base_url,
             force,
+            full,
         })
         .map(|r| {
             eprint!("{}", warnings(&r.warnings, color));
             if timings {
                 print_timings(&r.timings);
             }
-            eprintln!(
-                "built {} files ({:.1} MiB; {} rewritten) into {} in {:.2} s",
-                r.files,
-                r.bytes as f64 / 1048576.0,
-                r.files - r.unchanged,
-                r.output.display(),
-                started.elapsed().as_secs_f64()
-            );
+            if r.incremental {
+                eprintln!(
+                    "built {} changed outputs ({} files, {} rewritten; {} removed) into {} in {:.2} s",
+                    r.rendered,
+                    r.files,
+                    r.files - r.unchanged,
+                    r.removed,
+                    r.output.display(),
+                    started.elapsed().as_secs_f64()
+                );
+            } else {
+                eprintln!(
+                    "built {} files ({:.1} MiB; {} rewritten) into {} in {:.2} s",
+                    r.files,
+                    r.bytes as f64 / 1048576.0,
+                    r.files - r.unchanged,
+                    r.output.display(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
         }),
         Command::Check { root, timings } => indicity::check(&root).map(|c| {
             eprint!("{}", warnings(&c.warnings, color));

@@ -372,6 +372,25 @@ impl Staging {
         }
     }
 
+    /// Writes into the published output `target` in place, as [`Staging::live`]
+    /// does, holding the output's lock as [`Staging::create`] does: an incremental
+    /// build, which renders a few pages of a large site. Nothing changes in `target`
+    /// until [`Staging::commit`].
+    pub fn in_place(target: &Path) -> io::Result<Staging> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output has no name"))?
+            .to_string_lossy();
+        let lock = lock(&parent.join(format!(".{name}.lock")))?;
+        let mut staging = Staging::live(target);
+        staging._lock = lock;
+        Ok(staging)
+    }
+
     fn defer(&self, p: Pending) {
         self.pending
             .lock()
@@ -535,7 +554,7 @@ impl Staging {
         &self,
         src: &Path,
         into: &str,
-        keep: fn(&Path) -> bool,
+        keep: impl Fn(&Path) -> bool,
     ) -> io::Result<()> {
         if !src.is_dir() {
             return Ok(());

@@ -309,22 +309,22 @@ fn no_input_makes_it_panic() {
     }
 }
 
-/// `build` stages in the output it replaced two builds ago: whatever that held, the
-/// result is exactly a build into an empty directory.
+/// A full `build` stages in the output it replaced two builds ago: whatever that
+/// held, the result is exactly a build into an empty directory.
 #[test]
 fn a_build_over_an_older_output_equals_a_fresh_one() {
     let site = site_copy();
     let root = site.path();
     fs::create_dir_all(root.join("static/extra/deep")).unwrap();
     fs::write(root.join("static/extra/deep/a.txt"), "gone next time").unwrap();
-    build(root);
+    build_full(root);
     replace_in(root, "content/site.yaml", "title: ", "title: 新");
-    build(root);
+    build_full(root);
     assert!(root.join(".public.previous").is_dir());
     // Staged in the first build's output.
     fs::remove_dir_all(root.join("static/extra")).unwrap();
     replace_in(root, "templates/place.html", "<h1>", "<h1 class=\"place\">");
-    let out = build(root);
+    let out = build_full(root);
     let fresh = root.join("fresh");
     let o = indicity(root, &["build", "--output", fresh.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));

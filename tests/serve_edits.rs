@@ -84,11 +84,12 @@ impl H {
     }
 
     /// The live output against a full build: `None` when identical.
-    fn diff(&self) -> Option<String> {
-        self.live.diff(self.root())
+    fn diff(&mut self) -> Option<String> {
+        let root = self.site.path().to_path_buf();
+        self.live.diff(&root)
     }
 
-    fn same(&self, step: &str) {
+    fn same(&mut self, step: &str) {
         if let Some(d) = self.diff() {
             panic!("after {step}, the incremental output differs from a full build:\n{d}");
         }
@@ -1185,6 +1186,7 @@ fn random_toggles() {
                 output: Some(out.path().join("site")),
                 base_url: Some(BASE.into()),
                 force: false,
+                full: true,
             })
             .is_ok()
         };

@@ -131,7 +131,7 @@ fn draw_series(root: &DrawingArea<Svg<'_>, Shift>, title: &str, subtitle: &str, 
 
     // Period labels under their points, skipping some when they would collide.
     let mut periods: Vec<Period> = points.iter().map(|p| p.period).collect();
-    periods.sort_by_key(|p| p.sort_key());
+    periods.sort();
     periods.dedup();
     let mut last_right = f64::NEG_INFINITY;
     let axis_y = chart.backend_coord(&(x0, y0)).1;
@@ -155,12 +155,12 @@ fn draw_series(root: &DrawingArea<Svg<'_>, Shift>, title: &str, subtitle: &str, 
         .iter()
         .filter(|p| p.status == Status::Actual)
         .collect();
-    actual.sort_by_key(|p| p.period.sort_key());
+    actual.sort_by_key(|p| p.period);
     let mut targets: Vec<&Point> = points
         .iter()
         .filter(|p| p.status == Status::Target)
         .collect();
-    targets.sort_by_key(|p| p.period.sort_key());
+    targets.sort_by_key(|p| p.period);
     let at = |p: &Point| (p.period.axis_position(), p.value);
 
     chart
@@ -171,10 +171,7 @@ fn draw_series(root: &DrawingArea<Svg<'_>, Shift>, title: &str, subtitle: &str, 
         .ok();
     // A target continues the line from the latest actual value before it, dashed.
     for t in &targets {
-        let from = actual
-            .iter()
-            .rev()
-            .find(|a| a.period.sort_key() < t.period.sort_key());
+        let from = actual.iter().rev().find(|a| a.period < t.period);
         if let Some(a) = from {
             chart
                 .draw_series(DashedLineSeries::new(

@@ -13,7 +13,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::content::yaml::YamlPath;
 use crate::content::{Article, Figure, Place, Site};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::text::{Normalized, normalize};
 
@@ -86,7 +86,7 @@ fn check_config(site: &Site, diags: &mut Diagnostics) {
     };
     if !crate::safe_url::is_absolute_web(&site.config.base_url) {
         diags.push(
-            Diagnostic::error("E011", "`base_url` is not an absolute web address")
+            Diagnostic::error(Code::E011, "`base_url` is not an absolute web address")
                 .at(file.locate(&YamlPath::default().key("base_url"), None))
                 .label("expected http://… or https://…")
                 .help("write the address the site is published at, e.g. `https://indicity.example.org/`; the sitemap and the feed link to it"),
@@ -95,10 +95,13 @@ fn check_config(site: &Site, diags: &mut Diagnostics) {
     for (i, id) in site.config.headline.iter().enumerate() {
         if !site.catalogue_failed && !site.indicators.contains_key(id) {
             diags.push(
-                Diagnostic::error("E020", format!("unknown indicator `{id}` in `headline`"))
-                    .at(file.locate(&YamlPath::default().key("headline").index(i), None))
-                    .label("not in content/indicators.yaml")
-                    .help(known_ids_help(site, id)),
+                Diagnostic::error(
+                    Code::E020,
+                    format!("unknown indicator `{id}` in `headline`"),
+                )
+                .at(file.locate(&YamlPath::default().key("headline").index(i), None))
+                .label("not in content/indicators.yaml")
+                .help(known_ids_help(site, id)),
             );
         }
     }
@@ -108,7 +111,7 @@ fn check_articles(site: &Site, diags: &mut Diagnostics) {
     for article in site.articles.values() {
         if !site.place_files.contains(&article.meta.city) {
             diags.push(
-                Diagnostic::error("E023", format!("unknown place `{}`", article.meta.city))
+                Diagnostic::error(Code::E023, format!("unknown place `{}`", article.meta.city))
                     .at(article.file.locate(&YamlPath::default().key("city"), None))
                     .label("no content/cities/<this>.yaml")
                     .help(format!(
@@ -148,7 +151,7 @@ fn check_parents(site: &Site, diags: &mut Diagnostics) {
                     )
                 };
                 diags.push(
-                    Diagnostic::error("E011", why)
+                    Diagnostic::error(Code::E011, why)
                         .at(place.origin.file.locate(&YamlPath::default().key("parent"), None))
                         .label("leads back to this place")
                         .help("`parent` is the city a district or county belongs to; remove it from the city, or correct it"),
@@ -190,7 +193,7 @@ fn check_place(site: &Site, place: &Place, diags: &mut Diagnostics) {
             if !site.catalogue_failed && !unknown_reported.contains(&fig.indicator) {
                 unknown_reported.push(fig.indicator.clone());
                 diags.push(
-                    Diagnostic::error("E020", format!("unknown indicator `{}`", fig.indicator))
+                    Diagnostic::error(Code::E020, format!("unknown indicator `{}`", fig.indicator))
                         .at(place
                             .origin
                             .file
@@ -205,7 +208,7 @@ fn check_place(site: &Site, place: &Place, diags: &mut Diagnostics) {
             // The article exists but did not load; that is already reported.
             None if site.article_files.contains(&fig.source) => {}
             None => diags.push(
-                Diagnostic::error("E021", format!("no article `{}`", fig.source))
+                Diagnostic::error(Code::E021, format!("no article `{}`", fig.source))
                     .at(fig.origin.locate(Some("source")))
                     .label("no such file under content/articles/")
                     .help(article_help(site, place, &fig.source)),
@@ -217,7 +220,7 @@ fn check_place(site: &Site, place: &Place, diags: &mut Diagnostics) {
             let (line, _) = first.origin.locate(None).map_or((0, 0), |l| l.line_col());
             diags.push(
                 Diagnostic::error(
-                    "E022",
+                    Code::E022,
                     format!(
                         "{} has two {} figures for `{}` in {}",
                         place.name,
@@ -252,7 +255,7 @@ fn check_article_place(place: &Place, fig: &Figure, article: &Article, diags: &m
     if !names_it {
         diags.push(
             Diagnostic::error(
-                "E024",
+                Code::E024,
                 format!(
                     "article `{}` is about `{}` and never names {}",
                     fig.source, article.meta.city, place.name
@@ -532,7 +535,7 @@ fn link_warnings(article: &Article) -> Vec<Diagnostic> {
                 start + range.start..start + range.end,
             );
             Diagnostic::warning(
-                "W002",
+                Code::W002,
                 format!("a link to `{}` is shown as text", ellipsis(&url, 60)),
             )
             .at(Some(at))
@@ -556,7 +559,7 @@ fn character_warnings(article: &Article) -> Vec<Diagnostic> {
         .map(|(i, &(at, c))| {
             let start = body.start + at;
             let mut d = Diagnostic::warning(
-                "W003",
+                Code::W003,
                 format!(
                     "the article holds the control character {}; it is left out of the page",
                     crate::chars::code_point(c)
@@ -735,7 +738,7 @@ fn quote_not_found(fig: &Figure, w: &Wanted, runs: &[Normalized], article: &Arti
         fig.origin.locate(Some("quote"))
     };
     let mut d = Diagnostic::error(
-        "E030",
+        Code::E030,
         format!("the quote is not in article `{}`", article.id),
     )
     .at(location)

@@ -22,7 +22,7 @@ use aho_corasick::AhoCorasick;
 
 use super::numbers;
 use crate::content::{Article, Figure, Period, Status};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::text::Normalized;
 
 /// A time word of a text, with its byte offset there.
@@ -783,7 +783,7 @@ pub fn check(
     if unknown {
         return Some(
             Diagnostic::error(
-                "E037",
+                Code::E037,
                 format!(
                     "the period {} cannot be verified: neither the quote, its sentence and paragraph, the title nor a date of the article states a year",
                     fig.period
@@ -800,7 +800,7 @@ pub fn check(
         return None;
     }
     let mut d = Diagnostic::error(
-        "E032",
+        Code::E032,
         format!(
             "the period {} contradicts the source: {}",
             fig.period,
@@ -859,7 +859,7 @@ fn check_part_of_year(fig: &Figure, quotes: &str) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::error(
-            "E032",
+            Code::E032,
             format!(
                 "the period {} contradicts the source: {evidence}",
                 fig.period

@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::numbers::{self, Mention, Unit, same};
 use super::period;
 use crate::content::{Figure, Indicator};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::format;
 use crate::text::Normalized;
 
@@ -155,7 +155,7 @@ fn check_value(
             .map(|(i, m)| stated(&quotes[*i], m))
             .collect();
         let mut d = Diagnostic::error(
-            "E036",
+            Code::E036,
             format!(
                 "the quote states {} numbers in {}: {}",
                 listed.len(),
@@ -212,7 +212,7 @@ fn check_value(
         };
         return vec![
             Diagnostic::error(
-                "E031",
+                Code::E031,
                 format!(
                     "the quote does not state {} {}",
                     format::plain(fig.value),
@@ -341,10 +341,13 @@ fn check_bound(
     };
     // At the value: a changed value is the likelier mistake, and the help names the bound.
     Some(
-        Diagnostic::error("E033", "the bound of the figure does not match its quote")
-            .at(fig.origin.locate(Some("value")))
-            .label("bound differs from the quote")
-            .help(problem),
+        Diagnostic::error(
+            Code::E033,
+            "the bound of the figure does not match its quote",
+        )
+        .at(fig.origin.locate(Some("value")))
+        .label("bound differs from the quote")
+        .help(problem),
     )
 }
 
@@ -361,7 +364,7 @@ fn check_derived(
         Ok(r) => r,
         Err(e) => {
             return vec![
-                Diagnostic::error("E035", format!("`derived` is not an arithmetic expression: {e}"))
+                Diagnostic::error(Code::E035, format!("`derived` is not an arithmetic expression: {e}"))
                     .at(at)
                     .label("cannot evaluate")
                     .help("write numbers from the quotes joined by + - * / and parentheses, e.g. `3759 - 964`"),
@@ -382,7 +385,7 @@ fn check_derived(
         });
         if !stated {
             out.push(
-                Diagnostic::error("E035", format!("{} in `derived` is not stated in the quotes", format::plain(op)))
+                Diagnostic::error(Code::E035, format!("{} in `derived` is not stated in the quotes", format::plain(op)))
                     .at(at.clone())
                     .label("operand not quoted")
                     .help(format!(
@@ -399,7 +402,7 @@ fn check_derived(
     if (result - fig.value).abs() > tolerance {
         out.push(
             Diagnostic::error(
-                "E031",
+                Code::E031,
                 format!(
                     "`{expr}` is {}, not {} {}",
                     format::plain((result * 1e6).round() / 1e6),

@@ -12,7 +12,7 @@ use aho_corasick::AhoCorasick;
 
 use super::numbers::{self, Unit};
 use crate::content::{Article, Site};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::format;
 use crate::text::{Normalized, normalize};
 
@@ -112,7 +112,7 @@ fn article_warnings(
                 .map(|span| Location::from_span(&article.file.path, &article.file.text, span));
             out.push(
                 Diagnostic::warning(
-                    "W001",
+                    Code::W001,
                     format!("the article states {phrase}, which no figure of {} records", place.name),
                 )
                 .at(location)

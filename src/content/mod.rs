@@ -27,7 +27,7 @@ pub use model::*;
 pub use period::Period;
 use yaml::{SourceFile, YamlPath};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// Where each kind of content lives under the site root.
 pub const CONTENT_DIR: &str = "content";
@@ -98,7 +98,7 @@ fn load_with(root: &Path, use_cache: bool) -> (Site, Diagnostics) {
             let (first, second) = (&pair[0].origin.file, &pair[1].origin.file);
             diags.push(
                 Diagnostic::error(
-                    "E011",
+                    Code::E011,
                     format!("two place files are named `{}`", pair[1].slug),
                 )
                 .at(Some(second.start()))
@@ -248,7 +248,7 @@ fn read(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFi
                     Arc::from(String::from_utf8_lossy(&bytes[..at]).to_string() + "\u{FFFD}");
                 diags.push(
                     Diagnostic::error(
-                        "E013",
+                        Code::E013,
                         format!("{} is not UTF-8 (byte {} is not)", rel.display(), at + 1),
                     )
                     .at(Some(crate::diagnostics::Location::from_span(
@@ -264,7 +264,7 @@ fn read(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFi
         },
         Err(e) => {
             diags.push(
-                Diagnostic::error("E013", format!("cannot read {}: {e}", rel.display())).help(
+                Diagnostic::error(Code::E013, format!("cannot read {}: {e}", rel.display())).help(
                     format!("create {} (see the README for its format)", rel.display()),
                 ),
             );
@@ -299,14 +299,17 @@ fn list(root: &Path, dir: &str, ext: &str, diags: &mut Diagnostics) -> Vec<PathB
                 let rel = e.path().strip_prefix(root).unwrap_or(e.path());
                 diags.push(
                     Diagnostic::warning(
-                        "W004",
+                        Code::W004,
                         format!("{} is a symbolic link; it is not read", rel.display()),
                     )
                     .help("content is read from real files only (a link could lead out of the site); copy the file in instead"),
                 );
             }
             Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::error("E013", format!("cannot list {dir}: {e}"))),
+            Err(e) => diags.push(Diagnostic::error(
+                Code::E013,
+                format!("cannot list {dir}: {e}"),
+            )),
         }
     }
     out
@@ -325,7 +328,7 @@ fn load_indicators(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> IndexMap<
         let path = YamlPath::default().key(&id);
         if !is_slug(&id, '_') {
             diags.push(
-                Diagnostic::error("E011", format!("indicator id `{id}` is not a valid id"))
+                Diagnostic::error(Code::E011, format!("indicator id `{id}` is not a valid id"))
                     .at(file.locate(&YamlPath::default(), Some(&id)))
                     .label("invalid id")
                     .help(
@@ -505,7 +508,7 @@ fn load_place(
     diags.extend(SourceFile::take_escapes(&mut file));
     if !is_slug(&slug, '-') {
         diags.push(
-            Diagnostic::error("E011", format!("`{slug}` is not a valid place file name"))
+            Diagnostic::error(Code::E011, format!("`{slug}` is not a valid place file name"))
                 .at(Some(file.start()))
                 .help("name place files with lowercase pinyin and `-`, e.g. `content/cities/fuzhou.yaml`; the name becomes the page URL"),
         );
@@ -546,7 +549,7 @@ fn load_place(
                 Ok(f) => {
                     if f.quote.0.is_empty() || f.quote.0.iter().any(|q| q.trim().is_empty()) {
                         diags.push(
-                            Diagnostic::error("E011", "a figure needs the sentence it comes from")
+                            Diagnostic::error(Code::E011, "a figure needs the sentence it comes from")
                                 .at(file.locate(&path.key("quote"), None))
                                 .label("empty quote")
                                 .help("copy the sentence fragment that states this number from the article into `quote:`"),
@@ -555,7 +558,7 @@ fn load_place(
                     }
                     if !f.value.is_finite() {
                         diags.push(
-                            Diagnostic::error("E011", "the value is not a finite number")
+                            Diagnostic::error(Code::E011, "the value is not a finite number")
                                 .at(file.locate(&path.key("value"), None))
                                 .label("not a number")
                                 .help("write the number as digits, e.g. `3759` or `2.27`"),
@@ -588,7 +591,7 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
     let id = article_id(&file.path);
     if !id.split('/').all(|s| is_slug(s, '-')) {
         diags.push(
-            Diagnostic::error("E012", format!("`{id}` is not a valid article path"))
+            Diagnostic::error(Code::E012, format!("`{id}` is not a valid article path"))
                 .at(Some(file.start()))
                 .help("name articles `content/articles/<place>/<date>-<slug>.md` with lowercase ASCII, digits and `-`; the path becomes the page URL"),
         );
@@ -597,7 +600,7 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
     let text = file.text.clone();
     let Some((yaml, body)) = split_front_matter(&text) else {
         diags.push(
-            Diagnostic::error("E012", "the article has no front matter")
+            Diagnostic::error(Code::E012, "the article has no front matter")
                 .at(Some(file.start()))
                 .label("expected `---` here")
                 .help("start the file with `---`, then `title:`, `city:` (and `date:`, `publisher:`, … when known), then `---` and the text"),
@@ -614,7 +617,11 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
     let meta: ArticleMeta = match fm.parse() {
         Ok(m) => m,
         Err(mut d) => {
-            d.code = if d.code == "E010" { "E010" } else { "E012" };
+            d.code = if d.code == Code::E010 {
+                Code::E010
+            } else {
+                Code::E012
+            };
             diags.push(d);
             return None;
         }
@@ -622,7 +629,7 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
     // `clean` leaves `title:` empty when the page states none, for the curator to fill.
     if meta.title.trim().is_empty() {
         diags.push(
-            Diagnostic::error("E012", "the article has no title")
+            Diagnostic::error(Code::E012, "the article has no title")
                 .at(fm.locate(&YamlPath::default().key("title"), None))
                 .label("empty title")
                 .help("write the headline as the page states it (its `<title>`, the heading above the text, or the document's name); never make one up from the text"),
@@ -631,7 +638,7 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
     if let Some(date) = &meta.date {
         if !is_date(date) {
             diags.push(
-                Diagnostic::error("E012", format!("`{date}` is not a date"))
+                Diagnostic::error(Code::E012, format!("`{date}` is not a date"))
                     .at(fm.locate(&YamlPath::default().key("date"), None))
                     .label("expected YYYY-MM-DD")
                     .help("write the date as `2023-02-13`, or remove `date:` when the source does not state it"),
@@ -644,7 +651,7 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
     if let Some(url) = meta.url.as_deref().filter(|u| !crate::safe_url::allowed(u)) {
         diags.push(
             Diagnostic::warning(
-                "W002",
+                Code::W002,
                 "the original address is not a web link; it is shown as text",
             )
             .at(fm.locate(&YamlPath::default().key("url"), None))
@@ -687,7 +694,7 @@ fn date_against_file_name(id: &str, date: Option<&str>, fm: &SourceFile) -> Opti
     let where_ = fm.locate(&YamlPath::default().key("date"), None);
     Some(
         Diagnostic::error(
-            "E012",
+            Code::E012,
             format!(
                 "the file name says {}, `date:` says {}",
                 named.unwrap_or("undated"),

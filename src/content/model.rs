@@ -75,7 +75,7 @@ pub struct Indicator {
 }
 
 /// Administrative level of a place, as in China's division codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     Province,
@@ -125,7 +125,7 @@ impl Status {
 }
 
 /// How exact a stated number is: "突破4000家" is a lower bound, "近2000万" approximate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 pub enum Bound {
     #[serde(rename = ">")]
     Above,
@@ -178,18 +178,21 @@ pub struct Figure {
 }
 
 impl Figure {
-    /// Whether two versions of a figure show the same on every page (the position in
-    /// its file, which pages do not show, may differ).
-    pub fn shows_same(&self, other: &Figure) -> bool {
-        self.indicator == other.indicator
-            && self.period == other.period
-            && self.value.to_bits() == other.value.to_bits()
-            && self.status == other.status
-            && self.bound == other.bound
-            && self.source == other.source
-            && self.quotes == other.quotes
-            && self.derived == other.derived
-            && self.note == other.note
+    /// Everything of the figure that a page or a data file can show: all of it but
+    /// its position in its file. Compared and hashed by derive, so a field added to
+    /// [`Figure`] and to this view is seen by every comparison at once.
+    pub fn shown(&self) -> FigureShown<'_> {
+        FigureShown {
+            indicator: &self.indicator,
+            period: self.period,
+            value: self.value.to_bits(),
+            status: self.status,
+            bound: self.bound,
+            source: &self.source,
+            quotes: &self.quotes,
+            derived: self.derived.as_deref(),
+            note: self.note.as_deref(),
+        }
     }
 
     /// The anchor of this figure's row on its place page; marks in articles link here.
@@ -201,6 +204,21 @@ impl Figure {
             self.status.as_str()
         )
     }
+}
+
+/// What of a [`Figure`] the site shows; see [`Figure::shown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FigureShown<'a> {
+    pub indicator: &'a str,
+    pub period: Period,
+    /// The value's bits: the same number written the same way.
+    pub value: u64,
+    pub status: Status,
+    pub bound: Option<Bound>,
+    pub source: &'a str,
+    pub quotes: &'a [String],
+    pub derived: Option<&'a str>,
+    pub note: Option<&'a str>,
 }
 
 /// Where a value was written, resolved to a position only when a diagnostic needs it.

@@ -10,13 +10,27 @@ use std::str::FromStr;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Periods are ordered in time, by [`Period::sort_key`], everywhere: on the pages, in
+/// the charts and in the CSVs (`2023` < `2023-H1` < `2023-Q1` < `2023-01` < `2023-05` <
+/// `2023-H2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
-    /// Ordered so that a year sorts before its parts when they start together.
     Year(i32),
     Half(i32, u8),
     Quarter(i32, u8),
     Month(i32, u8),
+}
+
+impl Ord for Period {
+    fn cmp(&self, other: &Period) -> std::cmp::Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+impl PartialOrd for Period {
+    fn partial_cmp(&self, other: &Period) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Period {
@@ -46,8 +60,9 @@ impl Period {
         }
     }
 
-    /// Chronological sort key: start of the period, then longer periods first.
-    pub fn sort_key(self) -> (i32, u8, u8) {
+    /// The order of periods: by start, then longer periods first (a year before its
+    /// first half, a half before its first quarter). No two periods share a key.
+    fn sort_key(self) -> (i32, u8, u8) {
         let (start, end) = self.months();
         (self.year(), start, 12 - (end - start))
     }
@@ -212,7 +227,7 @@ mod tests {
             Period::Half(2023, 1),
             Period::Year(2022),
         ];
-        ps.sort_by_key(|p| p.sort_key());
+        ps.sort();
         assert_eq!(
             ps,
             vec![
@@ -223,6 +238,10 @@ mod tests {
                 Period::Month(2023, 5),
             ]
         );
+        // The CSV once sorted by the text, which put `2023-05` before `2023-H1`.
+        assert!(Period::Half(2023, 1) < Period::Month(2023, 5));
+        assert!(Period::Month(2023, 5) < Period::Half(2023, 2));
+        assert!(Period::Quarter(2023, 4) < Period::Year(2024));
         let feb = Period::Month(2023, 2).axis_position();
         assert!(feb > 2022.5 && feb < 2023.0, "{feb}");
         assert_eq!(Period::Quarter(2023, 2).label_zh(), "2023年第二季度");

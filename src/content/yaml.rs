@@ -15,7 +15,7 @@ use std::sync::Arc;
 use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
 use serde::de::DeserializeOwned;
 
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// One step of a path into a YAML document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +129,7 @@ impl SourceFile {
         if let Some((at, c)) = crate::chars::disallowed(self.yaml_text()).next() {
             let start = self.yaml.start + at;
             return Err(Diagnostic::error(
-                "E010",
+                Code::E010,
                 format!("the control character {} cannot be in a content file", crate::chars::code_point(c)),
             )
             .at(Some(Location::from_span(&self.path, &self.text, start..start + c.len_utf8())))
@@ -140,7 +140,7 @@ impl SourceFile {
             return Ok(());
         };
         Err(Diagnostic::error(
-            "E010",
+            Code::E010,
             format!("this YAML is nested more than {MAX_DEPTH} levels deep"),
         )
         .at(Some(self.location(line, col, 1)))
@@ -202,7 +202,7 @@ impl SourceFile {
             .take(20)
             .map(|(range, c)| {
                 Diagnostic::warning(
-                    "W003",
+                    Code::W003,
                     format!(
                         "the escape `{}` puts the control character {} into this value; it is left out",
                         &file.text[range.clone()],
@@ -267,7 +267,7 @@ impl SourceFile {
                 start..start + len,
             ))
         });
-        let code = if syntax { "E010" } else { "E011" };
+        let code = if syntax { Code::E010 } else { Code::E011 };
         let title = if syntax {
             format!("this YAML cannot be parsed: {message}")
         } else if path.0.is_empty() {
@@ -570,7 +570,7 @@ mod tests {
         let text = format!("name: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
         let file = SourceFile::new(Path::new("content/cities/x.yaml"), Arc::from(text.as_str()));
         let err = file.parse::<serde_yaml::Value>().unwrap_err();
-        assert_eq!(err.code, "E010");
+        assert_eq!(err.code, Code::E010);
         assert!(
             err.position()
                 .unwrap()
@@ -588,7 +588,7 @@ mod tests {
         let text = "value: 3,760\n";
         let file = SourceFile::new(Path::new("x.yaml"), Arc::from(text));
         let err = file.parse::<Fig>().unwrap_err();
-        assert_eq!(err.code, "E011");
+        assert_eq!(err.code, Code::E011);
         assert_eq!(err.position().unwrap(), "x.yaml:1:8");
         assert!(err.help[0].contains("3760"), "{:?}", err.help);
     }

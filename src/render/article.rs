@@ -1,9 +1,43 @@
 //! An article's page: its text with each quoted sentence marked and linked to the
 //! figures it supports.
 
+use super::fed::Fed;
 use super::*;
 
 impl<'a> Renderer<'a> {
+    /// Fed by: the article itself, its marks with the figures each cites (and those
+    /// figures' places), and the place it is about.
+    pub(super) fn fed_article(&self, fed: &Fed, a: &Article) -> u128 {
+        let mut p = fed.page("article", "article.html");
+        p.json(&a.meta).add(a.body());
+        let figure = |r: &FigureRef| {
+            (
+                fed.heads.get(r.place),
+                fed.figures.get(r.place).and_then(|f| f.get(r.figure)),
+            )
+        };
+        let marks = self
+            .prov
+            .marks
+            .get(&a.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut citing: BTreeSet<FigureRef> = BTreeSet::new();
+        for m in marks {
+            p.add(&m.run).add(&m.range).add(&m.id);
+            for r in &m.citing {
+                p.add(&figure(r));
+            }
+            citing.extend(m.citing.iter().copied());
+        }
+        // The table of figures lists them in the order of their places and files.
+        for r in &citing {
+            p.add(&figure(r));
+        }
+        p.add(&self.place_index(&a.meta.city).map(|i| fed.heads[i]));
+        p.done()
+    }
+
     pub(super) fn article(&self, a: &Article, out: &Staging) -> Result<(), Diagnostic> {
         let dir = urls::article(&a.id);
         let root = urls::root_from(&dir);

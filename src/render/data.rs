@@ -1,27 +1,58 @@
 //! The data files: `/data/figures.csv` with its descriptor, and one CSV per place
 //! and per indicator.
 
+use super::fed::Fed;
 use super::*;
 
 impl<'a> Renderer<'a> {
+    /// Fed by every figure of every place.
+    pub(super) fn fed_figures_csv(&self, fed: &Fed) -> u128 {
+        let mut p = super::fed::Print::new("figures.csv");
+        p.add(&fed.site);
+        for (head, by) in fed.heads.iter().zip(&fed.by_indicator) {
+            p.add(head).add(by);
+        }
+        p.done()
+    }
+
+    /// Fed by the settings and the catalogue alone.
+    pub(super) fn fed_datapackage(&self, fed: &Fed) -> u128 {
+        let mut p = super::fed::Print::new("datapackage");
+        p.add(&fed.site);
+        p.done()
+    }
+
+    /// Fed by the indicator's figures in every place.
+    pub(super) fn fed_indicator_csv(&self, fed: &Fed, id: &str) -> u128 {
+        let mut p = super::fed::Print::new("indicator.csv");
+        p.add(&fed.site).add(id);
+        self.add_coverage(fed, id, &mut p);
+        p.done()
+    }
+
     /// `/data/figures.csv` with its descriptor `/data/datapackage.json`, and one CSV per
     /// place and per indicator: every figure with its source, at stable URLs.
     /// Streamed row by row into their files: at the scale of every county of China
     /// there are 675,000 rows, which must not all be held in memory at once.
     ///
-    /// Per-place files are written for the places in `pages.places`; the site-wide
-    /// files and the per-indicator ones (which every place feeds) when `pages.data`.
+    /// Per-place files are written for the places in `pages.places`, the others when
+    /// `pages` selects them.
     pub(super) fn data(&self, pages: &Pages, out: &Staging) -> Result<(), Diagnostic> {
-        if !pages.data && pages.places.is_empty() {
+        let rows_needed = pages.figures_csv || !pages.indicator_csvs.is_empty();
+        if !rows_needed && !pages.datapackage && pages.places.is_empty() {
             return Ok(());
         }
         let mut all_csv = None;
         let mut by_indicator: BTreeMap<&str, csv::Writer<crate::output::Stream>> = BTreeMap::new();
-        if pages.data {
+        if pages.figures_csv {
             all_csv = Some(csv_writer(out, urls::FIGURES_CSV)?);
-            for ind in self.site.indicators.keys() {
+        }
+        for ind in self.site.indicators.keys() {
+            if pages.indicator_csvs.contains(ind) {
                 by_indicator.insert(ind, csv_writer(out, &urls::indicator_csv(ind))?);
             }
+        }
+        if pages.datapackage {
             out.write(
                 urls::DATAPACKAGE,
                 datapackage::descriptor(self.site, &self.base_url).as_bytes(),
@@ -31,7 +62,11 @@ impl<'a> Renderer<'a> {
         for (pi, p) in self.site.places.iter().enumerate() {
             let mut place_csv = if pages.places.contains(&pi) {
                 Some(csv_writer(out, &urls::place_csv(&p.slug))?)
-            } else if pages.data {
+            } else if pages.figures_csv
+                || p.figures
+                    .iter()
+                    .any(|f| pages.indicator_csvs.contains(&f.indicator))
+            {
                 None
             } else {
                 continue;
@@ -41,7 +76,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .filter(|f| self.site.indicators.contains_key(&f.indicator))
                 .collect();
-            figs.sort_by_cached_key(|f| (&f.indicator, f.period.to_string(), f.status));
+            figs.sort_by_key(|f| (&f.indicator, f.period, f.status));
             let place_name = p.full_name();
             for f in figs {
                 let ind = &self.site.indicators[&f.indicator];
@@ -99,10 +134,10 @@ fn csv_writer(out: &Staging, rel: &str) -> Result<csv::Writer<crate::output::Str
 fn finish_csv(out: &Staging, w: csv::Writer<crate::output::Stream>) -> Result<(), Diagnostic> {
     let inner = w
         .into_inner()
-        .map_err(|e| Diagnostic::error("E013", format!("cannot write CSV: {e}")))?;
+        .map_err(|e| Diagnostic::error(Code::E013, format!("cannot write CSV: {e}")))?;
     out.finish(inner).map_err(io_err)
 }
 
 fn csv_err(e: csv::Error) -> Diagnostic {
-    Diagnostic::error("E013", format!("cannot write CSV: {e}"))
+    Diagnostic::error(Code::E013, format!("cannot write CSV: {e}"))
 }

@@ -1,16 +1,46 @@
 //! The pages every site has besides its content: 404, the sitemap and the Atom feed.
 
+use super::fed::Fed;
 use super::*;
 
 impl<'a> Renderer<'a> {
+    /// Fed by the settings alone.
+    pub(super) fn fed_not_found(&self, fed: &Fed) -> u128 {
+        fed.page("404", "404.html").done()
+    }
+
+    /// Fed by: which places, indicators and articles there are, and the articles'
+    /// dates.
+    pub(super) fn fed_sitemap(&self, fed: &Fed) -> u128 {
+        let mut p = fed.page("sitemap", "sitemap.xml");
+        for pl in &self.site.places {
+            p.add(&pl.slug);
+        }
+        for id in self.site.indicators.keys() {
+            p.add(id);
+        }
+        for a in self.site.articles.values() {
+            p.add(&a.id).add(&a.meta.date);
+        }
+        p.done()
+    }
+
+    /// Fed by every article's front matter and text (the summary is its opening).
+    pub(super) fn fed_feed(&self, fed: &Fed) -> u128 {
+        let mut p = fed.page("feed", "atom.xml");
+        for a in self.site.articles.values() {
+            p.add(&a.id).json(&a.meta).add(a.body());
+        }
+        p.done()
+    }
+
     pub(super) fn not_found(&self, out: &Staging) -> Result<(), Diagnostic> {
         let mut ctx = self.context("");
         // Served at any URL, so its links are absolute paths rather than relative.
         ctx.insert("root", &urls::base_path(&self.base_url));
-        let html = self
-            .tera
-            .render("404.html", &ctx)
-            .map_err(|e| Diagnostic::error("E014", format!("template `404.html` failed:\n{e}")))?;
+        let html = self.tera.render("404.html", &ctx).map_err(|e| {
+            Diagnostic::error(Code::E014, format!("template `404.html` failed:\n{e}"))
+        })?;
         out.write("404.html", html.as_bytes()).map_err(io_err)
     }
 
@@ -35,7 +65,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.context("");
         ctx.insert("urls", &urls_out);
         let xml = self.tera.render("sitemap.xml", &ctx).map_err(|e| {
-            Diagnostic::error("E014", format!("template `sitemap.xml` failed:\n{e}"))
+            Diagnostic::error(Code::E014, format!("template `sitemap.xml` failed:\n{e}"))
         })?;
         out.write("sitemap.xml", xml.as_bytes()).map_err(io_err)
     }
@@ -70,10 +100,9 @@ impl<'a> Renderer<'a> {
         );
         ctx.insert("feed_url", &urls::absolute(&self.base_url, "atom.xml"));
         ctx.insert("entries", &entries);
-        let xml = self
-            .tera
-            .render("atom.xml", &ctx)
-            .map_err(|e| Diagnostic::error("E014", format!("template `atom.xml` failed:\n{e}")))?;
+        let xml = self.tera.render("atom.xml", &ctx).map_err(|e| {
+            Diagnostic::error(Code::E014, format!("template `atom.xml` failed:\n{e}"))
+        })?;
         out.write("atom.xml", xml.as_bytes()).map_err(io_err)
     }
 }

@@ -1,9 +1,30 @@
 //! The home page: every place by province with the headline indicators' latest
 //! values, the indicator list and the newest articles.
 
+use super::fed::Fed;
 use super::*;
 
 impl<'a> Renderer<'a> {
+    /// Fed by: every place's own fields and its figures of the headline indicators
+    /// (their latest values), the newest articles as listed, and the counts.
+    pub(super) fn fed_index(&self, fed: &Fed) -> u128 {
+        let mut p = fed.page("index", "index.html");
+        for (i, by) in fed.by_indicator.iter().enumerate() {
+            p.add(&fed.heads[i]);
+            for id in &self.site.config.headline {
+                p.add(&by.get(id.as_str()));
+            }
+        }
+        let mut recent: Vec<&Article> = self.site.articles.values().collect();
+        recent.sort_by(|a, b| newest_first(a, b));
+        for a in recent.iter().take(self.site.config.recent_articles) {
+            p.add(&a.id).add(&fed.article_refs.get(a.id.as_str()));
+        }
+        let figures: usize = self.site.places.iter().map(|p| p.figures.len()).sum();
+        p.add(&figures).add(&self.site.articles.len());
+        p.done()
+    }
+
     pub(super) fn index(&self, out: &Staging) -> Result<(), Diagnostic> {
         let mut ctx = self.context("");
         let headline: Vec<&Indicator> = self

@@ -1,9 +1,28 @@
 //! An indicator's page: places ranked by their latest value, and every figure with
 //! its source while that stays readable.
 
+use super::fed::Fed;
 use super::*;
 
 impl<'a> Renderer<'a> {
+    /// Fed by: the figures of the indicator in every place, and those places' own
+    /// fields.
+    pub(super) fn fed_indicator(&self, fed: &Fed, id: &str) -> u128 {
+        let mut p = fed.page("indicator", "indicator.html");
+        p.add(id);
+        self.add_coverage(fed, id, &mut p);
+        p.done()
+    }
+
+    /// The places with figures for `id`, with those figures.
+    pub(super) fn add_coverage(&self, fed: &Fed, id: &str, p: &mut super::fed::Print) {
+        for (i, by) in fed.by_indicator.iter().enumerate() {
+            if let Some(d) = by.get(id) {
+                p.add(&fed.heads[i]).add(d);
+            }
+        }
+    }
+
     pub(super) fn indicator(&self, ind: &Indicator, out: &Staging) -> Result<(), Diagnostic> {
         let dir = urls::indicator(&ind.id);
         let root = urls::root_from(&dir);

@@ -9,6 +9,7 @@
 mod article;
 mod data;
 mod datapackage;
+pub mod fed;
 mod feeds;
 mod index;
 mod indicator;
@@ -16,7 +17,7 @@ mod place;
 mod templates;
 pub mod urls;
 
-pub use templates::{PAGE_TEMPLATES, load_templates, page_templates};
+pub use templates::{PAGE_TEMPLATES, digests as template_digests, load_templates};
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -30,7 +31,7 @@ use walkdir::WalkDir;
 use crate::chart::{self, Point};
 use crate::check::{FigureRef, Provenance};
 use crate::content::{Article, Figure, Indicator, Place, Site, Status};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::format;
 use crate::markdown;
 use crate::output::Staging;
@@ -159,8 +160,20 @@ impl<'a> Renderer<'a> {
     fn pages(&self, pages: &Pages, root: &Path, out: &Staging) -> Vec<Result<(), Diagnostic>> {
         let mut jobs: Vec<Result<(), Diagnostic>> = Vec::new();
         if pages.static_files {
+            // Not where the site generates a file: the generated one wins.
+            let generated = fed::generated_files(self.site);
             jobs.push(
-                out.copy_tree_into(&root.join(STATIC_DIR), "", is_published)
+                out.copy_tree_into(&root.join(STATIC_DIR), "", |rel| {
+                    is_published(rel)
+                        && !generated.contains(rel.to_string_lossy().replace('\\', "/").as_str())
+                })
+                .map_err(io_err),
+            );
+        }
+        for rel in &pages.statics {
+            jobs.push(
+                std::fs::read(root.join(STATIC_DIR).join(rel))
+                    .and_then(|bytes| out.write(rel, &bytes))
                     .map_err(io_err),
             );
         }
@@ -229,10 +242,7 @@ impl<'a> Renderer<'a> {
                     };
                     let c = &mut own[at].1;
                     c.count += 1;
-                    if f.status == Status::Actual
-                        && c.latest
-                            .is_none_or(|l| f.period.sort_key() >= l.period.sort_key())
-                    {
+                    if f.status == Status::Actual && c.latest.is_none_or(|l| f.period >= l.period) {
                         c.latest = Some(f);
                     }
                 }
@@ -326,7 +336,7 @@ impl<'a> Renderer<'a> {
         // String (6 % of a large build), and the page only goes to a file.
         let mut html = Vec::with_capacity(64 * 1024);
         self.tera.render_to(template, ctx, &mut html).map_err(|e| {
-            Diagnostic::error("E014", format!("template `{template}` failed for /{dir}:\n{e}"))
+            Diagnostic::error(Code::E014, format!("template `{template}` failed for /{dir}:\n{e}"))
                 .help("fix the template at the position shown (the README's Templates section lists the variables each page gets)")
         })?;
         out.write(&urls::file_of(dir), &html).map_err(io_err)
@@ -379,18 +389,24 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Which outputs a render writes: `build` writes them all, `serve` only those that a
-/// change feeds.
+/// Which outputs a render writes: a full build all of them, an incremental build or
+/// `serve` those whose fingerprint changed ([`fed`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Pages {
     /// Copy the whole `static/` tree.
     pub static_files: bool,
+    /// Copy these files of `static/` (by their path there).
+    pub statics: BTreeSet<String>,
     pub index: bool,
     pub not_found: bool,
     pub sitemap: bool,
     pub feed: bool,
-    /// `/data/figures.csv`, `/data/datapackage.json` and the per-indicator CSVs.
-    pub data: bool,
+    /// `/data/figures.csv`.
+    pub figures_csv: bool,
+    /// `/data/datapackage.json`.
+    pub datapackage: bool,
+    /// The per-indicator CSVs, by id.
+    pub indicator_csvs: BTreeSet<String>,
     /// Place pages, with their charts and CSVs, by index into `site.places`.
     pub places: BTreeSet<usize>,
     /// Indicator pages and their charts, by id.
@@ -403,56 +419,34 @@ impl Pages {
     pub fn all(site: &Site) -> Pages {
         Pages {
             static_files: true,
+            statics: BTreeSet::new(),
             index: true,
             not_found: true,
             sitemap: true,
             feed: true,
-            data: true,
+            figures_csv: true,
+            datapackage: true,
+            indicator_csvs: site.indicators.keys().cloned().collect(),
             places: (0..site.places.len()).collect(),
             indicators: site.indicators.keys().cloned().collect(),
             articles: site.articles.keys().cloned().collect(),
         }
     }
 
-    /// Every page made from the template kinds in `templates` (top-level page
-    /// templates such as `place.html`; see [`page_templates`]).
-    pub fn using(site: &Site, templates: &BTreeSet<String>) -> Pages {
-        let has = |t: &str| templates.contains(t);
-        Pages {
-            static_files: false,
-            index: has("index.html"),
-            not_found: has("404.html"),
-            sitemap: has("sitemap.xml"),
-            feed: has("atom.xml"),
-            data: false,
-            places: if has("place.html") {
-                (0..site.places.len()).collect()
-            } else {
-                BTreeSet::new()
-            },
-            indicators: if has("indicator.html") {
-                site.indicators.keys().cloned().collect()
-            } else {
-                BTreeSet::new()
-            },
-            articles: if has("article.html") {
-                site.articles.keys().cloned().collect()
-            } else {
-                BTreeSet::new()
-            },
-        }
+    /// Whether any site-wide data file is selected.
+    pub fn has_data(&self) -> bool {
+        self.figures_csv || self.datapackage || !self.indicator_csvs.is_empty()
     }
 
-    pub fn extend(&mut self, other: Pages) {
-        self.static_files |= other.static_files;
-        self.index |= other.index;
-        self.not_found |= other.not_found;
-        self.sitemap |= other.sitemap;
-        self.feed |= other.feed;
-        self.data |= other.data;
-        self.places.extend(other.places);
-        self.indicators.extend(other.indicators);
-        self.articles.extend(other.articles);
+    /// Takes the site-wide data files out of the selection, into a selection of
+    /// their own.
+    pub fn take_data(&mut self) -> Pages {
+        Pages {
+            figures_csv: std::mem::take(&mut self.figures_csv),
+            datapackage: std::mem::take(&mut self.datapackage),
+            indicator_csvs: std::mem::take(&mut self.indicator_csvs),
+            ..Pages::default()
+        }
     }
 
     /// How many pages (not data files) are selected.
@@ -468,7 +462,7 @@ impl Pages {
 }
 
 fn io_err(e: std::io::Error) -> Diagnostic {
-    Diagnostic::error("E013", format!("cannot write the output: {e}"))
+    Diagnostic::error(Code::E013, format!("cannot write the output: {e}"))
         .help("check that the output directory's parent is writable and the disk is not full")
 }
 
@@ -501,7 +495,7 @@ fn figures_of<'p>(place: &'p Place, id: &str) -> Vec<(usize, &'p Figure)> {
         .enumerate()
         .filter(|(_, f)| f.indicator == id)
         .collect();
-    figs.sort_by_key(|(_, f)| (f.period.sort_key(), f.status));
+    figs.sort_by_key(|(_, f)| (f.period, f.status));
     figs
 }
 

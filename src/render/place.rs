@@ -1,9 +1,32 @@
 //! A place's page: a card per indicator with its chart, latest value, change and
 //! every figure with its source.
 
+use super::fed::Fed;
 use super::*;
 
 impl<'a> Renderer<'a> {
+    /// Fed by: the place's own fields and figures (with their marks and sources),
+    /// the slug of the place its parent's name links to, and the articles about it.
+    /// Its CSV is written with it and reads no more.
+    pub(super) fn fed_place(&self, fed: &Fed, index: usize) -> u128 {
+        let place = &self.site.places[index];
+        let mut p = fed.page("place", "place.html");
+        p.add(&fed.heads[index])
+            .add(&place.name_en)
+            .add(&fed.by_indicator[index]);
+        p.add(
+            &place
+                .parent
+                .as_deref()
+                .and_then(|parent| self.named(parent))
+                .map(|n| &n.slug),
+        );
+        for a in self.articles_of(&place.slug) {
+            p.add(&a.id).add(&fed.article_refs.get(a.id.as_str()));
+        }
+        p.done()
+    }
+
     pub(super) fn place(
         &self,
         index: usize,

@@ -8,7 +8,7 @@ pub fn load_templates(root: &Path) -> Result<Tera, Diagnostic> {
     let mut files = Vec::new();
     for entry in WalkDir::new(&dir).sort_by_file_name() {
         let entry = entry.map_err(|e| {
-            Diagnostic::error("E014", format!("cannot read {TEMPLATES_DIR}/: {e}"))
+            Diagnostic::error(Code::E014, format!("cannot read {TEMPLATES_DIR}/: {e}"))
                 .help("run indicity from the site root, or pass --root")
         })?;
         let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
@@ -19,7 +19,7 @@ pub fn load_templates(root: &Path) -> Result<Tera, Diagnostic> {
     }
     let mut tera = Tera::new();
     tera.add_template_files(files).map_err(|e| {
-        Diagnostic::error("E014", format!("a template cannot be loaded:\n{e}"))
+        Diagnostic::error(Code::E014, format!("a template cannot be loaded:\n{e}"))
             .help("fix the template syntax at the position shown")
     })?;
     Ok(tera)
@@ -37,20 +37,31 @@ pub const PAGE_TEMPLATES: [&str; 7] = [
     "atom.xml",
 ];
 
-/// The page templates that use, directly or through other templates, any of
-/// `changed` (template names, paths under `templates/`). Reads the template sources
-/// for `extends`, `include` and `import`: tera does not expose its dependency graph.
-pub fn page_templates(root: &Path, changed: &BTreeSet<String>) -> BTreeSet<String> {
+/// Page template → a digest of its source and of every template it is made of, read
+/// from `extends`, `include` and `import` (tera does not expose its dependency graph).
+/// A template no page names may still be used (tera's components are global), so it
+/// is part of every page's digest.
+pub fn digests(root: &Path) -> BTreeMap<String, u128> {
     static REF: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = REF.get_or_init(|| {
         regex::Regex::new(r#"\{%-?\s*(?:extends|include|import)\s+["']([^"']+)["']"#)
             .expect("valid regex")
     });
     let dir = root.join(TEMPLATES_DIR);
+    let mut sources: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        if entry.file_type().is_file() && is_template(rel) {
+            let name = rel.to_string_lossy().replace('\\', "/");
+            sources.insert(name, std::fs::read(entry.path()).unwrap_or_default());
+        }
+    }
     let uses = |name: &str| -> Vec<String> {
-        std::fs::read_to_string(dir.join(name))
-            .map(|src| re.captures_iter(&src).map(|c| c[1].to_string()).collect())
-            .unwrap_or_default()
+        let src = sources
+            .get(name)
+            .map(|b| String::from_utf8_lossy(b))
+            .unwrap_or_default();
+        re.captures_iter(&src).map(|c| c[1].to_string()).collect()
     };
     // Every template each page is made of, itself included.
     let parts = |page: &str| -> BTreeSet<String> {
@@ -65,12 +76,18 @@ pub fn page_templates(root: &Path, changed: &BTreeSet<String>) -> BTreeSet<Strin
     };
     let made_of: Vec<(&str, BTreeSet<String>)> =
         PAGE_TEMPLATES.iter().map(|p| (*p, parts(p))).collect();
-    // A changed template no page names may still be used: tera 2's components are
-    // global. Then every page is rendered again.
-    let named = |t: &String| made_of.iter().any(|(_, parts)| parts.contains(t));
+    let unnamed: Vec<&String> = sources
+        .keys()
+        .filter(|t| !made_of.iter().any(|(_, parts)| parts.contains(*t)))
+        .collect();
     made_of
         .iter()
-        .filter(|(_, parts)| changed.iter().any(|t| parts.contains(t) || !named(t)))
-        .map(|(page, _)| page.to_string())
+        .map(|(page, parts)| {
+            let mut p = super::fed::Print::new("templates");
+            for t in parts.iter().chain(unnamed.iter().copied()) {
+                p.add(t).add(&sources.get(t));
+            }
+            (page.to_string(), p.done())
+        })
         .collect()
 }

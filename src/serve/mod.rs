@@ -148,9 +148,9 @@ impl Shared {
         if !self.data_stale.load(Ordering::SeqCst) {
             return;
         }
-        let live = lock(&self.live);
+        let mut live = lock(&self.live);
         if self.data_stale.load(Ordering::SeqCst) {
-            match live.as_ref().map(Live::write_data) {
+            match live.as_mut().map(Live::write_data) {
                 Some(Err(d)) => eprint!("{}", d.render(false)),
                 _ => self.data_stale.store(false, Ordering::SeqCst),
             }

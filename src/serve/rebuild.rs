@@ -19,10 +19,11 @@ use std::time::{Duration, Instant};
 use tera::Tera;
 
 use crate::Error;
-use crate::check::{self, FigureRef, Provenance, QuoteMark};
+use crate::check::{self, FigureRef, Provenance};
 use crate::content::{self, ContentFile, Site};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::output::Staging;
+use crate::render::fed::Fingerprints;
 use crate::render::{self, Pages, Renderer, STATIC_DIR, TEMPLATES_DIR};
 
 /// The served site: what was last built without errors, and what changed since.
@@ -40,9 +41,16 @@ pub struct Live {
     /// Article id → the figures citing it, in order: which figures a change to an
     /// article reaches, without going through the hundreds of thousands of figures.
     cites: HashMap<String, Vec<FigureRef>>,
-    /// What a change already taken into `site` still has to write, because its render
-    /// failed (a template that breaks at render time): written with the next change.
-    pending: Pages,
+    /// The fingerprint of every output as it is in the served directory: a change
+    /// renders again exactly those whose fingerprint it changes. An output whose
+    /// render failed keeps its old fingerprint, so the next change writes it too.
+    fingerprints: Fingerprints,
+    /// The templates' digests the served pages were made with.
+    templates: BTreeMap<String, u128>,
+    /// Data outputs rendered after the pages, by [`Live::write_data`], with their
+    /// new fingerprints.
+    data_todo: Fingerprints,
+    /// Static files a change already taken in still has to write.
     pending_statics: BTreeSet<String>,
 }
 
@@ -84,7 +92,9 @@ impl Live {
             dirty: BTreeSet::new(),
             stale: true,
             cites: HashMap::new(),
-            pending: Pages::default(),
+            fingerprints: Fingerprints::new(),
+            templates: BTreeMap::new(),
+            data_todo: Fingerprints::new(),
             pending_statics: BTreeSet::new(),
         }
     }
@@ -132,28 +142,30 @@ impl Live {
             }
             Err(Error::Content(d)) => Outcome::Failed(d),
             Err(Error::Usage(m) | Error::Output(m)) => {
-                Outcome::Failed(Diagnostics(vec![Diagnostic::error("E013", m)]))
+                Outcome::Failed(Diagnostics(vec![Diagnostic::error(Code::E013, m)]))
             }
         }
     }
 
-    /// Writes the site-wide data files, which every figure feeds: after the pages, so
-    /// that the reload does not wait for them.
-    pub fn write_data(&self) -> Result<usize, Diagnostics> {
+    /// Writes the site-wide data files a change feeds: after the pages, so that the
+    /// reload does not wait for them.
+    pub fn write_data(&mut self) -> Result<usize, Diagnostics> {
+        if self.data_todo.is_empty() {
+            return Ok(0);
+        }
         let out = Staging::live(&self.out);
-        let pages = Pages {
-            data: true,
-            ..Pages::default()
-        };
+        let pages = Pages::of(&self.site, self.data_todo.keys());
         Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
             .render(&pages, &self.root, &out)?;
         let files = out.files();
         out.commit().map_err(|e| {
             Diagnostics(vec![Diagnostic::error(
-                "E013",
+                Code::E013,
                 format!("cannot write the data files in {}: {e}", self.out.display()),
             )])
         })?;
+        self.fingerprints
+            .extend(std::mem::take(&mut self.data_todo));
         Ok(files)
     }
 
@@ -194,18 +206,23 @@ impl Live {
     fn full(&mut self) -> Result<Rebuilt, Error> {
         let started = Instant::now();
         let checked = crate::check(&self.root)?;
+        let templates = render::template_digests(&self.root);
         let tera =
             render::load_templates(&self.root).map_err(|d| Error::Content(Diagnostics(vec![d])))?;
         let staging = Staging::create(&self.out).map_err(|e| io_error(&self.out, e))?;
         let pages = Pages::all(&checked.site);
-        Renderer::new(&checked.site, &checked.provenance, &tera, &self.base_url)
+        let renderer = Renderer::new(&checked.site, &checked.provenance, &tera, &self.base_url);
+        renderer
             .render(&pages, &self.root, &staging)
             .map_err(Error::Content)?;
+        let fingerprints = renderer.fingerprints(&templates);
         let files = staging.files();
         staging.commit().map_err(|e| io_error(&self.out, e))?;
         self.site = checked.site;
         self.prov = checked.provenance;
-        self.pending = Pages::default();
+        self.fingerprints = fingerprints;
+        self.templates = templates;
+        self.data_todo.clear();
         self.pending_statics.clear();
         self.cites.clear();
         for i in 0..self.site.places.len() {
@@ -260,6 +277,7 @@ impl Live {
                 }
             }
         }
+        let digests = (!templates.is_empty()).then(|| render::template_digests(&self.root));
         let tera = if templates.is_empty() {
             None
         } else {
@@ -328,37 +346,6 @@ impl Live {
             }
             return Err(Error::Content(diags));
         }
-        let marks_before: HashMap<FigureRef, Option<String>> = citing
-            .iter()
-            .filter(|r| !changed_places.contains(&r.place))
-            .map(|r| (*r, self.prov.mark_of(*r).cloned()))
-            .collect();
-        // The changed places' own figures, by what identifies them in a place.
-        let own_marks_before: Vec<HashMap<FigureKey, Option<String>>> = old_places
-            .iter()
-            .map(|(i, old)| {
-                old.figures
-                    .iter()
-                    .enumerate()
-                    .map(|(fi, f)| {
-                        let r = FigureRef {
-                            place: *i,
-                            figure: fi,
-                        };
-                        (key(f), self.prov.mark_of(r).cloned())
-                    })
-                    .collect()
-            })
-            .collect();
-        let article_marks_before: BTreeMap<String, Vec<QuoteMark>> = rescanned
-            .iter()
-            .map(|id| {
-                (
-                    id.clone(),
-                    self.prov.marks.get(id).cloned().unwrap_or_default(),
-                )
-            })
-            .collect();
         let changed_list: Vec<usize> = changed_places.iter().copied().collect();
         self.prov.apply(&self.site, &changed_list, rescan);
         for (i, old) in &old_places {
@@ -372,37 +359,31 @@ impl Live {
         if let Some(t) = tera {
             self.tera = t;
         }
-        // The change is in memory now; from here on, what it feeds is remembered in
-        // `pending` until it is written.
+        if let Some(d) = digests {
+            self.templates = d;
+        }
+        // The change is in memory now; from here on, what it feeds is found by the
+        // fingerprints until it is written.
         self.dirty.clear();
 
         lap("check", &mut stages);
-        let mut pages = self.pages_fed(
-            &old_places,
-            &old_articles,
-            &citing,
-            &marks_before,
-            &own_marks_before,
-            &article_marks_before,
-        );
-        if !templates.is_empty() {
-            pages.extend(Pages::using(
-                &self.site,
-                &render::page_templates(&self.root, &templates),
-            ));
-        }
-        pages.data |= !old_places.is_empty() || !old_articles.is_empty();
-        pages.extend(std::mem::take(&mut self.pending));
+        let renderer = Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url);
+        let fingerprints = renderer.fingerprints(&self.templates);
+        let changed: Fingerprints = fingerprints
+            .into_iter()
+            .filter(|(o, d)| self.fingerprints.get(o) != Some(d))
+            .collect();
+        let mut pages = Pages::of(&self.site, changed.keys());
         statics.extend(std::mem::take(&mut self.pending_statics));
         lap("select", &mut stages);
 
         let out = Staging::live(&self.out);
         // The site-wide data files are written later, by `write_data`.
-        let data_pending = std::mem::take(&mut pages.data);
+        let data = pages.take_data();
         let written = self
             .write_statics(&statics, &out)
             .and_then(|()| {
-                Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
+                renderer
                     .render(&pages, &self.root, &out)
                     .map_err(Error::Content)
             })
@@ -414,13 +395,20 @@ impl Live {
         let files = match written {
             Ok(files) => files,
             Err(e) => {
-                // Nothing was written; try again with the next change.
-                pages.data = data_pending;
-                self.pending = pages;
+                // Nothing was written, and the fingerprints still say so: the next
+                // change writes it.
                 self.pending_statics = statics;
                 return Err(e);
             }
         };
+        let data_pending = data.has_data();
+        for (o, d) in changed {
+            if o.is_data() {
+                self.data_todo.insert(o, d);
+            } else {
+                self.fingerprints.insert(o, d);
+            }
+        }
         lap("render", &mut stages);
         diags.0.retain(|d| !d.is_error());
         Ok(Rebuilt {
@@ -453,122 +441,6 @@ impl Live {
             result.map_err(|e| io_error(&src, e))?;
         }
         Ok(())
-    }
-
-    /// The pages that show anything that changed: the changed places and articles
-    /// (given with their previous versions), and the marks of the `rescanned`
-    /// articles (given as they were: `marks_before` for the figures in `citing`
-    /// outside the changed places, `article_marks_before` per article).
-    fn pages_fed(
-        &self,
-        old_places: &[(usize, content::Place)],
-        old_articles: &[(String, content::Article)],
-        citing: &[FigureRef],
-        marks_before: &HashMap<FigureRef, Option<String>>,
-        own_marks_before: &[HashMap<FigureKey, Option<String>>],
-        article_marks_before: &BTreeMap<String, Vec<QuoteMark>>,
-    ) -> Pages {
-        let site = &self.site;
-        let mut pages = Pages::default();
-        let headline: BTreeSet<&str> = site.config.headline.iter().map(String::as_str).collect();
-        // Renamed places, and places whose list of articles changed.
-        let mut names = BTreeSet::new();
-        let mut slugs = BTreeSet::new();
-        for ((i, old), marks_before) in old_places.iter().zip(own_marks_before) {
-            let new = &site.places[*i];
-            // Its own page shows everything in its file.
-            pages.places.insert(*i);
-            // An unchanged figure's mark can be renamed by a changed quote beside it.
-            for (fi, f) in new.figures.iter().enumerate() {
-                let r = FigureRef {
-                    place: *i,
-                    figure: fi,
-                };
-                if marks_before.get(&key(f)).map(Option::as_ref) != Some(self.prov.mark_of(r)) {
-                    pages.indicators.insert(f.indicator.clone());
-                }
-            }
-            let renamed = old.name != new.name
-                || old.province != new.province
-                || old.level != new.level
-                || old.parent != new.parent
-                || old.code != new.code;
-            if renamed {
-                names.insert(old.name.clone());
-                names.insert(new.name.clone());
-                slugs.insert(new.slug.clone());
-                pages.index = true;
-            }
-            if old.figures.len() != new.figures.len() {
-                pages.index = true;
-            }
-            let ids: BTreeSet<&str> = old
-                .figures
-                .iter()
-                .chain(&new.figures)
-                .map(|f| f.indicator.as_str())
-                .collect();
-            for id in ids {
-                let (before, after) = (figures_for(old, id), figures_for(new, id));
-                let same = before.len() == after.len()
-                    && before.iter().zip(&after).all(|(a, b)| a.shows_same(b));
-                if renamed || !same {
-                    pages.indicators.insert(id.to_string());
-                    pages.index |= headline.contains(id);
-                    // Articles list the figures that cite them.
-                    pages
-                        .articles
-                        .extend(before.iter().chain(&after).map(|f| f.source.clone()));
-                }
-            }
-        }
-        let mut retitled = BTreeSet::new();
-        for (id, old) in old_articles {
-            let new = &site.articles[id];
-            pages.articles.insert(id.clone());
-            pages.feed |= old.body() != new.body();
-            if old.meta != new.meta {
-                retitled.insert(id.as_str());
-                slugs.insert(old.meta.city.clone());
-                slugs.insert(new.meta.city.clone());
-                pages.index = true;
-                pages.sitemap = true;
-                pages.feed = true;
-            }
-        }
-        // Figure rows link to their mark and show their article's title.
-        for r in citing {
-            let f = &site.places[r.place].figures[r.figure];
-            let moved = marks_before
-                .get(r)
-                .is_some_and(|m| m.as_ref() != self.prov.mark_of(*r));
-            if moved || retitled.contains(f.source.as_str()) {
-                pages.places.insert(r.place);
-                pages.indicators.insert(f.indicator.clone());
-            }
-        }
-        for (id, before) in article_marks_before {
-            if self.prov.marks.get(id).map_or(&[][..], Vec::as_slice) != before.as_slice() {
-                pages.articles.insert(id.clone());
-            }
-        }
-        for (i, p) in site.places.iter().enumerate() {
-            // Place pages list the articles about them, and link to their parent.
-            if slugs.contains(&p.slug) || p.parent.as_ref().is_some_and(|n| names.contains(n)) {
-                pages.places.insert(i);
-            }
-        }
-        // A renamed place: the articles about it show its name.
-        if !names.is_empty() {
-            pages.articles.extend(
-                site.articles
-                    .values()
-                    .filter(|a| slugs.contains(&a.meta.city))
-                    .map(|a| a.id.clone()),
-            );
-        }
-        pages.articles.retain(|id| site.articles.contains_key(id));
-        pages
     }
 }
 
@@ -613,17 +485,6 @@ impl Live {
     }
 }
 
-/// What identifies a figure within its place (`check` refuses two with the same).
-type FigureKey = (String, content::Period, content::Status);
-
-fn key(f: &content::Figure) -> FigureKey {
-    (f.indicator.clone(), f.period, f.status)
-}
-
-fn figures_for<'p>(place: &'p content::Place, id: &str) -> Vec<&'p content::Figure> {
-    place.figures.iter().filter(|f| f.indicator == id).collect()
-}
-
 /// Whether a path under the root can feed the site: a content file, a directory of
 /// places or articles (moved in or out as a whole), or a template or static file that
 /// is not an editor's scratch file.
@@ -642,7 +503,7 @@ fn feeds_site(rel: &Path) -> bool {
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {
     Error::Content(Diagnostics(vec![Diagnostic::error(
-        "E013",
+        Code::E013,
         format!("cannot write {}: {e}", path.display()),
     )]))
 }

@@ -60,14 +60,24 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Builds `root` into `root/public` through the library, panicking with the
-/// diagnostics if the build fails.
+/// Builds `root` into `root/public` through the library (incrementally when it can),
+/// panicking with the diagnostics if the build fails.
 pub fn build(root: &Path) -> PathBuf {
+    build_with(root, false)
+}
+
+/// As [`build`], rendering every page (`build --full`).
+pub fn build_full(root: &Path) -> PathBuf {
+    build_with(root, true)
+}
+
+fn build_with(root: &Path, full: bool) -> PathBuf {
     let report = indicity::build(&indicity::BuildOptions {
         root: root.to_path_buf(),
         output: None,
         base_url: None,
         force: false,
+        full,
     })
     .unwrap_or_else(|e| panic!("build failed:\n{e}"));
     report.output

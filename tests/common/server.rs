@@ -43,13 +43,13 @@ impl LiveSite {
 
     /// The live output (data files brought up to date) against a full build of
     /// `root`: `None` when identical.
-    pub fn diff(&self, root: &Path) -> Option<String> {
+    pub fn diff(&mut self, root: &Path) -> Option<String> {
         self.live.write_data().unwrap();
         diff_trees(&tree(&self.out), &full_build(root))
     }
 
     /// Asserts that the live directory is byte for byte what a full build makes.
-    pub fn assert_same(&self, root: &Path, step: &str) {
+    pub fn assert_same(&mut self, root: &Path, step: &str) {
         if let Some(d) = self.diff(root) {
             panic!("after {step}, the incremental output differs from a full build:\n{d}");
         }
@@ -65,6 +65,7 @@ pub fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         output: Some(dir.clone()),
         base_url: Some(BASE.into()),
         force: false,
+        full: true,
     })
     .unwrap_or_else(|e| panic!("full build failed:\n{e}"));
     tree(&dir)

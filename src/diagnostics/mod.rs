@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+mod code;
+pub use code::Code;
+
 /// How bad a diagnostic is: errors fail the build, warnings are only shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -106,7 +109,7 @@ fn advance_chars(source: &str, start: usize, n: usize) -> usize {
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable code such as `E020`, so curators and tests can refer to a kind of error.
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// Boxed: diagnostics travel in `Result`s and must stay small.
     pub location: Option<Box<Location>>,
@@ -122,7 +125,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -134,7 +137,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -178,7 +181,9 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let path;
-        let title = level.primary_title(self.message.as_str()).id(self.code);
+        let title = level
+            .primary_title(self.message.as_str())
+            .id(self.code.as_str());
         let mut group = match &self.location {
             Some(loc) => {
                 path = loc.file.display().to_string();
@@ -307,7 +312,7 @@ mod tests {
     #[test]
     fn a_span_inside_a_character_still_renders() {
         let source: Arc<str> = Arc::from("两个period: 2022");
-        let d = Diagnostic::error("E010", "x").at(Some(Location::from_span(
+        let d = Diagnostic::error(Code::E010, "x").at(Some(Location::from_span(
             Path::new("a.yaml"),
             &source,
             1..2,
@@ -333,7 +338,7 @@ mod tests {
     #[test]
     fn plain_rendering_names_file_line_and_help() {
         let src: Arc<str> = Arc::from("figures:\n  x:\n    - value: 3,760\n");
-        let d = Diagnostic::error("E011", "expected a number")
+        let d = Diagnostic::error(Code::E011, "expected a number")
             .at(Some(Location::from_line_col(
                 Path::new("content/cities/fuzhou.yaml"),
                 &src,

@@ -1,0 +1,184 @@
+//! Every diagnostic code, with its meaning: the one list the README's table must match.
+
+use std::fmt;
+
+/// A stable code, so curators, the README and tests can refer to a kind of error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    E010,
+    E011,
+    E012,
+    E013,
+    E014,
+    E020,
+    E021,
+    E022,
+    E023,
+    E024,
+    E030,
+    E031,
+    E032,
+    E033,
+    E035,
+    E036,
+    E037,
+    W001,
+    W002,
+    W003,
+    W004,
+}
+
+impl Code {
+    /// Every code, in order.
+    pub const ALL: [Code; 21] = [
+        Code::E010,
+        Code::E011,
+        Code::E012,
+        Code::E013,
+        Code::E014,
+        Code::E020,
+        Code::E021,
+        Code::E022,
+        Code::E023,
+        Code::E024,
+        Code::E030,
+        Code::E031,
+        Code::E032,
+        Code::E033,
+        Code::E035,
+        Code::E036,
+        Code::E037,
+        Code::W001,
+        Code::W002,
+        Code::W003,
+        Code::W004,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        // The variant's name is the code.
+        match self {
+            Code::E010 => "E010",
+            Code::E011 => "E011",
+            Code::E012 => "E012",
+            Code::E013 => "E013",
+            Code::E014 => "E014",
+            Code::E020 => "E020",
+            Code::E021 => "E021",
+            Code::E022 => "E022",
+            Code::E023 => "E023",
+            Code::E024 => "E024",
+            Code::E030 => "E030",
+            Code::E031 => "E031",
+            Code::E032 => "E032",
+            Code::E033 => "E033",
+            Code::E035 => "E035",
+            Code::E036 => "E036",
+            Code::E037 => "E037",
+            Code::W001 => "W001",
+            Code::W002 => "W002",
+            Code::W003 => "W003",
+            Code::W004 => "W004",
+        }
+    }
+
+    /// What it means, as the README's table says it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Code::E010 => "YAML syntax error",
+            Code::E011 => {
+                "a value of the wrong type, an unknown or missing key, an invalid period or file name, two place files with the same name"
+            }
+            Code::E012 => "article front matter missing or invalid (including an empty `title:`)",
+            Code::E013 => "a file cannot be read or written",
+            Code::E014 => "a template cannot be loaded or rendered",
+            Code::E020 => "unknown indicator id",
+            Code::E021 => "a figure's source article does not exist",
+            Code::E022 => "two figures for the same place, indicator, period and status",
+            Code::E023 => "an article names a place that does not exist",
+            Code::E024 => {
+                "a figure cites an article that is about another place and never names it"
+            }
+            Code::E030 => {
+                "a quote is not in its article (compared after NFKC, whitespace ignored); the closest passage is shown"
+            }
+            Code::E031 => {
+                "the value is not what the quote states (or not what `derived` computes); \"did you mean\""
+            }
+            Code::E032 => "the period contradicts the years, months or half-year of the source",
+            Code::E033 => "the `bound` differs from the quote's words (突破, 以上, 近, a range…)",
+            Code::E035 => "`derived` is not an expression, or uses a number no quote states",
+            Code::E036 => {
+                "the quote states several numbers in the unit: quote the fragment for this figure"
+            }
+            Code::E037 => {
+                "the period cannot be verified: nothing in the article (quote, sentence, paragraph, headings, title, date) states a year for the figure; add the article's `date:` or quote the year"
+            }
+            Code::W001 => {
+                "warning: an article states a number after an indicator's name that no figure records"
+            }
+            Code::W002 => {
+                "warning: a link or image in an article, or its `url:`, is not an `http:`, `https:`, `mailto:` or relative address; it is shown as text"
+            }
+            Code::W003 => {
+                "warning: a character no HTML or XML page may hold (a control character, through a YAML escape such as `\"\\u0001\"` or raw in an article) is left out of the pages"
+            }
+            Code::W004 => "warning: a symbolic link under `content/` is not read",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of codes lists exactly these codes, with these meanings.
+    #[test]
+    fn the_readme_lists_every_code_and_no_other() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("### Error codes")
+            .expect("README has an error-code table");
+        let table = &readme[start..];
+        let table = &table[..table.find("\n## ").unwrap_or(table.len())];
+        let listed: Vec<(String, String)> = table
+            .lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split(" | ").collect();
+                let code = cells.first()?.strip_prefix("| ")?;
+                (code.len() == 4 && code[1..].chars().all(|c| c.is_ascii_digit())).then(|| {
+                    (
+                        code.to_string(),
+                        cells[1..].join(" | ").trim_end_matches(" |").to_string(),
+                    )
+                })
+            })
+            .collect();
+        let ours: Vec<(String, String)> = Code::ALL
+            .iter()
+            .map(|c| (c.to_string(), c.meaning().to_string()))
+            .collect();
+        assert_eq!(
+            listed, ours,
+            "README.md's table of error codes and `Code` differ"
+        );
+    }
+
+    #[test]
+    fn a_code_reads_as_its_name() {
+        for c in Code::ALL {
+            assert_eq!(format!("{c:?}"), c.as_str());
+        }
+    }
+}

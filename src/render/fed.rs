@@ -1,0 +1,359 @@
+//! What each output is fed by: a fingerprint of every input an output shows, so that
+//! `build` and `serve` render again exactly the outputs whose fingerprint changed.
+//!
+//! Each page module declares its own inputs next to the code that renders it (the
+//! `fed_*` functions of `index`, `place`, `indicator`, `article`, `feeds` and `data`);
+//! this module computes once what several of them read: a digest of the site-wide
+//! settings, of each place's own fields, of each figure as pages show it (with the
+//! mark it links to and the title of its source), and of each article as other pages
+//! list it. A fingerprint may change when the output does not (that only costs a
+//! render); it must never stay the same when the output changes, which
+//! `tests/incremental.rs` holds by comparing incremental outputs with full builds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{Pages, Renderer, STATIC_DIR, is_published, urls};
+use crate::check::FigureRef;
+use crate::content::Site;
+
+/// One output of the site. Each writes the files [`Output::files`] names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Output {
+    Index,
+    NotFound,
+    Sitemap,
+    Feed,
+    FiguresCsv,
+    Datapackage,
+    IndicatorCsv(String),
+    /// A place's page and its CSV, by slug.
+    Place(String),
+    Indicator(String),
+    Article(String),
+    /// A file copied from `static/`, by its path there.
+    Static(String),
+}
+
+impl Output {
+    /// The files it writes, relative to the output directory.
+    pub fn files(&self) -> Vec<String> {
+        match self {
+            Output::Index => vec!["index.html".into()],
+            Output::NotFound => vec!["404.html".into()],
+            Output::Sitemap => vec!["sitemap.xml".into()],
+            Output::Feed => vec!["atom.xml".into()],
+            Output::FiguresCsv => vec![urls::FIGURES_CSV.into()],
+            Output::Datapackage => vec![urls::DATAPACKAGE.into()],
+            Output::IndicatorCsv(id) => vec![urls::indicator_csv(id)],
+            Output::Place(slug) => vec![urls::file_of(&urls::place(slug)), urls::place_csv(slug)],
+            Output::Indicator(id) => vec![urls::file_of(&urls::indicator(id))],
+            Output::Article(id) => vec![urls::file_of(&urls::article(id))],
+            Output::Static(rel) => vec![rel.clone()],
+        }
+    }
+
+    /// Whether it is one of the site-wide data files, which `serve` writes after the
+    /// pages.
+    pub fn is_data(&self) -> bool {
+        matches!(
+            self,
+            Output::FiguresCsv | Output::Datapackage | Output::IndicatorCsv(_)
+        )
+    }
+}
+
+/// Every output of a site with its fingerprint.
+pub type Fingerprints = BTreeMap<Output, u128>;
+
+/// A fingerprint being made: an xxh3-128 of everything added, in order.
+pub(super) struct Print(Xxh3);
+
+impl Print {
+    /// Each kind of output starts from its own name, so two kinds fed by the same
+    /// inputs differ.
+    pub(super) fn new(kind: &str) -> Print {
+        let mut p = Print(Xxh3::new());
+        p.add(kind);
+        p
+    }
+
+    pub(super) fn add<T: Hash + ?Sized>(&mut self, t: &T) -> &mut Print {
+        t.hash(&mut self.0);
+        self
+    }
+
+    /// A value hashed by its JSON form (for types that are not `Hash`).
+    pub(super) fn json<T: Serialize>(&mut self, t: &T) -> &mut Print {
+        let bytes = serde_json::to_vec(t).unwrap_or_default();
+        self.add(&bytes)
+    }
+
+    pub(super) fn done(&self) -> u128 {
+        self.0.digest128()
+    }
+}
+
+/// What several outputs read, computed once per render.
+pub(super) struct Fed<'a> {
+    /// The settings, the catalogue and the address every output is made with.
+    pub site: u128,
+    /// Page template (`place.html`) → its sources and every template it is made of.
+    pub templates: BTreeMap<String, u128>,
+    /// Per place: what other pages show of it (slug, name, parent, province, level,
+    /// code; not its English name, which only its own page shows).
+    pub heads: Vec<u128>,
+    /// Per place, per figure: the figure as shown, the mark it links to, and the
+    /// title, date and publisher of its source.
+    pub figures: Vec<Vec<u128>>,
+    /// Per place: indicator id → its figures' digests, in file order.
+    pub by_indicator: Vec<BTreeMap<&'a str, u128>>,
+    /// Article id → what other pages show of it (title, date, publisher, place).
+    pub article_refs: HashMap<&'a str, u128>,
+}
+
+impl<'a> Renderer<'a> {
+    /// The fingerprint of every output of the site but the static files (see
+    /// [`static_fingerprints`]), with the templates' `digests` (read before the
+    /// templates were loaded, so that a template saved in between is seen as changed
+    /// by the next build).
+    pub fn fingerprints(&self, templates: &BTreeMap<String, u128>) -> Fingerprints {
+        let fed = self.fed(templates);
+        let site = self.site;
+        let mut out: Vec<(Output, u128)> = vec![
+            (Output::Index, self.fed_index(&fed)),
+            (Output::NotFound, self.fed_not_found(&fed)),
+            (Output::Sitemap, self.fed_sitemap(&fed)),
+            (Output::Feed, self.fed_feed(&fed)),
+            (Output::FiguresCsv, self.fed_figures_csv(&fed)),
+            (Output::Datapackage, self.fed_datapackage(&fed)),
+        ];
+        let ids: Vec<&String> = site.indicators.keys().collect();
+        out.par_extend(ids.into_par_iter().flat_map_iter(|id| {
+            [
+                (Output::Indicator(id.clone()), self.fed_indicator(&fed, id)),
+                (
+                    Output::IndicatorCsv(id.clone()),
+                    self.fed_indicator_csv(&fed, id),
+                ),
+            ]
+        }));
+        out.par_extend(
+            site.places
+                .par_iter()
+                .enumerate()
+                .map(|(i, p)| (Output::Place(p.slug.clone()), self.fed_place(&fed, i))),
+        );
+        let articles: Vec<&crate::content::Article> = site.articles.values().collect();
+        out.par_extend(
+            articles
+                .into_par_iter()
+                .map(|a| (Output::Article(a.id.clone()), self.fed_article(&fed, a))),
+        );
+        out.into_iter().collect()
+    }
+
+    fn fed(&self, templates: &BTreeMap<String, u128>) -> Fed<'a> {
+        let site: &'a Site = self.site;
+        let mut p = Print::new("site");
+        p.json(&site.config).add(&self.base_url);
+        for ind in site.indicators.values() {
+            p.json(ind);
+        }
+        let article_refs: HashMap<&'a str, u128> = site
+            .articles
+            .iter()
+            .map(|(id, a)| {
+                let mut p = Print::new("article-ref");
+                p.add(&a.meta.title)
+                    .add(&a.meta.date)
+                    .add(&a.meta.publisher)
+                    .add(&a.meta.city);
+                (id.as_str(), p.done())
+            })
+            .collect();
+        let heads = site
+            .places
+            .iter()
+            .map(|pl| {
+                let mut p = Print::new("place-head");
+                p.add(&pl.slug)
+                    .add(&pl.name)
+                    .add(&pl.province)
+                    .add(&pl.level)
+                    .add(&pl.parent)
+                    .add(&pl.code);
+                p.done()
+            })
+            .collect();
+        let figures: Vec<Vec<u128>> = site
+            .places
+            .par_iter()
+            .enumerate()
+            .map(|(pi, pl)| {
+                pl.figures
+                    .iter()
+                    .enumerate()
+                    .map(|(fi, f)| {
+                        let mut p = Print::new("figure");
+                        p.add(&f.shown())
+                            .add(&self.prov.mark_of(FigureRef {
+                                place: pi,
+                                figure: fi,
+                            }))
+                            .add(&article_refs.get(f.source.as_str()));
+                        p.done()
+                    })
+                    .collect()
+            })
+            .collect();
+        let by_indicator = site
+            .places
+            .iter()
+            .zip(&figures)
+            .map(|(pl, digests)| {
+                let mut prints: BTreeMap<&'a str, Print> = BTreeMap::new();
+                for (f, d) in pl.figures.iter().zip(digests) {
+                    prints
+                        .entry(f.indicator.as_str())
+                        .or_insert_with(|| Print::new("place-indicator"))
+                        .add(d);
+                }
+                prints.into_iter().map(|(id, p)| (id, p.done())).collect()
+            })
+            .collect();
+        Fed {
+            site: p.done(),
+            templates: templates.clone(),
+            heads,
+            figures,
+            by_indicator,
+            article_refs,
+        }
+    }
+
+    /// The index of `slug` in `site.places` (sorted by slug).
+    pub(super) fn place_index(&self, slug: &str) -> Option<usize> {
+        self.site
+            .places
+            .binary_search_by(|p| p.slug.as_str().cmp(slug))
+            .ok()
+    }
+}
+
+impl Fed<'_> {
+    /// A fingerprint of `kind` made with the page template `template`.
+    pub(super) fn page(&self, kind: &str, template: &str) -> Print {
+        let mut p = Print::new(kind);
+        p.add(&self.site).add(&self.templates.get(template));
+        p
+    }
+}
+
+/// Every file the site generates (static files aside).
+pub fn generated_files(site: &Site) -> std::collections::HashSet<String> {
+    let mut outputs = vec![
+        Output::Index,
+        Output::NotFound,
+        Output::Sitemap,
+        Output::Feed,
+        Output::FiguresCsv,
+        Output::Datapackage,
+    ];
+    for id in site.indicators.keys() {
+        outputs.push(Output::Indicator(id.clone()));
+        outputs.push(Output::IndicatorCsv(id.clone()));
+    }
+    outputs.extend(site.places.iter().map(|p| Output::Place(p.slug.clone())));
+    outputs.extend(site.articles.keys().map(|id| Output::Article(id.clone())));
+    outputs.iter().flat_map(Output::files).collect()
+}
+
+/// The fingerprint of every file under `static/` that is published, but those where
+/// the site generates a file (`generated`: the generated one wins).
+pub fn static_fingerprints(
+    root: &Path,
+    generated: &std::collections::HashSet<String>,
+) -> std::io::Result<Fingerprints> {
+    let dir = root.join(STATIC_DIR);
+    let mut out = Fingerprints::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let rel = entry
+            .path()
+            .strip_prefix(&dir)
+            .map_err(std::io::Error::other)?;
+        if !entry.file_type().is_file() || !is_published(rel) {
+            continue;
+        }
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if generated.contains(&rel) {
+            continue;
+        }
+        let mut p = Print::new("static");
+        p.add(&std::fs::read(entry.path())?);
+        out.insert(Output::Static(rel), p.done());
+    }
+    Ok(out)
+}
+
+impl Pages {
+    /// The pages that write `outputs`.
+    pub fn of<'o>(site: &Site, outputs: impl IntoIterator<Item = &'o Output>) -> Pages {
+        let mut pages = Pages::default();
+        for o in outputs {
+            match o {
+                Output::Index => pages.index = true,
+                Output::NotFound => pages.not_found = true,
+                Output::Sitemap => pages.sitemap = true,
+                Output::Feed => pages.feed = true,
+                Output::FiguresCsv => pages.figures_csv = true,
+                Output::Datapackage => pages.datapackage = true,
+                Output::IndicatorCsv(id) => {
+                    pages.indicator_csvs.insert(id.clone());
+                }
+                Output::Place(slug) => {
+                    if let Ok(i) = site.places.binary_search_by(|p| p.slug.cmp(slug)) {
+                        pages.places.insert(i);
+                    }
+                }
+                Output::Indicator(id) => {
+                    pages.indicators.insert(id.clone());
+                }
+                Output::Article(id) => {
+                    pages.articles.insert(id.clone());
+                }
+                Output::Static(rel) => {
+                    pages.statics.insert(rel.clone());
+                }
+            }
+        }
+        pages
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_is_part_of_its_fingerprint() {
+        assert_ne!(Print::new("a").done(), Print::new("b").done());
+        let (mut a, mut b) = (Print::new("k"), Print::new("k"));
+        a.add("ab").add("c");
+        b.add("a").add("bc");
+        assert_ne!(a.done(), b.done(), "strings are framed, not concatenated");
+        let (mut c, mut d) = (Print::new("k"), Print::new("k"));
+        c.add(&1u8);
+        d.add(&1u8);
+        assert_eq!(c.done(), d.done());
+    }
+}
