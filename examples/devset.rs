@@ -770,7 +770,11 @@ fn check_report(entries: &[Entry], with_mutants: bool) -> ExitCode {
                 file.contains(&format!("/{slug}.yaml")) || file.contains(&format!("/{slug}/"))
             })
             .map_or_else(|| "(site)".to_string(), |(id, _)| id.clone());
-        *by_page.entry(page).or_default().entry(d.code.as_str()).or_default() += 1;
+        *by_page
+            .entry(page)
+            .or_default()
+            .entry(d.code.as_str())
+            .or_default() += 1;
         *by_code.entry(d.code.as_str()).or_default() += 1;
         if std::env::var_os("DEVSET_VERBOSE").is_some() {
             eprintln!(

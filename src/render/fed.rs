@@ -16,7 +16,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::{Xxh3, Xxh3Builder};
 
 use super::{Pages, Renderer, STATIC_DIR, is_published, urls};
 use crate::check::FigureRef;
@@ -114,7 +114,7 @@ pub(super) struct Fed<'a> {
     /// Per place: indicator id → its figures' digests, in file order.
     pub by_indicator: Vec<BTreeMap<&'a str, u128>>,
     /// Article id → what other pages show of it (title, date, publisher, place).
-    pub article_refs: HashMap<&'a str, u128>,
+    pub article_refs: HashMap<&'a str, u128, Xxh3Builder>,
 }
 
 impl<'a> Renderer<'a> {
@@ -165,7 +165,7 @@ impl<'a> Renderer<'a> {
         for ind in site.indicators.values() {
             p.json(ind);
         }
-        let article_refs: HashMap<&'a str, u128> = site
+        let article_refs: HashMap<&'a str, u128, Xxh3Builder> = site
             .articles
             .iter()
             .map(|(id, a)| {

@@ -1,0 +1,255 @@
+//! `indicity clean`: raw pages in, articles out.
+
+use std::path::{Path, PathBuf};
+
+use crate::{Error, clean, content};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The site root: articles go to ROOT/content/articles/<city>/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The place slug (a file name under content/cities/), instead of inferring it.
+    #[arg(long)]
+    city: Option<String>,
+    /// Write the articles here instead of ROOT/content/articles/<city>/.
+    #[arg(long)]
+    output_dir: Option<PathBuf>,
+    /// List every line that was dropped or changed, and the rule that did it.
+    #[arg(long)]
+    explain: bool,
+    /// Print the articles instead of writing them.
+    #[arg(long)]
+    dry_run: bool,
+    /// Overwrite an existing article file.
+    #[arg(long)]
+    force: bool,
+    /// The raw pages.
+    #[arg(required = true)]
+    raw: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<(), Error> {
+    let Args {
+        root,
+        city,
+        output_dir,
+        explain,
+        dry_run,
+        force,
+        raw,
+    } = args;
+
+    let opts = CleanOptions {
+        root,
+        city,
+        output_dir,
+        dry_run,
+        force,
+    };
+    let mut failed = false;
+    check_clean_options(&opts)?;
+    for path in &raw {
+        match clean_file(path, &opts) {
+            Ok(report) => {
+                if explain {
+                    eprint!("{}", report.explain());
+                }
+                eprint!("{}", report.summary());
+                if dry_run {
+                    print!("{}", report.cleaned.to_markdown());
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        Err(Error::Content(Default::default()))
+    } else {
+        Ok(())
+    }
+}
+
+/// What `indicity clean` is asked to do.
+#[derive(Debug, Clone)]
+pub struct CleanOptions {
+    pub root: PathBuf,
+    pub city: Option<String>,
+    pub output_dir: Option<PathBuf>,
+    pub dry_run: bool,
+    pub force: bool,
+}
+
+/// One cleaned page and where it went.
+pub struct CleanReport {
+    pub source: PathBuf,
+    pub cleaned: clean::Cleaned,
+    /// The article file written (or that would be written with `--dry-run`).
+    pub target: PathBuf,
+}
+
+impl CleanReport {
+    /// Every dropped, changed or moved line with its rule: `--explain`. (Flags are
+    /// in the summary, which is always printed.)
+    pub fn explain(&self) -> String {
+        use clean::Action;
+        let mut out = format!("{} ({}):\n", self.source.display(), self.cleaned.encoding);
+        for s in &self.cleaned.steps {
+            let at = if s.raw == 0 {
+                "title".to_string()
+            } else {
+                format!("line {}", s.raw)
+            };
+            let what = match &s.action {
+                Action::Dropped => format!("dropped: {}", s.text),
+                Action::Changed { after } => format!("changed: {}\n      → {after}", s.text),
+                Action::Moved { field, value } => format!("{field} = {value}   (from: {})", s.text),
+                Action::Joined => format!("joined to the line before: {}", s.text),
+                Action::Read { field, value } => {
+                    format!("{field} = {value}   (read from: {}, kept)", s.text)
+                }
+            };
+            out.push_str(&format!("  {at:>9} [{}] {what}\n", s.rule));
+        }
+        out
+    }
+
+    /// What was written, what is missing, what needs a person's eye.
+    pub fn summary(&self) -> String {
+        let c = &self.cleaned;
+        let mut out = format!("{} → {}", self.source.display(), self.target.display());
+        if let Some(g) = &c.place {
+            out.push_str(&format!(
+                " (place inferred: {} {}, {} mentions)",
+                g.name, g.code, g.mentions
+            ));
+        }
+        out.push('\n');
+        if c.meta.title.trim().is_empty() {
+            out.push_str("  warning: the page states no title; `title:` is left empty for you to fill in (check refuses an article without one)\n");
+        }
+        if c.meta.date.is_none() {
+            out.push_str("  warning: the page states no date; `date:` is left out (add it by hand if you know it)\n");
+        }
+        for f in &c.flags {
+            out.push_str(&format!(
+                "  warning: {}:{}:{}: {}\n",
+                self.source.display(),
+                f.raw,
+                f.col,
+                f.message
+            ));
+        }
+        out
+    }
+}
+
+/// Refuses a `--city` that is not a place slug: it becomes a directory name.
+pub fn check_clean_options(opts: &CleanOptions) -> Result<(), Error> {
+    match &opts.city {
+        Some(c) if !content::is_slug(c, '-') => Err(Error::Usage(format!(
+            "--city {c:?} is not a place slug: use the file name of a place under content/cities/ (lowercase letters, digits and `-`), e.g. --city fuzhou"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Cleans one raw file and writes the article (unless `dry_run`).
+pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, String> {
+    check_clean_options(opts).map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let content = opts.root.join(content::CONTENT_DIR);
+    let raw = path
+        .canonicalize()
+        .ok()
+        .and_then(|p| {
+            content
+                .canonicalize()
+                .ok()
+                .and_then(|c| p.strip_prefix(c).ok().map(Path::to_path_buf))
+        })
+        .map(|p| p.to_string_lossy().replace('\\', "/"));
+    let (site, _) = content::load_uncached(&opts.root);
+    let places = site
+        .places
+        .iter()
+        .map(|p| (p.slug.clone(), p.full_name(), p.code.clone()))
+        .chain(
+            site.places
+                .iter()
+                .map(|p| (p.slug.clone(), p.name.clone(), p.code.clone())),
+        )
+        .collect();
+    let cleaned = clean::clean(
+        &bytes,
+        &clean::Options {
+            city: opts.city.clone(),
+            raw,
+            places,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    if !content::is_slug(&cleaned.meta.city, '-') {
+        return Err(format!(
+            "the inferred place `{}` is not a place slug; pass --city SLUG",
+            cleaned.meta.city
+        ));
+    }
+    let dir = opts.output_dir.clone().unwrap_or_else(|| {
+        opts.root
+            .join(content::ARTICLES_DIR)
+            .join(&cleaned.meta.city)
+    });
+    let date = cleaned
+        .meta
+        .date
+        .clone()
+        .unwrap_or_else(|| "undated".to_string());
+    let target = dir.join(format!(
+        "{date}-{}.md",
+        clean::place::title_slug(&cleaned.meta.title)
+    ));
+    if !opts.dry_run {
+        write_new(&target, cleaned.to_markdown().as_bytes(), opts.force)?;
+    }
+    Ok(CleanReport {
+        source: path.to_path_buf(),
+        cleaned,
+        target,
+    })
+}
+
+/// Writes a new file at `target`, never through a symbolic link: without `force` an
+/// existing entry (a dangling link included) is refused; with it, the entry itself
+/// is replaced, and a link's target is left alone.
+fn write_new(target: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
+    use std::io::Write as _;
+    let existing = std::fs::symlink_metadata(target);
+    if existing.is_ok() && !force {
+        return Err(format!(
+            "{} exists; pass --force to overwrite it",
+            target.display()
+        ));
+    }
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    if let Ok(m) = existing {
+        if m.is_dir() {
+            return Err(format!("{} is a directory", target.display()));
+        }
+        std::fs::remove_file(target)
+            .map_err(|e| format!("cannot replace {}: {e}", target.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)
+        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    file.write_all(bytes)
+        .map_err(|e| format!("cannot write {}: {e}", target.display()))
+}
