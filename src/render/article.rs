@@ -9,7 +9,7 @@ impl<'a> Renderer<'a> {
     /// figures' places), and the place it is about.
     pub(super) fn fed_article(&self, fed: &Fed, a: &Article) -> u128 {
         let mut p = fed.page("article", "article.html");
-        p.json(&a.meta).add(a.body());
+        p.add(&fed.articles.get(a.id.as_str()));
         let figure = |r: &FigureRef| {
             (
                 fed.heads.get(r.place),

@@ -99,6 +99,23 @@ impl Print {
     }
 }
 
+/// A `Hasher` that keeps the bytes it is given, to hash them at once.
+struct Bytes(Vec<u8>);
+
+impl std::hash::Hasher for Bytes {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.0)
+    }
+}
+
+thread_local! {
+    static BUFFER: std::cell::RefCell<Bytes> = const { std::cell::RefCell::new(Bytes(Vec::new())) };
+}
+
 /// What several outputs read, computed once per render.
 pub(super) struct Fed<'a> {
     /// The settings, the catalogue and the address every output is made with.
@@ -115,6 +132,8 @@ pub(super) struct Fed<'a> {
     pub by_indicator: Vec<BTreeMap<&'a str, u128>>,
     /// Article id → what other pages show of it (title, date, publisher, place).
     pub article_refs: HashMap<&'a str, u128, Xxh3Builder>,
+    /// Article id → its front matter and text: what its page and the feed read of it.
+    pub articles: HashMap<&'a str, u128, Xxh3Builder>,
 }
 
 impl<'a> Renderer<'a> {
@@ -125,14 +144,19 @@ impl<'a> Renderer<'a> {
     pub fn fingerprints(&self, templates: &BTreeMap<String, u128>) -> Fingerprints {
         let fed = self.fed(templates);
         let site = self.site;
-        let mut out: Vec<(Output, u128)> = vec![
-            (Output::Index, self.fed_index(&fed)),
-            (Output::NotFound, self.fed_not_found(&fed)),
-            (Output::Sitemap, self.fed_sitemap(&fed)),
-            (Output::Feed, self.fed_feed(&fed)),
-            (Output::FiguresCsv, self.fed_figures_csv(&fed)),
-            (Output::Datapackage, self.fed_datapackage(&fed)),
+        type Single<'r, 'f> = (Output, &'r (dyn Fn(&Fed<'f>) -> u128 + Sync));
+        let singles: [Single<'_, 'a>; 6] = [
+            (Output::Index, &|f| self.fed_index(f)),
+            (Output::NotFound, &|f| self.fed_not_found(f)),
+            (Output::Sitemap, &|f| self.fed_sitemap(f)),
+            (Output::Feed, &|f| self.fed_feed(f)),
+            (Output::FiguresCsv, &|f| self.fed_figures_csv(f)),
+            (Output::Datapackage, &|f| self.fed_datapackage(f)),
         ];
+        let mut out: Vec<(Output, u128)> = singles
+            .into_par_iter()
+            .map(|(o, fed_by)| (o, fed_by(&fed)))
+            .collect();
         let ids: Vec<&String> = site.indicators.keys().collect();
         out.par_extend(ids.into_par_iter().flat_map_iter(|id| {
             [
@@ -165,18 +189,24 @@ impl<'a> Renderer<'a> {
         for ind in site.indicators.values() {
             p.json(ind);
         }
-        let article_refs: HashMap<&'a str, u128, Xxh3Builder> = site
-            .articles
-            .iter()
+        let all: Vec<(&'a String, &'a crate::content::Article)> = site.articles.iter().collect();
+        let digests: Vec<(&'a str, u128, u128)> = all
+            .into_par_iter()
             .map(|(id, a)| {
-                let mut p = Print::new("article-ref");
-                p.add(&a.meta.title)
+                let mut r = Print::new("article-ref");
+                r.add(&a.meta.title)
                     .add(&a.meta.date)
                     .add(&a.meta.publisher)
                     .add(&a.meta.city);
-                (id.as_str(), p.done())
+                let mut whole = Print::new("article");
+                whole.json(&a.meta).add(a.body());
+                (id.as_str(), r.done(), whole.done())
             })
             .collect();
+        let article_refs: HashMap<&'a str, u128, Xxh3Builder> =
+            digests.iter().map(|(id, r, _)| (*id, *r)).collect();
+        let articles: HashMap<&'a str, u128, Xxh3Builder> =
+            digests.iter().map(|(id, _, w)| (*id, *w)).collect();
         let heads = site
             .places
             .iter()
@@ -200,21 +230,28 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .enumerate()
                     .map(|(fi, f)| {
-                        let mut p = Print::new("figure");
-                        p.add(&f.shown())
-                            .add(&self.prov.mark_of(FigureRef {
-                                place: pi,
-                                figure: fi,
-                            }))
-                            .add(&article_refs.get(f.source.as_str()));
-                        p.done()
+                        // Gathered and hashed at once: there are hundreds of thousands
+                        // of figures, and a streaming hasher per figure was most of
+                        // the fingerprints' time.
+                        BUFFER.with_borrow_mut(|buf| {
+                            buf.0.clear();
+                            f.shown().hash(buf);
+                            self.prov
+                                .mark_of(FigureRef {
+                                    place: pi,
+                                    figure: fi,
+                                })
+                                .hash(buf);
+                            article_refs.get(f.source.as_str()).hash(buf);
+                            xxhash_rust::xxh3::xxh3_128(&buf.0)
+                        })
                     })
                     .collect()
             })
             .collect();
         let by_indicator = site
             .places
-            .iter()
+            .par_iter()
             .zip(&figures)
             .map(|(pl, digests)| {
                 let mut prints: BTreeMap<&'a str, Print> = BTreeMap::new();
@@ -234,6 +271,7 @@ impl<'a> Renderer<'a> {
             figures,
             by_indicator,
             article_refs,
+            articles,
         }
     }
 

@@ -29,7 +29,7 @@ impl<'a> Renderer<'a> {
     pub(super) fn fed_feed(&self, fed: &Fed) -> u128 {
         let mut p = fed.page("feed", "atom.xml");
         for a in self.site.articles.values() {
-            p.add(&a.id).json(&a.meta).add(a.body());
+            p.add(&a.id).add(&fed.articles.get(a.id.as_str()));
         }
         p.done()
     }
