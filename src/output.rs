@@ -605,7 +605,18 @@ impl Staging {
                         }
                         fs::rename(tmp, path)?
                     }
-                    Pending::Remove(path) => remove_path(&path)?,
+                    Pending::Remove(path) => {
+                        remove_path(&path)?;
+                        // And the directories it leaves empty, as a full build has
+                        // none (`cities/<slug>/` of a removed place).
+                        let mut dir = path.parent();
+                        while let Some(d) = dir.filter(|d| d.starts_with(&self.target)) {
+                            if d == self.target || fs::remove_dir(d).is_err() {
+                                break;
+                            }
+                            dir = d.parent();
+                        }
+                    }
                 }
             }
             return Ok(());

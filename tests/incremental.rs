@@ -15,87 +15,38 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::edits::{FUZHOU, FZ_A, Toggle, breaking, switch, t, valid};
 use common::server::diff_trees;
 use common::{site_copy, tree};
 use indicity::BuildOptions;
 use proptest::prelude::*;
 
-const FUZHOU: &str = "content/cities/fuzhou.yaml";
-const QUANZHOU: &str = "content/cities/quanzhou.yaml";
-const OUHAI: &str = "content/cities/ouhai.yaml";
-const LANZHOU: &str = "content/cities/lanzhou.yaml";
-const FZ_A: &str = "content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md";
-const FZ_B: &str = "content/articles/fuzhou/undated-fuzhou-shike-xueji-shuju.md";
-const QZ_A: &str = "content/articles/quanzhou/2022-01-29-lizheng-ruku-keji-xingzhong.md";
 const NEW_PLACE: &str = "content/cities/xiamen.yaml";
 const NEW_ARTICLE: &str = "content/articles/xiamen/2024-01-05-xiamen-keji-gongzuo.md";
 const NEW_STATIC: &str = "static/notes/about.txt";
-
-/// An edit that can be switched on and off: `from` → `to` in `file` (and in the
-/// files of `more`, together), or a file that is created (`from` empty) and deleted
-/// again.
-struct Toggle {
-    file: &'static str,
-    from: &'static str,
-    to: &'static str,
-    more: &'static [(&'static str, &'static str, &'static str)],
-}
-
-const fn t(file: &'static str, from: &'static str, to: &'static str) -> Toggle {
-    Toggle {
-        file,
-        from,
-        to,
-        more: &[],
-    }
-}
 
 /// A new place and an article about it whose sentence states its one figure.
 const XIAMEN: &str = "name: 厦门市\nname_en: Xiamen\nprovince: 福建省\nlevel: prefecture\ncode: \"350200\"\nfigures:\n  high_tech_enterprises:\n    - period: 2023\n      value: 4000\n      source: xiamen/2024-01-05-xiamen-keji-gongzuo\n      quote: 2023年全市国家高新技术企业达到4000家\n";
 const XIAMEN_ARTICLE: &str = "---\ntitle: 厦门市2023年科技工作综述\ndate: 2024-01-05\ncity: xiamen\n---\n\n2023年全市国家高新技术企业达到4000家，比上年增长一成。\n";
 
+/// The shared edits, then those of files added and removed, static files, article
+/// text, a corrected figure, and the breaking ones. `CARRIERS` and `BASE_TEMPLATE`
+/// are indices the targeted tests use.
+const BASE_TEMPLATE: usize = 11;
+const CARRIERS: usize = 20;
+
 fn pool() -> Vec<Toggle> {
-    vec![
-        // Valid edits.
-        t(FUZHOU, "name_en: Fuzhou\n", "name_en: Fuzhou City\n"),
-        t(FUZHOU, "name: 福州市\n", "name: 福州\n"),
-        t(OUHAI, "parent: 温州市\n", "parent: 福州市\n"),
-        t(FZ_A, "title: 福州:", "title: 修订 福州:"),
-        t(FZ_B, "city: fuzhou\n", "city: quanzhou\n"),
-        t(FZ_A, "date: 2023-02-13\n", "date: 2023-02-14\n"),
-        t(QUANZHOU, "code: \"350500\"", "code: \"350050\""),
-        t(LANZHOU, "level: prefecture", "level: county-level-city"),
+    let mut pool = valid();
+    pool.extend([
+        t("static/css/site.css", ":root {", "/* extra */\n:root {"),
+        t(NEW_STATIC, "", "about this site\n"),
+        t(NEW_ARTICLE, "", XIAMEN_ARTICLE),
+        t(NEW_PLACE, "", XIAMEN),
         t(
             FZ_A,
             "raw: raw/000_0a9f1b4e7c92027a.txt\n---\n\n",
             "raw: raw/000_0a9f1b4e7c92027a.txt\n---\n\n新增的一段导语，介绍福州市科技创新工作在过去一年的最新进展。\n\n",
         ),
-        t(
-            FUZHOU,
-            "quote: [国家高新技术企业总量达3759家, 较2021年净增964家]",
-            "quote: [较2021年净增964家, 国家高新技术企业总量达3759家]",
-        ),
-        t(
-            FUZHOU,
-            "      quote: R&D投入强度2.27%\n",
-            "      quote: R&D投入强度2.27%\n      note: 新注释。\n",
-        ),
-        t(
-            "templates/partials/figure_source.html",
-            "<span class=\"src\">",
-            "<span class=\"src z\">",
-        ),
-        t(
-            "templates/base.html",
-            "<main id=\"main\"",
-            "<main data-x=\"1\" id=\"main\"",
-        ),
-        t(QZ_A, "title: 力争", "title: 泉州力争"),
-        t(OUHAI, "name: 瓯海区\n", "name: 温州市瓯海区\n"),
-        t("static/css/site.css", ":root {", "/* extra */\n:root {"),
-        t(NEW_STATIC, "", "about this site\n"),
-        t(NEW_ARTICLE, "", XIAMEN_ARTICLE),
-        t(NEW_PLACE, "", XIAMEN),
         // A figure value, its quotes and its sentence, corrected together.
         Toggle {
             file: FZ_A,
@@ -114,45 +65,12 @@ fn pool() -> Vec<Toggle> {
                 ),
             ],
         },
-        t(
-            LANZHOU,
-            "      value: 681\n",
-            "      value: 681\n      note: 全市。\n",
-        ),
-        // Edits that may break the content (alone or together with others).
-        t(FUZHOU, "      value: 628\n", "      value: 629\n"),
-        t(LANZHOU, "figures:\n", "figures: [\n"),
-        t(
-            "templates/partials/article_item.html",
-            "{% if a.place %}",
-            "{% if a.place %",
-        ),
-        t(QZ_A, "city: quanzhou", "city: xiamen"),
-    ]
-}
-
-/// Switches toggle `k` of `pool` in the site at `root`.
-fn switch(root: &Path, pool: &[Toggle], on: &mut [bool], k: usize) {
-    let e = &pool[k];
-    let path = root.join(e.file);
-    if e.from.is_empty() {
-        if on[k] {
-            fs::remove_file(&path).unwrap();
-        } else {
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(&path, e.to).unwrap();
-        }
-    } else {
-        let all = std::iter::once((e.file, e.from, e.to)).chain(e.more.iter().copied());
-        for (file, from, to) in all {
-            let path = root.join(file);
-            let text = fs::read_to_string(&path).unwrap();
-            let (a, b) = if on[k] { (to, from) } else { (from, to) };
-            assert!(text.contains(a), "toggle {k}: {file} lacks {a:?}");
-            fs::write(&path, text.replacen(a, b, 1)).unwrap();
-        }
-    }
-    on[k] = !on[k];
+    ]);
+    pool.extend(breaking());
+    assert!(
+        pool[CARRIERS].from.contains("119") && pool[BASE_TEMPLATE].file == "templates/base.html"
+    );
+    pool
 }
 
 fn build(root: &Path, output: &Path, full: bool) -> Result<indicity::BuildReport, String> {
@@ -166,11 +84,26 @@ fn build(root: &Path, output: &Path, full: bool) -> Result<indicity::BuildReport
     .map_err(|e| e.to_string())
 }
 
-/// The output of `build --full` of `root`, in a directory of its own.
+/// The output of `build --full` of `root`, in a directory of its own, with its
+/// directories.
 fn full_tree(root: &Path) -> Option<std::collections::BTreeMap<String, Vec<u8>>> {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    build(root, &out, true).ok().map(|_| tree(&out))
+    build(root, &out, true).ok().map(|_| with_dirs(&out))
+}
+
+/// `tree` with an entry for every directory too (an empty one left behind is a
+/// difference).
+fn with_dirs(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut t = tree(out);
+    for entry in walkdir::WalkDir::new(out).min_depth(1) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_dir() {
+            let rel = entry.path().strip_prefix(out).unwrap();
+            t.insert(format!("{}/", rel.to_string_lossy()), Vec::new());
+        }
+    }
+    t
 }
 
 proptest! {
@@ -182,7 +115,7 @@ proptest! {
 
     #[test]
     fn an_incremental_build_is_a_full_build(steps in prop::collection::vec(
-        prop::collection::vec(0usize..25, 1..4), 4..10)
+        prop::collection::vec(0usize..26, 1..4), 4..10)
     ) {
         let site = site_copy();
         let root = site.path();
@@ -202,7 +135,7 @@ proptest! {
                 (Ok(report), Some(expected)) => {
                     // The first build left a record, and a refused one leaves it.
                     prop_assert!(report.incremental, "a build was not incremental");
-                    if let Some(d) = diff_trees(&tree(&out), &expected) {
+                    if let Some(d) = diff_trees(&with_dirs(&out), &expected) {
                         panic!("after:\n{}\nthe incremental build differs from a full one:\n{d}", history.join("\n"));
                     }
                 }
@@ -230,7 +163,7 @@ fn an_unchanged_site_renders_nothing_and_a_figure_edit_renders_its_pages() {
     let pool = pool();
     let mut on = vec![false; pool.len()];
     // The carriers figure and its sentence.
-    switch(root, &pool, &mut on, 19);
+    switch(root, &pool, &mut on, CARRIERS);
     let r = build(root, &out, false).unwrap();
     assert!(r.incremental);
     assert!(
@@ -238,7 +171,10 @@ fn an_unchanged_site_renders_nothing_and_a_figure_edit_renders_its_pages() {
         "a figure edit rendered {} outputs",
         r.rendered
     );
-    assert_eq!(diff_trees(&tree(&out), &full_tree(root).unwrap()), None);
+    assert_eq!(
+        diff_trees(&with_dirs(&out), &full_tree(root).unwrap()),
+        None
+    );
     // `--full` renders everything again, and writes the same.
     let full = build(root, &out, true).unwrap();
     assert!(!full.incremental);
@@ -260,7 +196,10 @@ fn a_file_deleted_from_the_output_is_written_again() {
     let r = build(root, &out, false).unwrap();
     assert!(r.incremental);
     assert!(page.is_file());
-    assert_eq!(diff_trees(&tree(&out), &full_tree(root).unwrap()), None);
+    assert_eq!(
+        diff_trees(&with_dirs(&out), &full_tree(root).unwrap()),
+        None
+    );
 }
 
 #[test]
@@ -348,7 +287,7 @@ fn a_killed_build_never_leaves_a_record_that_makes_the_next_one_wrong() {
     let mut killed = 0;
     for round in 0..12 {
         // Edits that change many pages (a template, a name) or a few (a figure).
-        for k in [12, 1, 19, 20, 3] {
+        for k in [BASE_TEMPLATE, 1, CARRIERS, 14, 3] {
             if next(2) == 0 {
                 switch(root, &pool, &mut on, k);
             }
@@ -362,7 +301,7 @@ fn a_killed_build_never_leaves_a_record_that_makes_the_next_one_wrong() {
             switch(root, &pool, &mut on, 0);
         }
         let r = build(root, &out, false).unwrap_or_else(|e| panic!("round {round}: {e}"));
-        if let Some(d) = diff_trees(&tree(&out), &full_tree(root).unwrap()) {
+        if let Some(d) = diff_trees(&with_dirs(&out), &full_tree(root).unwrap()) {
             panic!(
                 "round {round}: killed after {after:?} (incremental next: {}), the next build differs from a full one:\n{d}",
                 r.incremental
@@ -370,4 +309,30 @@ fn a_killed_build_never_leaves_a_record_that_makes_the_next_one_wrong() {
         }
     }
     assert!(killed > 0, "no build was killed before it finished");
+}
+
+#[test]
+fn a_place_and_article_added_then_removed_leave_nothing_behind() {
+    let site = site_copy();
+    let root = site.path();
+    let out = root.join("public");
+    build(root, &out, false).unwrap();
+    let pool = pool();
+    let mut on = vec![false; pool.len()];
+    let (place, article) = (
+        pool.iter().position(|e| e.file == NEW_PLACE).unwrap(),
+        pool.iter().position(|e| e.file == NEW_ARTICLE).unwrap(),
+    );
+    switch(root, &pool, &mut on, place);
+    switch(root, &pool, &mut on, article);
+    assert!(build(root, &out, false).unwrap().incremental);
+    assert!(out.join("cities/xiamen/index.html").is_file());
+    switch(root, &pool, &mut on, place);
+    switch(root, &pool, &mut on, article);
+    let r = build(root, &out, false).unwrap();
+    assert!(r.incremental && r.removed > 0);
+    assert_eq!(
+        diff_trees(&with_dirs(&out), &full_tree(root).unwrap()),
+        None
+    );
 }

@@ -18,6 +18,7 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::time::Duration;
 
+use common::edits::{self, t};
 use common::server::{self, BASE, LiveSite, Server};
 use common::{replace_in, site_copy, tree};
 use indicity::serve::rebuild::Outcome;
@@ -1059,84 +1060,39 @@ fn correcting_a_figure_and_its_sentence_renames_a_shared_mark() {
 #[test]
 fn random_toggles() {
     let mut h = H::new();
-    let fz_a_body = "raw: raw/000_0a9f1b4e7c92027a.txt\n---\n\n";
-    let fz_b_body = "raw: raw/001_bc794ca9cb2f80c0.txt\n---\n\n";
-    let pool: Vec<(&str, &str, &str)> = vec![
-        (FUZHOU, "name_en: Fuzhou\n", "name_en: Fuzhou City\n"),
-        (FUZHOU, "name: 福州市\n", "name: 福州\n"),
-        (OUHAI, "parent: 温州市\n", "parent: 福州市\n"),
-        (FZ_A, "title: 福州:", "title: 修订 福州:"),
-        (FZ_B, "city: fuzhou\n", "city: quanzhou\n"),
-        (FZ_A, "date: 2023-02-13\n", "date: 2023-02-14\n"),
-        (
+    let mut pool = edits::valid();
+    pool.extend([
+        t(
             FUZHOU,
             "      value: 2.27\n",
             "      value: 2.27\n      status: target\n",
         ),
-        (QUANZHOU, "code: \"350500\"", "code: \"350050\""),
-        (LANZHOU, "level: prefecture", "level: county-level-city"),
-        (
+        t(
             FZ_A,
-            fz_a_body,
+            "raw: raw/000_0a9f1b4e7c92027a.txt\n---\n\n",
             "raw: raw/000_0a9f1b4e7c92027a.txt\n---\n\n新增的一段导语。\n\n",
         ),
-        (
+        t(
             FUZHOU,
             "      value: 2437\n      source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu",
             "      value: 2437\n      source: fuzhou/undated-fuzhou-shike-xueji-shuju",
         ),
-        (
-            FUZHOU,
-            "quote: [国家高新技术企业总量达3759家, 较2021年净增964家]",
-            "quote: [较2021年净增964家, 国家高新技术企业总量达3759家]",
-        ),
-        (
-            FUZHOU,
-            "      quote: R&D投入强度2.27%\n",
-            "      quote: R&D投入强度2.27%\n      note: 新注释。\n",
-        ),
-        (
-            "templates/partials/figure_source.html",
-            "<span class=\"src\">",
-            "<span class=\"src z\">",
-        ),
-        (
-            "templates/base.html",
-            "<main id=\"main\"",
-            "<main data-x=\"1\" id=\"main\"",
-        ),
-        (QUANZHOU, "name: 泉州市\n", "name: 泉州\n"),
-        (QZ_A, "title: 力争", "title: 泉州力争"),
-        (
+        t(QUANZHOU, "name: 泉州市\n", "name: 泉州\n"),
+        t(
             FZ_B,
-            fz_b_body,
+            "raw: raw/001_bc794ca9cb2f80c0.txt\n---\n\n",
             "raw: raw/001_bc794ca9cb2f80c0.txt\n---\n\n2022年福州市科技工作的一段导语。\n\n",
         ),
-        (OUHAI, "name: 瓯海区\n", "name: 温州市瓯海区\n"),
-        (
-            LANZHOU,
-            "      value: 681\n",
-            "      value: 681\n      note: 全市。\n",
-        ),
-    ];
-    let mut pool = pool;
+    ]);
+    let clean = pool.len(); // pool[..clean] never breaks the content
     if std::env::var("BROKEN").is_ok() {
         // Edits that break the content, to mix failures and recoveries in.
-        pool.extend([
-            (FUZHOU, "      value: 628\n", "      value: 629\n"),
-            (
-                FZ_B,
-                "全市技术合同成交总额85.25亿元",
-                "全市技术合同成交总额85.26亿元",
-            ),
-            (LANZHOU, "figures:\n", "figures: [\n"),
-            (
-                "templates/partials/article_item.html",
-                "{% if a.place %}",
-                "{% if a.place %",
-            ),
-            (QZ_A, "city: quanzhou", "city: xiamen"),
-        ]);
+        pool.extend(edits::breaking());
+        pool.push(t(
+            FZ_B,
+            "全市技术合同成交总额85.25亿元",
+            "全市技术合同成交总额85.26亿元",
+        ));
     }
     let mut on = vec![false; pool.len()];
     let mut seed: u64 = std::env::var("SEED")
@@ -1155,7 +1111,6 @@ fn random_toggles() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(30);
-    let clean = 20; // pool[..clean] never breaks the content
     let mut refused = false;
     for step in 0..steps {
         let k = 1 + next(3);
@@ -1168,15 +1123,10 @@ fn random_toggles() {
         };
         let picks: Vec<usize> = (0..k).map(|_| next(pool.len())).collect();
         for i in fixes.into_iter().chain(picks) {
-            let (file, a, b) = pool[i];
-            if on[i] {
-                h.edit(file, b, a);
-            } else {
-                h.edit(file, a, b);
-            }
-            on[i] = !on[i];
+            edits::switch(h.root(), &pool, &mut on, i);
+            let file = pool[i].file;
             history.push(format!("step {step}: toggle #{i} ({file}) → {}", on[i]));
-            files.push(file);
+            files.extend(pool[i].files());
         }
         files.append(&mut pending);
         let full_ok = {

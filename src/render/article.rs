@@ -16,12 +16,7 @@ impl<'a> Renderer<'a> {
                 fed.figures.get(r.place).and_then(|f| f.get(r.figure)),
             )
         };
-        let marks = self
-            .prov
-            .marks
-            .get(&a.id)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let marks = self.marks_of(&a.id);
         let mut citing: BTreeSet<FigureRef> = BTreeSet::new();
         for m in marks {
             p.add(&m.run).add(&m.range).add(&m.id);
@@ -42,12 +37,7 @@ impl<'a> Renderer<'a> {
         let dir = urls::article(&a.id);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);
-        let marks = self
-            .prov
-            .marks
-            .get(&a.id)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let marks = self.marks_of(&a.id);
         let mut citing: BTreeSet<FigureRef> = BTreeSet::new();
         let md_marks: Vec<markdown::Mark> = marks
             .iter()

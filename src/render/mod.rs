@@ -271,6 +271,12 @@ impl<'a> Renderer<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The marks of article `id`, in order.
+    fn marks_of(&self, id: &str) -> &'a [crate::check::QuoteMark] {
+        let prov: &'a Provenance = self.prov;
+        prov.marks.get(id).map(Vec::as_slice).unwrap_or_default()
+    }
+
     /// The place a parent's name refers to.
     fn named(&self, name: &str) -> Option<&'a Place> {
         self.named

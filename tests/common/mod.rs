@@ -2,6 +2,7 @@
 //! built output as a tree of bytes, and link resolution the way a browser does it.
 #![allow(dead_code)]
 
+pub mod edits;
 pub mod mutants;
 pub mod server;
 
