@@ -8,7 +8,7 @@
 //! cargo run --release --example devset -- clean [ID...] [--with OLD_BINARY]
 //! cargo run --release --example devset -- clean --diff [ID...]
 //! cargo run --release --example devset -- check [--no-mutants]
-//! cargo run --release --example devset -- extract
+//! cargo run --release --example devset -- extract [--seeds] [-v]
 //! ```
 
 #[path = "../tests/common/mutants.rs"]
@@ -871,6 +871,295 @@ fn check_report(entries: &[Entry], with_mutants: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The indicators the extract targets are set on (issue: enterprises, R&D, contracts,
+/// incubators and makerspaces, talent and platforms), by id prefix.
+const CORE: &[&str] = &[
+    "high_tech_enterprises",
+    "tech_smes",
+    "rd_spending",
+    "rd_intensity",
+    "tech_contract",
+    "incubators",
+    "makerspaces",
+    "new_rd_institutions",
+    "national_talent",
+    "provincial_talent",
+    "high_level_talent",
+    "enterprise_tech_centres",
+    "industry_innovation_centres",
+];
+
+fn is_core(id: &str) -> bool {
+    CORE.iter().any(|c| id.starts_with(c))
+}
+
+/// A figure to find: (indicator, period, status, value).
+type Want = (String, String, String, f64);
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    gold: usize,
+    proposed: usize,
+    found: usize,
+    right: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: Tally) {
+        self.gold += o.gold;
+        self.proposed += o.proposed;
+        self.found += o.found;
+        self.right += o.right;
+    }
+    fn recall(&self) -> f64 {
+        if self.gold == 0 {
+            1.0
+        } else {
+            self.found as f64 / self.gold as f64
+        }
+    }
+    fn precision(&self) -> f64 {
+        if self.proposed == 0 {
+            1.0
+        } else {
+            self.right as f64 / self.proposed as f64
+        }
+    }
+}
+
+fn same_fig(w: &Want, p: &indicity::extract::Proposal) -> bool {
+    w.0 == p.indicator
+        && w.1 == p.period.to_string()
+        && w.2 == p.status.as_str()
+        && indicity::check::numbers::same(w.3, p.value)
+}
+
+/// Runs `extract` on every (article, place, gold) of a site whose place files hold no
+/// figures, scores it, and checks the proposals by writing them and running `check`.
+fn score_extract(
+    root: &Path,
+    cases: &[(String, String, String, Vec<Want>)],
+    verbose: bool,
+) -> ExitCode {
+    let (site, _) = indicity::content::load_uncached(root);
+    println!(
+        "{:<6} {:>4} {:>4} {:>4} {:>6} {:>6} | {:>4} {:>4} {:>6} {:>6}",
+        "page", "gold", "prop", "hit", "recall", "prec", "core", "prop", "recall", "prec"
+    );
+    let mut all = Tally::default();
+    let mut core = Tally::default();
+    let mut merged: BTreeMap<String, Vec<indicity::extract::Proposal>> = BTreeMap::new();
+    let mut slowest = (0.0f64, String::new(), 0usize);
+    for (label, article, slug, wants) in cases {
+        let started = std::time::Instant::now();
+        let earlier = merged.get(slug).cloned().unwrap_or_default();
+        let ex = match indicity::extract::extract(&site, article, Some(slug), &earlier) {
+            Ok(ex) => ex,
+            Err(e) => {
+                println!("{label:<6} error: {e}");
+                continue;
+            }
+        };
+        let took = started.elapsed().as_secs_f64();
+        let chars = site.articles[article].body().chars().count();
+        if took > slowest.0 {
+            slowest = (took, label.clone(), chars);
+        }
+        let props = &ex.proposals;
+        let mut t = Tally {
+            gold: wants.len(),
+            proposed: props.len(),
+            ..Tally::default()
+        };
+        let mut c = Tally::default();
+        for w in wants {
+            let hit = props.iter().any(|p| same_fig(w, p));
+            t.found += usize::from(hit);
+            if is_core(&w.0) {
+                c.gold += 1;
+                c.found += usize::from(hit);
+            }
+            if verbose && !hit {
+                println!("    missed {} {} {} {}", w.0, w.1, w.2, w.3);
+            }
+        }
+        for p in props {
+            // Real figures of the place: a gold figure with that value, whatever the
+            // indicator or period read.
+            let real = wants
+                .iter()
+                .any(|w| indicity::check::numbers::same(w.3, p.value));
+            t.right += usize::from(real);
+            if is_core(&p.indicator) {
+                c.proposed += 1;
+                c.right += usize::from(real);
+            }
+            if verbose && !wants.iter().any(|w| same_fig(w, p)) {
+                println!(
+                    "    {} {} {} {} {} ({})",
+                    if real { "misread" } else { "extra " },
+                    p.indicator,
+                    p.period,
+                    p.status,
+                    p.value,
+                    p.quote
+                );
+            }
+        }
+        println!(
+            "{label:<6} {:>4} {:>4} {:>4} {:>6.2} {:>6.2} | {:>4} {:>4} {:>6.2} {:>6.2}",
+            t.gold,
+            t.proposed,
+            t.found,
+            t.recall(),
+            t.precision(),
+            c.gold,
+            c.proposed,
+            c.recall(),
+            c.precision()
+        );
+        all.add(t);
+        core.add(c);
+        merged.entry(slug.clone()).or_default().extend(ex.proposals);
+    }
+    println!(
+        "{:<6} {:>4} {:>4} {:>4} {:>6.3} {:>6.3} | {:>4} {:>4} {:>6.3} {:>6.3}",
+        "all",
+        all.gold,
+        all.proposed,
+        all.found,
+        all.recall(),
+        all.precision(),
+        core.gold,
+        core.proposed,
+        core.recall(),
+        core.precision()
+    );
+    // Every proposal must pass `check` as printed.
+    let mut n = 0;
+    for (slug, props) in &merged {
+        let path = root.join("content/cities").join(format!("{slug}.yaml"));
+        // `extract_with`: every article's proposals, as successive `--write`s leave them.
+        let text = fs::read_to_string(&path).unwrap();
+        let (out, _) = indicity::extract::write::merge(&text, props).unwrap();
+        fs::write(&path, out).unwrap();
+        n += props.len();
+    }
+    let errors: Vec<String> = match indicity::check(root) {
+        Ok(_) => Vec::new(),
+        Err(indicity::Error::Content(d)) => {
+            d.0.iter()
+                .filter(|d| d.is_error())
+                .map(|d| {
+                    format!(
+                        "{} {} {}",
+                        d.code,
+                        d.position().unwrap_or_default(),
+                        d.message
+                    )
+                })
+                .collect()
+        }
+        Err(e) => vec![e.to_string()],
+    };
+    println!(
+        "proposals passing check as printed: {}/{n} ({:.1} %)",
+        n.saturating_sub(errors.len()),
+        100.0 * (n.saturating_sub(errors.len())) as f64 / n.max(1) as f64
+    );
+    for e in &errors {
+        println!("  {e}");
+    }
+    println!(
+        "slowest article: {} ({} characters) in {:.1} ms",
+        slowest.1,
+        slowest.2,
+        slowest.0 * 1000.0
+    );
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The place files of a site, emptied of their figures.
+fn strip_figures(root: &Path) {
+    for e in fs::read_dir(root.join("content/cities")).unwrap() {
+        let path = e.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        let head = text.split("\nfigures:").next().unwrap_or(&text).to_string();
+        fs::write(&path, format!("{}\n", head.trim_end())).unwrap();
+    }
+}
+
+fn extract_report(entries: &[Entry], verbose: bool) -> ExitCode {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let index = gold_site(entries, root);
+    strip_figures(root);
+    let (site, _) = indicity::content::load_uncached(root);
+    let mut cases = Vec::new();
+    for (id, slug) in index {
+        let e = entries.iter().find(|e| e.id == id).unwrap();
+        let Some(article) = site
+            .articles
+            .keys()
+            .find(|a| a.ends_with(&format!("-{id}")))
+        else {
+            continue;
+        };
+        let wants: Vec<Want> = e
+            .figures
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(|f| {
+                (
+                    f.indicator.clone(),
+                    scalar(&f.period),
+                    f.status.clone().unwrap_or_else(|| "actual".into()),
+                    f.value,
+                )
+            })
+            .collect();
+        cases.push((id, article.clone(), slug, wants));
+    }
+    score_extract(root, &cases, verbose)
+}
+
+/// The same on the bundled site: every curated figure of the seeds is gold.
+fn extract_seeds(verbose: bool) -> ExitCode {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    for d in ["content", "templates", "static"] {
+        copy_dir(&repo().join(d), &root.join(d));
+    }
+    let (site, _) = indicity::content::load_uncached(&repo());
+    strip_figures(root);
+    let mut cases = Vec::new();
+    for id in site.articles.keys() {
+        let slug = site.articles[id].meta.city.clone();
+        let place = site.place(&slug).unwrap();
+        let wants: Vec<Want> = place
+            .figures
+            .iter()
+            .filter(|f| &f.source == id && f.derived.is_none())
+            .map(|f| {
+                (
+                    f.indicator.clone(),
+                    f.period.to_string(),
+                    f.status.as_str().to_string(),
+                    f.value,
+                )
+            })
+            .collect();
+        let label = id.split('/').next().unwrap_or(id).chars().take(6).collect();
+        cases.push((label, id.clone(), slug, wants));
+    }
+    score_extract(root, &cases, verbose)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let entries = load_manifest();
@@ -888,6 +1177,14 @@ fn main() -> ExitCode {
         }
         Some("clean") => clean_report(&entries, &args[1..]),
         Some("check") => check_report(&entries, !args.iter().any(|a| a == "--no-mutants")),
+        Some("extract") => {
+            let verbose = args.iter().any(|a| a == "-v");
+            if args.iter().any(|a| a == "--seeds") {
+                extract_seeds(verbose)
+            } else {
+                extract_report(&entries, verbose)
+            }
+        }
         Some(other) => {
             eprintln!(
                 "unknown command {other}: status | gold ID | clean [ID…] | check [--no-mutants]"

@@ -12,6 +12,7 @@ pub mod clean;
 pub mod cmd;
 pub mod content;
 pub mod diagnostics;
+pub mod extract;
 pub mod format;
 pub mod incremental;
 pub mod markdown;

@@ -26,6 +26,19 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Turn raw scraped pages (text or HTML; UTF-8, GBK or Big5) into clean articles.
     Clean(cmd::clean::Args),
+    /// Propose, as checked YAML, the figures cleaned articles state.
+    Extract(cmd::extract::Args),
+    /// Create a new site that builds: settings, a starter catalogue, templates, an example.
+    Init(cmd::init::Args),
+    /// Create things from the gazetteer: `new place NAME`.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// A place file (content/cities/<slug>.yaml) from the gazetteer.
+    Place(cmd::new_place::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +49,9 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args, color),
         Command::Serve(args) => cmd::serve::run(args, color),
         Command::Clean(args) => cmd::clean::run(args),
+        Command::Extract(args) => cmd::extract::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::New(NewCommand::Place(args)) => cmd::new_place::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -299,7 +299,7 @@ fn run(args: &[&str], root: &Path) -> Option<i32> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-    /// Whatever a content file holds, `check` and `build` exit 0, 1 or 2.
+    /// Whatever a content file holds, `check`, `build` and `extract` exit 0, 1 or 2.
     #[test]
     fn commands_exit_0_1_or_2(
         parts in proptest::collection::vec(0..PIECES.len(), 0..80),
@@ -309,7 +309,11 @@ proptest! {
         let file = ["content/cities/fuzhou.yaml", "content/site.yaml",
             "content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md"][which];
         fs::write(site.path().join(file), assembled(&parts)).unwrap();
-        for args in [&["check"][..], &["build"][..]] {
+        for args in [
+            &["check"][..],
+            &["build"][..],
+            &["extract", "--all", "fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu"][..],
+        ] {
             let code = run(args, site.path());
             prop_assert!(matches!(code, Some(0..=2)), "{args:?} on {file}: {code:?}");
         }

@@ -756,31 +756,9 @@ pub fn check(
             return Some(d);
         }
     }
-    let quote_refs: Vec<Ref> = quotes
-        .iter()
-        .flat_map(|(q, _)| refs(q).into_iter().map(|(_, r)| r))
-        .collect();
-    // Each occurrence of each quote is read on its own; the figure may be any year one
-    // of them supports. The first quote of a derived figure dates it.
-    let mut allowed: Vec<i32> = Vec::new();
-    let mut evidence = Vec::new();
-    let mut unknown = true;
-    for (_, occurrences) in quotes.iter().take(1) {
-        for at in occurrences {
-            match support(fig, &quote_refs, at, doc) {
-                Support::Years(d) => {
-                    unknown = false;
-                    allowed.extend(d.years);
-                    if !evidence.contains(&d.evidence) {
-                        evidence.push(d.evidence);
-                    }
-                }
-                Support::Unknown => {}
-            }
-        }
-    }
+    let (allowed, evidence) = supported(fig, quotes, doc);
     let year = fig.period.year();
-    if unknown {
+    let Some(mut allowed) = allowed else {
         return Some(
             Diagnostic::error(
                 Code::E037,
@@ -793,7 +771,7 @@ pub fn check(
             .label("no year in the source")
             .help("add the article's `date:` (when its page or address gives one), or quote the fragment that states the year"),
         );
-    }
+    };
     allowed.sort_unstable();
     allowed.dedup();
     if allowed.contains(&year) {
@@ -827,6 +805,47 @@ pub fn check(
         )),
     };
     Some(d)
+}
+
+/// The years the source supports for `fig` (`None` when nothing in it states a year),
+/// and the evidence, by the levels [`check`] reads: `extract` asks the same question
+/// to choose a proposal's period, so that what it proposes passes.
+pub fn supported(
+    fig: &Figure,
+    quotes: &[(String, Vec<Occurrence<'_>>)],
+    doc: &Document,
+) -> (Option<Vec<i32>>, Vec<String>) {
+    let quote_refs: Vec<Ref> = quotes
+        .iter()
+        .flat_map(|(q, _)| refs(q).into_iter().map(|(_, r)| r))
+        .collect();
+    // Each occurrence of each quote is read on its own; the figure may be any year one
+    // of them supports. The first quote of a derived figure dates it.
+    let mut allowed: Vec<i32> = Vec::new();
+    let mut evidence = Vec::new();
+    let mut unknown = true;
+    for (_, occurrences) in quotes.iter().take(1) {
+        for at in occurrences {
+            match support(fig, &quote_refs, at, doc) {
+                Support::Years(d) => {
+                    unknown = false;
+                    allowed.extend(d.years);
+                    if !evidence.contains(&d.evidence) {
+                        evidence.push(d.evidence);
+                    }
+                }
+                Support::Unknown => {}
+            }
+        }
+    }
+    ((!unknown).then_some(allowed), evidence)
+}
+
+/// The article's date as `check` reads it: (year, month).
+impl Document {
+    pub fn date(&self) -> (Option<i32>, Option<u8>) {
+        (self.date_year, self.date_month)
+    }
 }
 
 /// Months, quarters and half-years: "从2月的…提升至5月的…" supports 2023-02 and

@@ -21,6 +21,9 @@ pub struct Division {
     pub name: String,
     pub level: String,
     pub parent: Option<String>,
+    /// The province's and (for a county) the prefecture's name.
+    pub province: String,
+    pub prefecture: String,
 }
 
 const CSV: &str = include_str!("../../data/divisions.csv");
@@ -34,6 +37,8 @@ pub static DIVISIONS: LazyLock<Vec<Division>> = LazyLock::new(|| {
             name: rec[1].to_string(),
             level: rec[2].to_string(),
             parent: (!rec[3].is_empty()).then(|| rec[3].to_string()),
+            province: rec.get(4).unwrap_or_default().to_string(),
+            prefecture: rec.get(5).unwrap_or_default().to_string(),
         })
         .collect()
 });

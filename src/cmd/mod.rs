@@ -5,6 +5,9 @@
 pub mod build;
 pub mod check;
 pub mod clean;
+pub mod extract;
+pub mod init;
+pub mod new_place;
 pub mod serve;
 
 use std::time::Duration;

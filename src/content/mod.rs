@@ -184,6 +184,15 @@ pub fn load_place_file(root: &Path, rel: &Path) -> (Option<Place>, Diagnostics) 
     (place, d)
 }
 
+/// Loads a place file that is not on disk (yet) as [`load`] would read it at `rel`:
+/// `extract` checks the file it is about to print or write.
+pub fn place_from_text(rel: &Path, text: &str) -> (Option<Place>, Diagnostics) {
+    let mut d = Diagnostics::default();
+    let file = Arc::new(SourceFile::new(rel, Arc::from(text)));
+    let place = load_place(file, &PlaceCache::disabled(), &mut d);
+    (place, d)
+}
+
 /// Reads one article again, as [`load`] does (for `serve`, after it changed).
 pub fn load_article_file(root: &Path, rel: &Path) -> (Option<Article>, Diagnostics) {
     let mut d = Diagnostics::default();

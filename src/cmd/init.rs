@@ -1,0 +1,201 @@
+//! `indicity init [DIR]`: a new site that builds, with the bundled templates and
+//! styles, a small catalogue, and one example place and article (invented, and
+//! saying so) that show the format and pass `check`.
+
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where to create the site (made if missing; must not hold a site already).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+/// The bundled templates and static files, compiled in: `init` works without this
+/// repository.
+const FILES: &[(&str, &str)] = &[
+    (
+        "templates/404.html",
+        include_str!("../../templates/404.html"),
+    ),
+    (
+        "templates/article.html",
+        include_str!("../../templates/article.html"),
+    ),
+    (
+        "templates/atom.xml",
+        include_str!("../../templates/atom.xml"),
+    ),
+    (
+        "templates/base.html",
+        include_str!("../../templates/base.html"),
+    ),
+    (
+        "templates/index.html",
+        include_str!("../../templates/index.html"),
+    ),
+    (
+        "templates/indicator.html",
+        include_str!("../../templates/indicator.html"),
+    ),
+    (
+        "templates/partials/article_item.html",
+        include_str!("../../templates/partials/article_item.html"),
+    ),
+    (
+        "templates/partials/figure_source.html",
+        include_str!("../../templates/partials/figure_source.html"),
+    ),
+    (
+        "templates/place.html",
+        include_str!("../../templates/place.html"),
+    ),
+    (
+        "templates/sitemap.xml",
+        include_str!("../../templates/sitemap.xml"),
+    ),
+    (
+        "static/css/site.css",
+        include_str!("../../static/css/site.css"),
+    ),
+    (
+        "static/favicon.svg",
+        include_str!("../../static/favicon.svg"),
+    ),
+    (
+        "static/js/chart.js",
+        include_str!("../../static/js/chart.js"),
+    ),
+];
+
+/// The indicators a new site starts with: the core ones of the bundled catalogue.
+const STARTER: &[&str] = &[
+    "high_tech_enterprises",
+    "high_tech_enterprises_new",
+    "high_tech_enterprises_net_increase",
+    "tech_smes",
+    "tech_smes_new",
+    "rd_spending",
+    "rd_spending_growth",
+    "rd_intensity",
+    "tech_contract_turnover",
+    "tech_contract_growth",
+    "makerspaces",
+    "incubators",
+];
+
+const CATALOGUE: &str = include_str!("../../content/indicators.yaml");
+
+const SITE: &str = "# Site-wide settings. See the README, \"Content format\".
+title: 城市科创指标
+title_en: indicity
+description: 中国城市科技创新指标：每个数字都可追溯到它所出自的原文句子。
+base_url: http://localhost/
+language: zh-CN
+headline:
+  - high_tech_enterprises
+  - tech_smes
+  - rd_spending
+recent_articles: 10
+";
+
+const PLACE: &str = "# An invented place, to show the format: replace it with real ones
+# (`indicity new place 瓯海区`) and delete it.
+name: 示例市
+name_en: Example City
+province: 示例省
+level: prefecture
+figures:
+  high_tech_enterprises:
+    - period: 2023
+      value: 120
+      source: example/2024-01-15-shili-gongzuo
+      quote: 全市高新技术企业总数达120家
+  tech_smes_new:
+    - period: 2023
+      value: 45
+      source: example/2024-01-15-shili-gongzuo
+      quote: 新增科技型中小企业45家
+";
+
+const ARTICLE: &str = "---
+title: 示例市科技局2023年工作总结（虚构示例）
+date: 2024-01-15
+city: example
+publisher: 示例市科学技术局
+---
+
+这是一篇虚构的示例文章，用来演示格式，文中的数字都不是真实数据。
+
+2023年，全市高新技术企业总数达120家，新增科技型中小企业45家。
+";
+
+/// The starter catalogue: the [`STARTER`] entries of the bundled one, as written there.
+fn catalogue() -> String {
+    let mut out =
+        String::from("# The indicator catalogue (a starter set; the bundled site has more).\n");
+    let mut keep = false;
+    for line in CATALOGUE.lines() {
+        if !line.starts_with([' ', '#']) && !line.is_empty() {
+            let id = line.trim_end_matches(':');
+            keep = STARTER.contains(&id);
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+pub fn run(args: Args) -> Result<(), Error> {
+    let dir = &args.dir;
+    if dir.join("content").exists() {
+        return Err(Error::Usage(format!(
+            "{} holds a site already (content/ exists); `init` never overwrites one",
+            dir.display()
+        )));
+    }
+    let files: Vec<(String, String)> = FILES
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .chain([
+            ("content/site.yaml".into(), SITE.into()),
+            ("content/indicators.yaml".into(), catalogue()),
+            ("content/cities/example.yaml".into(), PLACE.into()),
+            (
+                "content/articles/example/2024-01-15-shili-gongzuo.md".into(),
+                ARTICLE.into(),
+            ),
+            (".gitignore".into(), "public/\n.indicity-cache/\n".into()),
+        ])
+        .collect();
+    for (rel, _) in &files {
+        let path = dir.join(rel);
+        if path.exists() {
+            return Err(Error::Usage(format!(
+                "{} exists; `init` never overwrites a file",
+                path.display()
+            )));
+        }
+    }
+    for (rel, text) in files {
+        write(&dir.join(&rel), &text)?;
+    }
+    eprintln!(
+        "created a site in {}: `indicity build --root {}` builds it; `indicity new place NAME` adds a place",
+        dir.display(),
+        dir.display()
+    );
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Error> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::Output(format!("{}: {e}", parent.display())))?;
+    }
+    std::fs::write(path, text).map_err(|e| Error::Output(format!("{}: {e}", path.display())))
+}

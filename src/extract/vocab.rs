@@ -1,0 +1,364 @@
+//! Which indicator the words before a number name.
+//!
+//! The catalogue's names are built the same way: an optional flow word (新增, 新认定,
+//! 新培育…), an optional level (国家级, 省级, 市级), a core noun (众创空间, 科技型中小企业)
+//! and an optional change word (净增, 增速). So the indicators are not matched by a
+//! list of phrases per indicator but by their parts: the core (or an alias) must be
+//! in the words before the number, and among the indicators sharing that core the one
+//! whose flow, level and change words agree best with the text wins. A new indicator
+//! in `indicators.yaml` is found without any change here.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::check::numbers::Unit;
+use crate::content::Site;
+use crate::text::normalize;
+
+/// Words that make a count a flow ("new in the period").
+const FLOW: &[&str] = &[
+    "新增",
+    "新认定",
+    "新培育",
+    "新备案",
+    "新建",
+    "新入选",
+    "新组建",
+    "新获批",
+    "新入库",
+    "新评价",
+    "新引进",
+    "新设立",
+    "新获",
+    "新晋",
+    "新登记",
+];
+
+/// Words that make a count a net change.
+const NET: &[&str] = &["净增加", "净增"];
+
+/// Words that make a percentage a growth rate.
+const GROWTH: &[&str] = &[
+    "增速", "增幅", "增长", "同比", "下降", "下滑", "回落", "提高", "提升",
+];
+
+/// Levels of a certificate, in the order a name writes them.
+const LEVELS: &[(&str, Level)] = &[
+    ("国家级", Level::National),
+    ("国家", Level::National),
+    ("省级", Level::Provincial),
+    ("省", Level::Provincial),
+    ("市级", Level::Municipal),
+    ("市", Level::Municipal),
+];
+
+/// What a name ends with that is not part of its core noun.
+const COUNT_SUFFIXES: &[&str] = &["总数", "总量", "数量", "数"];
+
+/// Words that stand for others in articles; replaced in both the catalogue and the
+/// text before matching.
+pub const SYNONYMS: &[(&str, &str)] = &[
+    ("高企", "高新技术企业"),
+    ("研究与试验发展", "研发"),
+    ("R&D", "研发"),
+    ("科技型中小微企业", "科技型中小企业"),
+    ("国高企业", "高新技术企业"),
+    ("规模以上", "规上"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    National,
+    Provincial,
+    Municipal,
+}
+
+/// An indicator's name, taken apart.
+#[derive(Debug, Clone)]
+struct Parts {
+    id: String,
+    unit: Unit,
+    flow: bool,
+    net: bool,
+    growth: bool,
+    level: Option<Level>,
+}
+
+/// Every indicator of the catalogue, by its core nouns, as one automaton.
+pub struct Vocabulary {
+    automaton: Option<AhoCorasick>,
+    /// For each pattern, the indicators it is the core (or an alias) of.
+    owners: Vec<Vec<usize>>,
+    parts: Vec<Parts>,
+    /// The words that pass for a subject with no core: a clause that is only
+    /// "其中新增" or "同比增长" goes on about the subject before it.
+    modifiers: AhoCorasick,
+}
+
+/// The indicator the words before a number name, and where they are.
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub id: String,
+    /// The words between the core and the number.
+    pub after: String,
+    pub score: i32,
+}
+
+/// `s` with the synonyms written out; every byte of the output maps to a byte of `s`
+/// only where nothing was replaced, so callers match on the result and keep offsets
+/// by searching the original for the core's first character.
+pub fn expand(s: &str) -> String {
+    let mut out = s.to_string();
+    for (short, long) in SYNONYMS {
+        if out.contains(short) {
+            out = out.replace(short, long);
+        }
+    }
+    out
+}
+
+fn strip_any<'a>(s: &'a str, words: &[&str]) -> (&'a str, bool) {
+    for w in words {
+        if let Some(rest) = s.strip_prefix(w) {
+            return (rest, true);
+        }
+    }
+    (s, false)
+}
+
+/// The core noun of a name or alias, and its flow, level and change words.
+fn parse(name: &str) -> (String, bool, bool, bool, Option<Level>) {
+    let name = expand(&normalize(name));
+    let (mut s, flow) = strip_any(&name, FLOW);
+    let mut level = None;
+    for (w, l) in LEVELS {
+        if let Some(rest) = s.strip_prefix(w) {
+            // `市级行业技术创新中心` is a level; `市场` is not.
+            let word = matches!(*w, "市" | "省")
+                && rest.starts_with(['场', '民', '区', '县', '值', '政', '内', '外', '会']);
+            if rest.chars().count() >= 2 && !word {
+                s = rest;
+                level = Some(*l);
+            }
+            break;
+        }
+    }
+    let mut core = s.to_string();
+    let mut net = false;
+    let mut growth = false;
+    for w in ["净增数", "净增"] {
+        if let Some(c) = core.strip_suffix(w) {
+            core = c.to_string();
+            net = true;
+            break;
+        }
+    }
+    for w in ["增速", "增幅", "增长率"] {
+        if let Some(c) = core.strip_suffix(w) {
+            core = c.to_string();
+            growth = true;
+            break;
+        }
+    }
+    for w in COUNT_SUFFIXES {
+        // `企业数` → `企业`, but a core must keep a noun: `人数` alone stays.
+        if let Some(c) = core.strip_suffix(w)
+            && c.chars().count() >= 2
+        {
+            core = c.to_string();
+            break;
+        }
+    }
+    // `企业（产品）`, `企业（团队）`: the bracketed word is an alternative, not required.
+    if let Some(i) = core.find('(') {
+        core.truncate(i);
+    }
+    let core = core.trim_matches(['“', '”', '"']).to_string();
+    (core, flow, net, growth, level)
+}
+
+impl Vocabulary {
+    pub fn new(site: &Site) -> Vocabulary {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut parts = Vec::new();
+        for ind in site.indicators.values() {
+            let (core, flow, net, growth, level) = parse(&ind.name);
+            let i = parts.len();
+            parts.push(Parts {
+                id: ind.id.clone(),
+                unit: Unit::of(ind),
+                flow,
+                net,
+                growth,
+                level,
+            });
+            let aliases = ind.aliases.iter().map(|a| parse(a).0);
+            for c in std::iter::once(core).chain(aliases) {
+                if c.chars().count() < 2 {
+                    continue;
+                }
+                match patterns.iter().position(|p| *p == c) {
+                    Some(k) => {
+                        if !owners[k].contains(&i) {
+                            owners[k].push(i)
+                        }
+                    }
+                    None => {
+                        patterns.push(c);
+                        owners.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let modifiers: Vec<&str> = FLOW
+            .iter()
+            .chain(NET)
+            .chain(GROWTH)
+            .chain(&["其中"])
+            .copied()
+            .collect();
+        Vocabulary {
+            automaton: AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .ok(),
+            owners,
+            parts,
+            modifiers: AhoCorasick::new(modifiers).expect("fixed words"),
+        }
+    }
+
+    /// The length of a core that `text` starts with (after at most a level word), for
+    /// a number written before its noun: `16家省级企业技术中心`.
+    pub fn leading_core(&self, text: &str, fits: &dyn Fn(&Unit) -> bool) -> Option<usize> {
+        let ac = self.automaton.as_ref()?;
+        let skip = LEVELS
+            .iter()
+            .find(|(w, _)| text.starts_with(w))
+            .map_or(0, |(w, _)| w.len());
+        ac.find_overlapping_iter(text)
+            .filter(|m| m.start() == skip || m.start() == 0)
+            .filter(|m| {
+                self.owners[m.pattern().as_usize()]
+                    .iter()
+                    .any(|&i| fits(&self.parts[i].unit))
+            })
+            .map(|m| m.end())
+            .max()
+    }
+
+    /// Whether `window` (normal form, synonyms expanded) has a word that continues the
+    /// previous subject.
+    pub fn continues(&self, window: &str) -> bool {
+        self.modifiers.is_match(window)
+    }
+
+    /// The indicator whose name best explains the words before a number, among those
+    /// whose unit `fits`: its core is searched in `window`, its flow and change words
+    /// in `modifiers` (the number's own clause, when the core is an earlier one's).
+    pub fn name(
+        &self,
+        window: &str,
+        modifiers: &str,
+        fits: &dyn Fn(&Unit) -> bool,
+    ) -> Option<Named> {
+        let ac = self.automaton.as_ref()?;
+        // The core nearest the number: the one ending last, and of those the longest.
+        let mut best: Option<(usize, usize, usize)> = None; // (end, len, pattern)
+        for m in ac.find_overlapping_iter(window) {
+            let key = (m.end(), m.end() - m.start(), m.pattern().as_usize());
+            if self.owners[key.2]
+                .iter()
+                .any(|&i| fits(&self.parts[i].unit))
+                && best.is_none_or(|b| (key.0, key.1) > (b.0, b.1))
+            {
+                best = Some(key);
+            }
+        }
+        let (end, len, pattern) = best?;
+        let start = end - len;
+        let before = &window[..start];
+        let after = &window[end..];
+        // A level right before the core (`省级众创空间`, `国家高新技术企业`); `全省` is a
+        // place, not a level.
+        let level = LEVELS
+            .iter()
+            .find_map(|(w, l)| {
+                let b = before.strip_suffix(w)?;
+                (!b.ends_with('全')).then_some(*l)
+            })
+            .or_else(|| {
+                // A clause going on about an earlier core names its level itself:
+                // `众创空间119家(其中国家级14家…)`.
+                (modifiers != window)
+                    .then(|| {
+                        ["国家级", "省级", "市级"]
+                            .iter()
+                            .zip([Level::National, Level::Provincial, Level::Municipal])
+                            .find(|(w, _)| modifiers.contains(*w))
+                            .map(|(_, l)| l)
+                    })
+                    .flatten()
+            });
+        let has = |words: &[&str]| words.iter().any(|w| modifiers.contains(w));
+        let flow = has(FLOW);
+        let net = has(NET);
+        let growth = has(GROWTH);
+        self.owners[pattern]
+            .iter()
+            .map(|&i| &self.parts[i])
+            .filter(|p| fits(&p.unit))
+            .map(|p| {
+                let mut score = len as i32;
+                let agree = |want: bool, seen: bool| match (want, seen) {
+                    (true, true) => 3,
+                    (true, false) | (false, true) => -4,
+                    (false, false) => 0,
+                };
+                score += agree(p.flow, flow) + agree(p.net, net);
+                // A rate's change words matter only for rates.
+                if p.unit.base == "%" {
+                    score += agree(p.growth, growth);
+                }
+                score += match (p.level, level) {
+                    (Some(a), Some(b)) if a == b => 2,
+                    (Some(_), Some(_)) => -5,
+                    (Some(Level::National), None) => 0,
+                    (Some(_), None) | (None, Some(_)) => -1,
+                    (None, None) => 0,
+                };
+                (
+                    // On a tie, the indicator that asks for fewer words.
+                    (score, p.level.is_none()),
+                    Named {
+                        id: p.id.clone(),
+                        after: after.to_string(),
+                        score,
+                    },
+                )
+            })
+            .rev()
+            .max_by_key(|(k, _)| *k)
+            .map(|(_, n)| n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_taken_apart() {
+        let (core, flow, net, growth, level) = parse("新增国家级众创空间数");
+        assert_eq!(core, "众创空间");
+        assert!(flow && !net && !growth);
+        assert_eq!(level, Some(Level::National));
+        let (core, _, net, _, _) = parse("高新技术企业净增数");
+        assert_eq!((core.as_str(), net), ("高新技术企业", true));
+        let (core, _, _, growth, _) = parse("技术合同成交额增速");
+        assert_eq!((core.as_str(), growth), ("技术合同成交额", true));
+        assert_eq!(parse("高企数量").0, "高新技术企业");
+        assert_eq!(parse("市场主体数").0, "市场主体");
+        assert_eq!(parse("新增在孵企业（团队）数").0, "在孵企业");
+    }
+}
