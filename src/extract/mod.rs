@@ -92,6 +92,9 @@ const TARGET_WORDS: &[&str] = &[
     "达到…以上",
 ];
 
+/// Words for "now": the article's date is the figure's.
+const NOW_WORDS: &[&str] = &["截至目前", "目前", "至今", "现有", "当前"];
+
 /// Words that make a count one of an activity around the indicator (enterprises
 /// recommended, trained, visited) rather than the indicator's own.
 const ACTIVITY_WORDS: &[&str] = &[
@@ -461,7 +464,6 @@ fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read) {
             .and_then(|w| numbers::bounds_for(w).first())
             .and_then(|b| serde_yaml::from_str::<Bound>(&format!("'{b}'")).ok());
         let status = if is_target(&s.text[..m.span.start])
-            || is_target(&runs[run].text[..s.start])
             || heading_before(runs, run).is_some_and(is_target)
             || plan && !states_past_year(&s.text[..m.span.start], doc)
         {
@@ -657,13 +659,33 @@ fn choose_period(
         }
     };
     let before = &s.text[..m.span.start];
+    // A paragraph's opening frame (`上半年,…`) dates what follows it; a month named in
+    // one of its other sentences (`10月底达到…`) does not.
     let paragraph = &runs[hit.run].text[..s.start];
+    let paragraph = paragraph
+        .find([',', '，', ':', '：'])
+        .map_or("", |i| &paragraph[..i]);
+    let paragraph = if paragraph.chars().count() <= 12 {
+        paragraph
+    } else {
+        ""
+    };
     let title = &runs[runs.len() - 1].text;
     let part = part_of_year(before, fig.status)
         .or_else(|| part_of_year(paragraph, fig.status))
         .or_else(|| part_of_year(title, fig.status));
     let period = match part {
         Some(p) => p.with_year(year),
+        // `目前`, `截至目前`: the state on the article's date, when no year is stated.
+        None if NOW_WORDS
+            .iter()
+            .any(|w| before.contains(w) || paragraph.contains(w))
+            && !numbers::mentions(before).iter().any(|m| m.year().is_some())
+            && date_year == Some(year)
+            && date_month.is_some_and(|mo| mo < 12) =>
+        {
+            Period::Month(year, date_month.unwrap_or(12))
+        }
         None => Period::Year(year),
     };
     Some(period)
@@ -703,8 +725,13 @@ fn part_of_year(before: &str, status: Status) -> Option<Period> {
             && !mention.rest.starts_with("月份")
             && mention.value.fract() == 0.0
             && (1.0..=12.0).contains(&mention.value)
-            // A day (`3月15日`) dates an event, not the figure.
-            && !before[mention.span.end..].chars().skip(1).take(3).any(|c| c == '日' || c == '号')
+            // A day (`3月15日`) dates an event, not the figure, unless the figure is
+            // as of that day (`截至2018年4月10日`).
+            && (!before[mention.span.end..].chars().skip(1).take(3).any(|c| c == '日' || c == '号')
+                || {
+                    let lead: String = before[..mention.span.start].chars().rev().take(8).collect();
+                    lead.contains("至截") || lead.contains("止截")
+                })
         {
             let m = mention.hi.unwrap_or(mention.value) as u8;
             found.push((mention.span.start, Period::Month(0, m)));
@@ -789,7 +816,19 @@ fn declines(before: &str) -> bool {
 }
 
 fn is_target(before: &str) -> bool {
-    TARGET_WORDS.iter().any(|w| before.contains(w))
+    // `完成了年度目标任务` reports a goal met: it is not one.
+    let met = |w: &str| {
+        before.match_indices(w).all(|(i, _)| {
+            let after = &before[i + w.len()..];
+            let prior = &before[..i];
+            after.starts_with("任务")
+                || prior.ends_with("年度")
+                || prior.ends_with('了')
+                || prior.ends_with("完成")
+                || prior.ends_with("实现")
+        })
+    };
+    TARGET_WORDS.iter().any(|w| before.contains(w) && !met(w))
         || before.contains('将') && !before.contains("将近") && !before.contains("即将")
 }
 

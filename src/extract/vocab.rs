@@ -172,7 +172,15 @@ fn parse(name: &str) -> (String, bool, bool, bool, Option<Level>) {
     if let Some(i) = core.find('(') {
         core.truncate(i);
     }
-    let core = core.trim_matches(['“', '”', '"']).to_string();
+    let mut core = core.trim_matches(['“', '”', '"']).to_string();
+    // `全社会研发经费支出` and `研发经费支出增速` are about one thing.
+    for w in ["全社会", "全市", "全区", "全县", "全省"] {
+        if let Some(c) = core.strip_prefix(w)
+            && c.chars().count() >= 2
+        {
+            core = c.to_string();
+        }
+    }
     (core, flow, net, growth, level)
 }
 
@@ -181,9 +189,9 @@ impl Vocabulary {
         let mut patterns: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut parts = Vec::new();
+        let mut cores: Vec<String> = Vec::new();
         for ind in site.indicators.values() {
             let (core, flow, net, growth, level) = parse(&ind.name);
-            let i = parts.len();
             parts.push(Parts {
                 id: ind.id.clone(),
                 unit: Unit::of(ind),
@@ -192,20 +200,28 @@ impl Vocabulary {
                 growth,
                 level,
             });
+            cores.push(core);
+        }
+        // An alias names a core, and so every indicator of that core: `技术交易额`,
+        // an alias of the turnover, also names its growth rate and its count of new ones.
+        for (i, ind) in site.indicators.values().enumerate() {
+            let family: Vec<usize> = (0..parts.len()).filter(|&j| cores[j] == cores[i]).collect();
             let aliases = ind.aliases.iter().map(|a| parse(a).0);
-            for c in std::iter::once(core).chain(aliases) {
+            for c in std::iter::once(cores[i].clone()).chain(aliases) {
                 if c.chars().count() < 2 {
                     continue;
                 }
-                match patterns.iter().position(|p| *p == c) {
-                    Some(k) => {
-                        if !owners[k].contains(&i) {
-                            owners[k].push(i)
-                        }
-                    }
+                let k = match patterns.iter().position(|p| *p == c) {
+                    Some(k) => k,
                     None => {
                         patterns.push(c);
-                        owners.push(vec![i]);
+                        owners.push(Vec::new());
+                        patterns.len() - 1
+                    }
+                };
+                for &j in &family {
+                    if !owners[k].contains(&j) {
+                        owners[k].push(j);
                     }
                 }
             }
