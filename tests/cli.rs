@@ -139,7 +139,7 @@ fn a_figure_citing_an_article_about_another_place_is_refused() {
 }
 
 #[test]
-fn duplicate_figures_are_refused() {
+fn two_figures_for_one_period_that_disagree_are_refused() {
     let site = site_copy();
     let root = site.path();
     replace_in(
@@ -149,8 +149,15 @@ fn duplicate_figures_are_refused() {
         "- period: 2015",
     );
     let err = stderr(&indicity(root, &["check"]));
-    assert!(err.contains("error[E022]"), "{err}");
-    assert!(err.contains("content/cities/lanzhou.yaml:"), "{err}");
+    assert!(err.contains("error[E025]"), "{err}");
+    assert!(
+        err.contains("content/cities/lanzhou.yaml:12: 157 家"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/cities/lanzhou.yaml:16: 228 家"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -33,7 +33,7 @@ const XIAMEN_ARTICLE: &str = "---\ntitle: 厦门市2023年科技工作综述\nda
 /// text, a corrected figure, and the breaking ones. `CARRIERS` and `BASE_TEMPLATE`
 /// are indices the targeted tests use.
 const BASE_TEMPLATE: usize = 11;
-const CARRIERS: usize = 20;
+const CARRIERS: usize = 23;
 
 fn pool() -> Vec<Toggle> {
     let mut pool = valid();

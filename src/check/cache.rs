@@ -32,11 +32,12 @@ use crate::content::{Article, Site};
 pub struct Entry {
     /// (run, start, end, id, citing figures)
     marks: Vec<(usize, usize, usize, String, Vec<u32>)>,
-    figure_marks: Vec<(u32, String)>,
+    /// (figure rank, citation, mark id)
+    figure_marks: Vec<(u32, u32, String)>,
 }
 
 /// An article's marks, and the mark each citing figure links to.
-pub type Found = (Vec<QuoteMark>, Vec<(FigureRef, String)>);
+pub type Found = (Vec<QuoteMark>, Vec<(FigureRef, u32, String)>);
 
 pub struct ArticleCache {
     path: PathBuf,
@@ -136,7 +137,7 @@ impl ArticleCache {
         let figure_marks = entry
             .figure_marks
             .into_iter()
-            .map(|(rank, id)| Some((fig(&rank)?, id)))
+            .map(|(rank, view, id)| Some((fig(&rank)?, view, id)))
             .collect::<Option<Vec<_>>>()?;
         self.hits
             .lock()
@@ -151,7 +152,7 @@ impl ArticleCache {
         key: String,
         figures: &[FigureRef],
         marks: &[QuoteMark],
-        figure_marks: &[(FigureRef, String)],
+        figure_marks: &[(FigureRef, u32, String)],
     ) {
         let rank: HashMap<FigureRef, u32> = figures
             .iter()
@@ -170,7 +171,7 @@ impl ArticleCache {
                     .collect::<Option<_>>()?,
                 figure_marks: figure_marks
                     .iter()
-                    .map(|(f, id)| Some((*rank.get(f)?, id.clone())))
+                    .map(|(f, view, id)| Some((*rank.get(f)?, *view, id.clone())))
                     .collect::<Option<_>>()?,
             };
             serde_json::value::to_raw_value(&entry).ok()

@@ -5,6 +5,7 @@
 //! renderer needs exactly that to put `<mark>`s in articles and link figures to them,
 //! so finding quotes is done once, here.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
@@ -18,6 +19,7 @@ use crate::markdown;
 use crate::text::{Normalized, normalize};
 
 pub mod cache;
+mod conflicts;
 pub mod numbers;
 pub mod period;
 pub mod provenance;
@@ -61,11 +63,31 @@ pub struct Provenance {
     /// `figure_mark[place][figure]`: the id of the mark holding the figure's (first)
     /// quote. Vectors, not a map: one entry per figure, hundreds of thousands of them.
     pub figure_mark: Vec<Vec<Option<String>>>,
+    /// The marks of the further citations of the few figures that have them:
+    /// (figure, index into [`Figure::views`] ≥ 1) → mark id.
+    pub cite_marks: BTreeMap<(FigureRef, u32), String>,
 }
 
 impl Provenance {
     pub fn mark_of(&self, r: FigureRef) -> Option<&String> {
         self.figure_mark.get(r.place)?.get(r.figure)?.as_ref()
+    }
+
+    /// The mark of citation `view` of a figure (0: its first source).
+    pub fn cite_mark_of(&self, r: FigureRef, view: u32) -> Option<&String> {
+        if view == 0 {
+            self.mark_of(r)
+        } else {
+            self.cite_marks.get(&(r, view))
+        }
+    }
+
+    fn set_mark(&mut self, r: FigureRef, view: u32, mark: String) {
+        if view == 0 {
+            self.figure_mark[r.place][r.figure] = Some(mark);
+        } else {
+            self.cite_marks.insert((r, view), mark);
+        }
     }
 }
 
@@ -183,11 +205,13 @@ fn check_figures(site: &Site, diags: &mut Diagnostics) {
     diags.extend(found.into_iter().flatten());
 }
 
-/// The figures of one place: known indicator, existing source about this place, one
-/// figure per indicator, period and status.
+/// The figures of one place: known indicator, existing sources about this place, and
+/// one figure per indicator, period and status unless they disagree and one of them
+/// is `preferred`.
 fn check_place(site: &Site, place: &Place, diags: &mut Diagnostics) {
     let mut unknown_reported = Vec::new();
-    let mut seen: HashMap<(&str, _, _), &Figure> = HashMap::new();
+    let mut groups: Vec<Vec<&Figure>> = Vec::new();
+    let mut group_of: HashMap<(&str, _, _), usize> = HashMap::new();
     for fig in &place.figures {
         if !site.indicators.contains_key(&fig.indicator) {
             if !site.catalogue_failed && !unknown_reported.contains(&fig.indicator) {
@@ -204,40 +228,28 @@ fn check_place(site: &Site, place: &Place, diags: &mut Diagnostics) {
             }
             continue;
         }
-        match site.articles.get(&fig.source) {
-            // The article exists but did not load; that is already reported.
-            None if site.article_files.contains(&fig.source) => {}
-            None => diags.push(
-                Diagnostic::error(Code::E021, format!("no article `{}`", fig.source))
-                    .at(fig.origin.locate(Some("source")))
-                    .label("no such file under content/articles/")
-                    .help(article_help(site, place, &fig.source)),
-            ),
-            Some(article) => check_article_place(place, fig, article, diags),
+        for view in fig.views() {
+            match site.articles.get(&view.source) {
+                // The article exists but did not load; that is already reported.
+                None if site.article_files.contains(&view.source) => {}
+                None => diags.push(
+                    Diagnostic::error(Code::E021, format!("no article `{}`", view.source))
+                        .at(view.origin.locate(Some("source")))
+                        .label("no such file under content/articles/")
+                        .help(article_help(site, place, &view.source)),
+                ),
+                Some(article) => check_article_place(place, &view, article, diags),
+            }
         }
         let key = (fig.indicator.as_str(), fig.period, fig.status);
-        if let Some(first) = seen.get(&key) {
-            let (line, _) = first.origin.locate(None).map_or((0, 0), |l| l.line_col());
-            diags.push(
-                Diagnostic::error(
-                    Code::E022,
-                    format!(
-                        "{} has two {} figures for `{}` in {}",
-                        place.name,
-                        fig.status,
-                        fig.indicator,
-                        fig.period
-                    ),
-                )
-                .at(fig.origin.locate(Some("period")))
-                .label("second figure for this period")
-                .help(format!(
-                    "the first is at line {line}; keep the one its source supports, or correct this period"
-                )),
-            );
-        } else {
-            seen.insert(key, fig);
-        }
+        let g = *group_of.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(fig);
+    }
+    for group in &groups {
+        conflicts::check(site, place, group, diags);
     }
 }
 
@@ -335,6 +347,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// A quote of a figure that must be found in `article`.
 struct Wanted {
     fig: FigureRef,
+    /// Which of the figure's citations ([`Figure::views`]) the quote is of.
+    view: usize,
     quote_index: usize,
     normalized: String,
 }
@@ -350,9 +364,10 @@ fn scan_articles(site: &Site, cache: Option<&ArticleCache>, diags: &mut Diagnost
             .iter()
             .map(|p| vec![None; p.figures.len()])
             .collect(),
+        cite_marks: BTreeMap::new(),
     };
-    for (r, m) in rescan.figure_marks {
-        prov.figure_mark[r.place][r.figure] = Some(m);
+    for (r, view, m) in rescan.figure_marks {
+        prov.set_mark(r, view, m);
     }
     prov
 }
@@ -363,8 +378,9 @@ fn scan_articles(site: &Site, cache: Option<&ArticleCache>, diags: &mut Diagnost
 pub struct Rescan {
     /// Article id → its marks, for every rescanned article (empty when none).
     pub marks: BTreeMap<String, Vec<QuoteMark>>,
-    /// The mark of every figure citing a rescanned article.
-    pub figure_marks: Vec<(FigureRef, String)>,
+    /// The mark of every citation (figure, index into [`Figure::views`]) of a
+    /// rescanned article.
+    pub figure_marks: Vec<(FigureRef, u32, String)>,
 }
 
 impl Provenance {
@@ -373,6 +389,7 @@ impl Provenance {
     pub fn apply(&mut self, site: &Site, changed_places: &[usize], rescan: Rescan) {
         for &p in changed_places {
             self.figure_mark[p] = vec![None; site.places[p].figures.len()];
+            self.cite_marks.retain(|(r, _), _| r.place != p);
         }
         for (id, marks) in rescan.marks {
             if marks.is_empty() {
@@ -381,8 +398,8 @@ impl Provenance {
                 self.marks.insert(id, marks);
             }
         }
-        for (r, m) in rescan.figure_marks {
-            self.figure_mark[r.place][r.figure] = Some(m);
+        for (r, view, m) in rescan.figure_marks {
+            self.set_mark(r, view, m);
         }
     }
 }
@@ -435,15 +452,22 @@ fn scan(
         }
     };
     // The quotes each article must hold, in figure order.
+    // A quote is wanted as its slot among all the figure's citations' quotes.
     let quotes: Vec<(&str, (FigureRef, usize))> = figures
         .par_iter()
         .flat_map_iter(|&r| {
             let fig = &site.places[r.place].figures[r.figure];
-            let usable = site.articles.contains_key(&fig.source)
-                && site.indicators.contains_key(&fig.indicator);
-            (0..fig.quotes.len())
+            let usable = site.indicators.contains_key(&fig.indicator);
+            let mut slot = 0;
+            fig.citations()
                 .filter(move |_| usable)
-                .map(move |qi| (fig.source.as_str(), (r, qi)))
+                .flat_map(move |(source, quotes)| {
+                    let first = slot;
+                    slot += quotes.len();
+                    (first..slot)
+                        .filter(move |_| site.articles.contains_key(source))
+                        .map(move |s| (source, (r, s)))
+                })
         })
         .collect();
     let mut wanted: HashMap<&str, Vec<(FigureRef, usize)>> = HashMap::new();
@@ -487,12 +511,15 @@ fn scan(
             } else {
                 let w: Vec<Wanted> = want
                     .iter()
-                    .map(|&(fig, qi)| Wanted {
-                        fig,
-                        quote_index: qi,
-                        normalized: normalize(
-                            &site.places[fig.place].figures[fig.figure].quotes[qi],
-                        ),
+                    .filter_map(|&(fig, slot)| {
+                        let (view, qi, quote) =
+                            site.places[fig.place].figures[fig.figure].quote_slot(slot)?;
+                        Some(Wanted {
+                            fig,
+                            view,
+                            quote_index: qi,
+                            normalized: normalize(quote),
+                        })
                     })
                     .collect();
                 locate_in_article(site, article, &w, &runs)
@@ -590,7 +617,11 @@ fn ellipsis(s: &str, max: usize) -> String {
 }
 
 /// An article's marks, the mark each figure links to, and the quotes not found.
-type ArticleQuotes = (Vec<QuoteMark>, Vec<(FigureRef, String)>, Vec<Diagnostic>);
+type ArticleQuotes = (
+    Vec<QuoteMark>,
+    Vec<(FigureRef, u32, String)>,
+    Vec<Diagnostic>,
+);
 
 fn locate_in_article(
     site: &Site,
@@ -625,11 +656,18 @@ fn locate_in_article(
         }
     }
     let mut diags = Vec::new();
-    // (run, normalized range, quote id, figure, is first quote of the figure)
-    let mut found: Vec<(usize, Range<usize>, String, FigureRef, bool)> = Vec::new();
-    let mut hits: BTreeMap<FigureRef, Vec<Option<provenance::QuoteHit>>> = BTreeMap::new();
+    // (run, normalized range, quote id, figure, citation, is first quote of the citation)
+    let mut found: Vec<(usize, Range<usize>, String, FigureRef, usize, bool)> = Vec::new();
+    type Hits = Vec<Option<provenance::QuoteHit>>;
+    let mut hits: BTreeMap<(FigureRef, usize), (Cow<'_, Figure>, Hits)> = BTreeMap::new();
     for w in wanted {
-        let fig = &site.places[w.fig.place].figures[w.fig.figure];
+        let whole = &site.places[w.fig.place].figures[w.fig.figure];
+        let (fig, slot) = &mut *hits.entry((w.fig, w.view)).or_insert_with(|| {
+            let view = whole.views().swap_remove(w.view);
+            let n = view.quotes.len();
+            (view, vec![None; n])
+        });
+        let fig: &Figure = fig;
         // A quote typed in Traditional characters matches an article that the cleaner
         // converted to Simplified.
         let (all, needle): (Vec<(usize, Range<usize>)>, String) =
@@ -651,9 +689,6 @@ fn locate_in_article(
             .iter()
             .max_by_key(|(i, _)| (runs[*i].text.len(), std::cmp::Reverse(*i)))
             .cloned();
-        let slot = hits
-            .entry(w.fig)
-            .or_insert_with(|| vec![None; fig.quotes.len()]);
         match hit {
             Some((run, range)) => {
                 slot[w.quote_index] = Some(provenance::QuoteHit {
@@ -667,6 +702,7 @@ fn locate_in_article(
                     range,
                     format!("q-{:08x}", xxh3_64(needle.as_bytes()) as u32),
                     w.fig,
+                    w.view,
                     w.quote_index == 0,
                 ))
             }
@@ -675,9 +711,8 @@ fn locate_in_article(
     }
     // A figure whose quotes were all found must also agree with them.
     let doc = period::Document::of(article, runs);
-    for (fref, quotes) in &hits {
+    for (fig, quotes) in hits.values() {
         if let Some(quotes) = quotes.iter().cloned().collect::<Option<Vec<_>>>() {
-            let fig = &site.places[fref.place].figures[fref.figure];
             let indicator = &site.indicators[&fig.indicator];
             diags.extend(provenance::verify(fig, indicator, &doc, &quotes, runs));
         }
@@ -687,8 +722,8 @@ fn locate_in_article(
     // Overlapping quotes share one mark, so the passage is highlighted once and lists
     // every figure that cites any part of it.
     let mut marks: Vec<(usize, Range<usize>, String, Vec<FigureRef>)> = Vec::new();
-    let mut quote_to_mark: Vec<(FigureRef, bool, usize)> = Vec::new();
-    for (run, range, id, fig, first) in found {
+    let mut quote_to_mark: Vec<(FigureRef, usize, bool, usize)> = Vec::new();
+    for (run, range, id, fig, view, first) in found {
         match marks.last_mut() {
             Some(last) if last.0 == run && range.start < last.1.end => {
                 last.1.end = last.1.end.max(range.end);
@@ -698,7 +733,7 @@ fn locate_in_article(
             }
             _ => marks.push((run, range, id, vec![fig])),
         }
-        quote_to_mark.push((fig, first, marks.len() - 1));
+        quote_to_mark.push((fig, view, first, marks.len() - 1));
     }
     let mut used = std::collections::HashSet::new();
     let marks: Vec<QuoteMark> = marks
@@ -725,8 +760,8 @@ fn locate_in_article(
         .collect();
     let figure_marks = quote_to_mark
         .into_iter()
-        .filter(|(_, first, _)| *first)
-        .map(|(fig, _, m)| (fig, marks[m].id.clone()))
+        .filter(|(_, _, first, _)| *first)
+        .map(|(fig, view, _, m)| (fig, view as u32, marks[m].id.clone()))
         .collect();
     (marks, figure_marks, diags)
 }

@@ -6,23 +6,23 @@
 //! output, never depends on the order the file system lists entries in.
 
 pub mod cache;
+mod figure;
 pub mod model;
 pub mod period;
 pub mod yaml;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 use rayon::prelude::*;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use cache::PlaceCache;
+use figure::RawFigure;
 pub use model::*;
 pub use period::Period;
 use yaml::{SourceFile, YamlPath};
@@ -388,31 +388,13 @@ type RawPlace = PlaceFile<serde_yaml::Value>;
 /// A place file that is entirely valid, read in one pass.
 type TypedPlace = PlaceFile<RawFigure>;
 
-#[derive(Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct RawFigure {
-    period: Period,
-    value: f64,
-    #[serde(default)]
-    status: Status,
-    #[serde(default)]
-    bound: Option<Bound>,
-    source: String,
-    quote: Quotes,
-    #[serde(default)]
-    derived: Option<String>,
-    #[serde(default)]
-    note: Option<String>,
-}
-
 /// Whether the fast path's place holds no figure that needs the slow path's
 /// diagnostics.
 fn usable(t: &TypedPlace) -> bool {
-    t.figures.values().flatten().all(|f| {
-        !f.quote.0.is_empty()
-            && f.quote.0.iter().all(|q| !q.trim().is_empty())
-            && f.value.is_finite()
-    })
+    t.figures
+        .values()
+        .flatten()
+        .all(|f| f.problems().is_empty())
 }
 
 /// The fast path's place, or `None` when a figure needs the slow path's diagnostics.
@@ -421,15 +403,13 @@ fn typed_place(slug: &str, t: TypedPlace, file: &Arc<SourceFile>) -> Option<Plac
     for (indicator, list) in t.figures {
         let ind_arc: Arc<str> = Arc::from(indicator.as_str());
         for (i, f) in list.into_iter().enumerate() {
-            if f.quote.0.is_empty()
-                || f.quote.0.iter().any(|q| q.trim().is_empty())
-                || !f.value.is_finite()
-            {
+            if !f.problems().is_empty() {
                 return None;
             }
             figures.push(f.into_figure(&indicator, &ind_arc, i, file));
         }
     }
+    mark_alternatives(&mut figures);
     Some(Place {
         slug: slug.to_string(),
         name: t.name,
@@ -444,68 +424,6 @@ fn typed_place(slug: &str, t: TypedPlace, file: &Arc<SourceFile>) -> Option<Plac
             at: OriginPath::Root,
         },
     })
-}
-
-impl RawFigure {
-    /// The figure at `figures.<indicator>[i]` of `file`.
-    fn into_figure(
-        self,
-        indicator: &str,
-        ind: &Arc<str>,
-        i: usize,
-        file: &Arc<SourceFile>,
-    ) -> Figure {
-        Figure {
-            indicator: indicator.to_string(),
-            period: self.period,
-            value: self.value,
-            status: self.status,
-            bound: self.bound,
-            source: self.source,
-            quotes: self.quote.0,
-            derived: self.derived,
-            note: self.note,
-            origin: Origin {
-                file: file.clone(),
-                at: OriginPath::Figure {
-                    indicator: ind.clone(),
-                    index: i as u32,
-                },
-            },
-        }
-    }
-}
-
-/// `quote:` takes one string or a list of them (a derived figure quotes each operand).
-struct Quotes(Vec<String>);
-
-impl Serialize for Quotes {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Quotes {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Quotes;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("the quoted sentence fragment, or a list of them")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Quotes, E> {
-                Ok(Quotes(vec![v.to_string()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Quotes, A::Error> {
-                let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    out.push(s);
-                }
-                Ok(Quotes(out))
-            }
-        }
-        d.deserialize_any(V)
-    }
 }
 
 fn load_place(
@@ -556,30 +474,17 @@ fn load_place(
             let path = YamlPath::default().key("figures").key(&indicator).index(i);
             match file.parse_value::<RawFigure>(value, &path) {
                 Ok(f) => {
-                    if f.quote.0.is_empty() || f.quote.0.iter().any(|q| q.trim().is_empty()) {
-                        diags.push(
-                            Diagnostic::error(Code::E011, "a figure needs the sentence it comes from")
-                                .at(file.locate(&path.key("quote"), None))
-                                .label("empty quote")
-                                .help("copy the sentence fragment that states this number from the article into `quote:`"),
-                        );
-                        continue;
+                    let problems = f.problems();
+                    if problems.is_empty() {
+                        figures.push(f.into_figure(&indicator, &ind_arc, i, &file));
                     }
-                    if !f.value.is_finite() {
-                        diags.push(
-                            Diagnostic::error(Code::E011, "the value is not a finite number")
-                                .at(file.locate(&path.key("value"), None))
-                                .label("not a number")
-                                .help("write the number as digits, e.g. `3759` or `2.27`"),
-                        );
-                        continue;
-                    }
-                    figures.push(f.into_figure(&indicator, &ind_arc, i, &file))
+                    diags.extend(problems.into_iter().map(|p| p.diagnostic(&file, &path)));
                 }
                 Err(d) => diags.push(d),
             }
         }
     }
+    mark_alternatives(&mut figures);
     Some(Place {
         slug,
         name: raw.name,

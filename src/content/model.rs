@@ -172,9 +172,71 @@ pub struct Figure {
     /// Article id, `<dir>/<file stem>` under `content/articles/`.
     pub source: String,
     pub quotes: Vec<String>,
+    /// Further sources stating the same value (`sources:` beyond the first): each is
+    /// proved like the first.
+    pub also: Vec<Citation>,
+    /// Of two figures for the same place, indicator, period and status that disagree,
+    /// the one readers see; the other stays on record.
+    pub preferred: bool,
+    /// Another figure for the same indicator, period and status is `preferred` over
+    /// this one: it stays on record (data files, its article's page) but pages show
+    /// the preferred one, naming this one as another source's claim.
+    pub alternative: bool,
+    /// The value departs from the quote on purpose; the quote states `original`.
+    pub overridden: Option<Override>,
     pub derived: Option<String>,
     pub note: Option<String>,
     pub origin: Origin,
+}
+
+/// Sets [`Figure::alternative`] on the figures of one place.
+pub fn mark_alternatives(figures: &mut [Figure]) {
+    let preferred: std::collections::HashSet<(&str, super::period::Period, Status)> = figures
+        .iter()
+        .filter(|f| f.preferred)
+        .map(|f| (f.indicator.as_str(), f.period, f.status))
+        .collect();
+    if preferred.is_empty() {
+        return;
+    }
+    let alternative: Vec<bool> = figures
+        .iter()
+        .map(|f| !f.preferred && preferred.contains(&(f.indicator.as_str(), f.period, f.status)))
+        .collect();
+    for (f, a) in figures.iter_mut().zip(alternative) {
+        f.alternative = a;
+    }
+}
+
+/// An article and the fragments of it that state a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Citation {
+    pub source: String,
+    pub quotes: Vec<String>,
+}
+
+/// A deliberate correction of what the source states (`override:`).
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub reason: String,
+    /// What the quote states; `check` proves the quote still says it.
+    pub original: f64,
+    /// A source that states the corrected value, proved against `value`.
+    pub support: Option<Citation>,
+}
+
+/// Which citation of a figure a [`Figure::views`] entry proves, so that a diagnostic
+/// points at that citation's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cite {
+    /// The first source, stating `value`.
+    Main,
+    /// The first source of an overridden figure, stating `override.original`.
+    Original,
+    /// `sources[i]`, i ≥ 1.
+    Also(u32),
+    /// `override.source`, stating `value`.
+    Support,
 }
 
 impl Figure {
@@ -190,9 +252,89 @@ impl Figure {
             bound: self.bound,
             source: &self.source,
             quotes: &self.quotes,
+            also: &self.also,
+            preferred: self.preferred,
+            overridden: self
+                .overridden
+                .as_ref()
+                .map(|o| (o.reason.as_str(), o.original.to_bits(), o.support.as_ref())),
             derived: self.derived.as_deref(),
             note: self.note.as_deref(),
         }
+    }
+
+    /// The figure once per citation, each holding only that citation as its
+    /// `source` and `quotes` and the value that citation must state: what `check`
+    /// proves, one by one, by the rules for a figure with one source. The first is
+    /// the figure itself unless it is overridden.
+    pub fn views(&self) -> Vec<std::borrow::Cow<'_, Figure>> {
+        use std::borrow::Cow;
+        if self.also.is_empty() && self.overridden.is_none() {
+            return vec![Cow::Borrowed(self)];
+        }
+        let view = |cite: &Citation, value: f64, at: Cite| {
+            let mut f = self.clone();
+            f.source = cite.source.clone();
+            f.quotes = cite.quotes.clone();
+            f.value = value;
+            f.also = Vec::new();
+            f.overridden = None;
+            if let OriginPath::Figure { cite, .. } = &mut f.origin.at {
+                *cite = at;
+            }
+            Cow::Owned(f)
+        };
+        let main = Citation {
+            source: self.source.clone(),
+            quotes: self.quotes.clone(),
+        };
+        let mut out = Vec::with_capacity(2 + self.also.len());
+        match &self.overridden {
+            Some(o) => out.push(view(&main, o.original, Cite::Original)),
+            None => out.push(Cow::Borrowed(self)),
+        }
+        for (i, c) in self.also.iter().enumerate() {
+            out.push(view(c, self.value, Cite::Also(i as u32 + 1)));
+        }
+        if let Some(c) = self.overridden.as_ref().and_then(|o| o.support.as_ref()) {
+            out.push(view(c, self.value, Cite::Support));
+        }
+        out
+    }
+
+    /// Each citation's source and quotes, in the order of [`Figure::views`].
+    pub fn citations(&self) -> impl Iterator<Item = (&str, &[String])> {
+        std::iter::once((self.source.as_str(), self.quotes.as_slice()))
+            .chain(
+                self.also
+                    .iter()
+                    .map(|c| (c.source.as_str(), c.quotes.as_slice())),
+            )
+            .chain(
+                self.overridden
+                    .iter()
+                    .filter_map(|o| o.support.as_ref())
+                    .map(|c| (c.source.as_str(), c.quotes.as_slice())),
+            )
+    }
+
+    /// Quote number `slot` of all the figure's citations counted in a row: the
+    /// citation (as an index into [`Figure::views`]), the quote's index in it, and
+    /// the quote.
+    pub fn quote_slot(&self, slot: usize) -> Option<(usize, usize, &str)> {
+        let mut left = slot;
+        for (view, (_, quotes)) in self.citations().enumerate() {
+            match quotes.get(left) {
+                Some(q) => return Some((view, left, q)),
+                None => left -= quotes.len(),
+            }
+        }
+        None
+    }
+
+    /// Every article the figure cites, the first source first.
+    pub fn sources(&self) -> impl Iterator<Item = &str> {
+        self.citations().map(|(source, _)| source)
     }
 
     /// The anchor of this figure's row on its place page; marks in articles link here.
@@ -217,6 +359,10 @@ pub struct FigureShown<'a> {
     pub bound: Option<Bound>,
     pub source: &'a str,
     pub quotes: &'a [String],
+    pub also: &'a [Citation],
+    pub preferred: bool,
+    /// Reason, the original value's bits, the supporting source.
+    pub overridden: Option<(&'a str, u64, Option<&'a Citation>)>,
     pub derived: Option<&'a str>,
     pub note: Option<&'a str>,
 }
@@ -237,6 +383,11 @@ pub enum OriginPath {
     Figure {
         indicator: Arc<str>,
         index: u32,
+        /// The first source is written as `sources: [{source, quote}]`, not as
+        /// `source:` and `quote:`.
+        listed: bool,
+        /// The citation this copy of the figure proves ([`Figure::views`]).
+        cite: Cite,
     },
 }
 
@@ -244,23 +395,48 @@ impl Origin {
     pub fn path(&self) -> YamlPath {
         match &self.at {
             OriginPath::Root => YamlPath::default(),
-            OriginPath::Figure { indicator, index } => YamlPath::default()
+            OriginPath::Figure {
+                indicator, index, ..
+            } => YamlPath::default()
                 .key("figures")
                 .key(indicator)
                 .index(*index as usize),
         }
     }
 
+    /// The path of `field` of the figure, for the citation this copy proves: its
+    /// `source` and `quote` are those of that citation, and the value an overridden
+    /// figure's quote must state is `override.original`.
+    fn field_path(&self, field: &str) -> YamlPath {
+        let OriginPath::Figure { listed, cite, .. } = &self.at else {
+            return self.path().key(field);
+        };
+        let base = self.path();
+        match (field, cite) {
+            ("source" | "quote", Cite::Main | Cite::Original) if *listed => {
+                base.key("sources").index(0).key(field)
+            }
+            ("source" | "quote", Cite::Also(i)) => {
+                base.key("sources").index(*i as usize).key(field)
+            }
+            ("source" | "quote", Cite::Support) => base.key("override").key(field),
+            ("value", Cite::Original) => base.key("override").key("original"),
+            ("value", Cite::Also(i)) => base.key("sources").index(*i as usize),
+            ("value", Cite::Support) => base.key("override"),
+            _ => base.key(field),
+        }
+    }
+
     pub fn locate(&self, field: Option<&str>) -> Option<Location> {
         let path = match field {
-            Some(f) => self.path().key(f),
+            Some(f) => self.field_path(f),
             None => self.path(),
         };
         self.file.locate(&path, None)
     }
 
     pub fn locate_index(&self, field: &str, i: usize) -> Option<Location> {
-        self.file.locate(&self.path().key(field).index(i), None)
+        self.file.locate(&self.field_path(field).index(i), None)
     }
 }
 

@@ -15,6 +15,7 @@ pub enum Code {
     E022,
     E023,
     E024,
+    E025,
     E030,
     E031,
     E032,
@@ -26,11 +27,12 @@ pub enum Code {
     W002,
     W003,
     W004,
+    W005,
 }
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 23] = [
         Code::E010,
         Code::E011,
         Code::E012,
@@ -41,6 +43,7 @@ impl Code {
         Code::E022,
         Code::E023,
         Code::E024,
+        Code::E025,
         Code::E030,
         Code::E031,
         Code::E032,
@@ -52,6 +55,7 @@ impl Code {
         Code::W002,
         Code::W003,
         Code::W004,
+        Code::W005,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +71,7 @@ impl Code {
             Code::E022 => "E022",
             Code::E023 => "E023",
             Code::E024 => "E024",
+            Code::E025 => "E025",
             Code::E030 => "E030",
             Code::E031 => "E031",
             Code::E032 => "E032",
@@ -78,6 +83,7 @@ impl Code {
             Code::W002 => "W002",
             Code::W003 => "W003",
             Code::W004 => "W004",
+            Code::W005 => "W005",
         }
     }
 
@@ -93,10 +99,15 @@ impl Code {
             Code::E014 => "a template cannot be loaded or rendered",
             Code::E020 => "unknown indicator id",
             Code::E021 => "a figure's source article does not exist",
-            Code::E022 => "two figures for the same place, indicator, period and status",
+            Code::E022 => {
+                "two figures for the same place, indicator, period and status state the same value: list both articles under one figure's `sources:`"
+            }
             Code::E023 => "an article names a place that does not exist",
             Code::E024 => {
                 "a figure cites an article that is about another place and never names it"
+            }
+            Code::E025 => {
+                "two figures for the same place, indicator, period and status disagree, and not exactly one of them is `preferred`"
             }
             Code::E030 => {
                 "a quote is not in its article (compared after NFKC, whitespace ignored); the closest passage is shown"
@@ -123,6 +134,7 @@ impl Code {
                 "warning: a character no HTML or XML page may hold (a control character, through a YAML escape such as `\"\\u0001\"` or raw in an article) is left out of the pages"
             }
             Code::W004 => "warning: a symbolic link under `content/` is not read",
+            Code::W005 => "warning: `preferred` on a figure that no other figure disagrees with",
         }
     }
 }

@@ -95,18 +95,41 @@ impl<'a> Renderer<'a> {
                 let p = &self.site.places[r.place];
                 let f = &p.figures[r.figure];
                 let ind = &self.site.indicators[&f.indicator];
+                // What this article states: the citation of the figure that is this
+                // article (an overridden figure's first source states the original).
+                let view = f.sources().position(|s| s == a.id).unwrap_or(0);
+                let (value, quote) = if view == 0 && f.overridden.is_none() {
+                    (f.value, quote_of(f))
+                } else {
+                    let v = f.views().swap_remove(view);
+                    (v.value, Cow::Owned(quote_of(&v).into_owned()))
+                };
+                let note = if f.alternative {
+                    Some("与其他来源不一致，本站采用另一来源的数字".to_string())
+                } else {
+                    f.overridden.as_ref().filter(|_| view == 0).map(|o| {
+                        format!(
+                            "编者更正为 {}{} {}：{}",
+                            f.bound.map_or("", |b| b.symbol()),
+                            format::number(f.value),
+                            ind.unit,
+                            o.reason
+                        )
+                    })
+                };
                 CitedCtx {
                     place: p.full_name(),
                     place_href: format!("{root}{}#{}", urls::place(&p.slug), f.anchor()),
                     indicator: &ind.name,
                     period_label: f.period.label_zh(),
-                    value: format::plain(f.value),
-                    display: format::number(f.value),
+                    value: format::plain(value),
+                    display: format::number(value),
                     bound: f.bound.map(|b| b.symbol()),
                     unit: &ind.unit,
                     status: f.status.as_str(),
-                    quote: quote_of(f),
-                    mark: self.prov.mark_of(r).map(String::as_str),
+                    quote,
+                    mark: self.prov.cite_mark_of(r, view as u32).map(String::as_str),
+                    note,
                 }
             })
             .collect();
@@ -154,4 +177,6 @@ struct CitedCtx<'a> {
     quote: Cow<'a, str>,
     /// The id of the marked sentence on the page.
     mark: Option<&'a str>,
+    /// The figure as published differs from what this article states.
+    note: Option<String>,
 }

@@ -83,6 +83,23 @@ impl<'a> Renderer<'a> {
                 let (period, value) = (f.period.to_string(), format::plain(f.value));
                 let source_url = urls::absolute(&self.base_url, &urls::article(&f.source));
                 let quote = f.quotes.join(" | ");
+                let others: Vec<(&str, &[String])> = f.citations().skip(1).collect();
+                let other_sources = others
+                    .iter()
+                    .map(|(s, _)| *s)
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                let other_quotes = others
+                    .iter()
+                    .map(|(_, q)| q.join(" … "))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                let preferred = if f.alternative { "no" } else { "yes" };
+                let original = f
+                    .overridden
+                    .as_ref()
+                    .map_or(String::new(), |o| format::plain(o.original));
+                let reason = f.overridden.as_ref().map_or("", |o| o.reason.as_str());
                 let text = datapackage::csv_text;
                 let record: [&str; datapackage::COLUMNS.len()] = [
                     &p.slug,
@@ -99,6 +116,11 @@ impl<'a> Renderer<'a> {
                     &f.source,
                     &source_url,
                     &text(&quote),
+                    &other_sources,
+                    &text(&other_quotes),
+                    preferred,
+                    &original,
+                    &text(reason),
                 ];
                 if let Some(w) = place_csv.as_mut() {
                     w.write_record(record).map_err(csv_err)?;

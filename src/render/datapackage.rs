@@ -15,7 +15,7 @@ use crate::content::Site;
 use super::urls;
 
 /// The columns of every data CSV, in order, with their type and meaning.
-pub const COLUMNS: [(&str, &str, &str); 14] = [
+pub const COLUMNS: [(&str, &str, &str); 19] = [
     ("place", "string", "地区标识（页面地址 /cities/<place>/）"),
     ("place_name", "string", "地区全称"),
     ("province", "string", "所属省级行政区"),
@@ -42,6 +42,27 @@ pub const COLUMNS: [(&str, &str, &str); 14] = [
     ("source", "string", "出处文章标识"),
     ("source_url", "string", "出处文章的地址，文中高亮该句"),
     ("quote", "string", "原文句子片段；多句以 \" | \" 分隔"),
+    (
+        "other_sources",
+        "string",
+        "陈述同一数字的其他出处文章标识，以 \" | \" 分隔；空为仅一个出处",
+    ),
+    (
+        "other_quotes",
+        "string",
+        "其他出处的原文句子片段，与 other_sources 一一对应，以 \" | \" 分隔（一处多句以 \" … \" 连接）",
+    ),
+    (
+        "preferred",
+        "string",
+        "yes：本站页面采用的数字；no：与采用的数字矛盾、仅作记录的其他来源所称（同一地区、指标、时期与类型）",
+    ),
+    (
+        "original_value",
+        "number",
+        "编者更正前原文所称的数值；空为未更正",
+    ),
+    ("override_reason", "string", "编者更正的理由"),
 ];
 
 /// What the CSV does to a text cell a spreadsheet would run as a formula.
@@ -70,6 +91,7 @@ pub fn descriptor(site: &Site, base_url: &str) -> String {
                 }
                 "status" => json!({ "required": true, "enum": ["actual", "target"] }),
                 "bound" => json!({ "enum": [">", ">=", "<", "<=", "~"] }),
+                "preferred" => json!({ "required": true, "enum": ["yes", "no"] }),
                 _ => Value::Null,
             };
             if !constraints.is_null() {
@@ -131,7 +153,7 @@ pub fn descriptor(site: &Site, base_url: &str) -> String {
                 "schema": {
                     "fields": fields,
                     "missingValues": [""],
-                    "primaryKey": ["place", "indicator", "period", "status"],
+                    "primaryKey": ["place", "indicator", "period", "status", "value"],
                     "foreignKeys": [{
                         "fields": "indicator",
                         "reference": { "resource": "indicators", "fields": "id" },

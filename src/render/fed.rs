@@ -236,13 +236,15 @@ impl<'a> Renderer<'a> {
                         BUFFER.with_borrow_mut(|buf| {
                             buf.0.clear();
                             f.shown().hash(buf);
-                            self.prov
-                                .mark_of(FigureRef {
-                                    place: pi,
-                                    figure: fi,
-                                })
-                                .hash(buf);
-                            article_refs.get(f.source.as_str()).hash(buf);
+                            f.alternative.hash(buf);
+                            let r = FigureRef {
+                                place: pi,
+                                figure: fi,
+                            };
+                            for (view, source) in f.sources().enumerate() {
+                                self.prov.cite_mark_of(r, view as u32).hash(buf);
+                                article_refs.get(source).hash(buf);
+                            }
                             xxhash_rust::xxh3::xxh3_128(&buf.0)
                         })
                     })

@@ -30,7 +30,7 @@ use walkdir::WalkDir;
 
 use crate::chart::{self, Point};
 use crate::check::{FigureRef, Provenance};
-use crate::content::{Article, Figure, Indicator, Place, Site, Status};
+use crate::content::{Article, Citation, Figure, Indicator, Place, Site, Status};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::format;
 use crate::markdown;
@@ -225,7 +225,7 @@ impl<'a> Renderer<'a> {
             for (pi, p) in self.site.places.iter().enumerate() {
                 // A place has a few indicators, its figures grouped by indicator.
                 let mut own: Vec<(&'a str, Covered<'a>)> = Vec::new();
-                for f in &p.figures {
+                for f in p.figures.iter().filter(|f| !f.alternative) {
                     let at = match own.iter().rposition(|(id, _)| *id == f.indicator) {
                         Some(at) => at,
                         None => {
@@ -369,10 +369,61 @@ impl<'a> Renderer<'a> {
         'a: 'r,
     {
         let article = self.site.articles.get(&f.source);
-        let mark = self.prov.mark_of(fref);
-        let href = match mark {
-            Some(m) => format!("{root}{}#{m}", urls::article(&f.source)),
-            None => format!("{root}{}", urls::article(&f.source)),
+        let href = self.sentence_href(fref, 0, &f.source, root);
+        let also = f
+            .also
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.source_ctx(fref, i as u32 + 1, c, root))
+            .collect();
+        let correction = f.overridden.as_ref().map(|o| CorrectionCtx {
+            original: format!(
+                "{}{} {}",
+                f.bound.map_or("", |b| b.symbol()),
+                format::number(o.original),
+                ind.unit
+            ),
+            reason: &o.reason,
+            support: o
+                .support
+                .as_ref()
+                .map(|c| self.source_ctx(fref, 1 + f.also.len() as u32, c, root)),
+        });
+        let others = if f.preferred {
+            let place = &self.site.places[fref.place];
+            place
+                .figures
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| {
+                    o.alternative
+                        && o.indicator == f.indicator
+                        && o.period == f.period
+                        && o.status == f.status
+                })
+                .map(|(oi, o)| OtherCtx {
+                    display: format!(
+                        "{}{} {}",
+                        o.bound.map_or("", |b| b.symbol()),
+                        format::number(o.value),
+                        ind.unit
+                    ),
+                    source: self.source_ctx(
+                        FigureRef {
+                            place: fref.place,
+                            figure: oi,
+                        },
+                        0,
+                        &Citation {
+                            source: o.source.clone(),
+                            quotes: o.quotes.clone(),
+                        },
+                        root,
+                    ),
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
         RowCtx {
             anchor: f.anchor(),
@@ -391,6 +442,30 @@ impl<'a> Renderer<'a> {
             href,
             derived: f.derived.as_deref(),
             note: f.note.as_deref(),
+            source_count: 1 + f.also.len(),
+            also,
+            others,
+            correction,
+        }
+    }
+
+    /// The link to the sentence of citation `view` of a figure: its mark on the
+    /// article's page, or the page when the mark is unknown.
+    fn sentence_href(&self, fref: FigureRef, view: u32, source: &str, root: &str) -> String {
+        match self.prov.cite_mark_of(fref, view) {
+            Some(m) => format!("{root}{}#{m}", urls::article(source)),
+            None => format!("{root}{}", urls::article(source)),
+        }
+    }
+
+    fn source_ctx(&self, fref: FigureRef, view: u32, c: &Citation, root: &str) -> SourceCtx {
+        let article = self.site.articles.get(&c.source);
+        SourceCtx {
+            quote: c.quotes.join(" … "),
+            title: article.map_or(c.source.clone(), |a| a.meta.title.clone()),
+            publisher: article.and_then(|a| a.meta.publisher.clone()),
+            date: article.and_then(|a| a.meta.date.clone()),
+            href: self.sentence_href(fref, view, &c.source, root),
         }
     }
 }
@@ -493,13 +568,13 @@ fn quote_of(f: &Figure) -> Cow<'_, str> {
 }
 
 /// The figures of `place` for indicator `id` with their index, in period order
-/// (actual before target within a period).
+/// (actual before target within a period); of figures that disagree, the preferred.
 fn figures_of<'p>(place: &'p Place, id: &str) -> Vec<(usize, &'p Figure)> {
     let mut figs: Vec<(usize, &Figure)> = place
         .figures
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.indicator == id)
+        .filter(|(_, f)| f.indicator == id && !f.alternative)
         .collect();
     figs.sort_by_key(|(_, f)| (f.period, f.status));
     figs
@@ -577,4 +652,36 @@ struct RowCtx<'a> {
     href: String,
     derived: Option<&'a str>,
     note: Option<&'a str>,
+    /// How many articles state the figure.
+    source_count: usize,
+    /// The sources after the first.
+    also: Vec<SourceCtx>,
+    /// What other sources state, when they disagree with this preferred figure.
+    others: Vec<OtherCtx>,
+    correction: Option<CorrectionCtx<'a>>,
+}
+
+/// A citation as a row lists it: its quote linked to its sentence, and its article.
+#[derive(Serialize)]
+struct SourceCtx {
+    quote: String,
+    title: String,
+    publisher: Option<String>,
+    date: Option<String>,
+    href: String,
+}
+
+/// A figure that disagrees with the preferred one: "其他来源称 X（source）".
+#[derive(Serialize)]
+struct OtherCtx {
+    display: String,
+    source: SourceCtx,
+}
+
+/// "原文为 X，编者更正为 Y：reason".
+#[derive(Serialize)]
+struct CorrectionCtx<'a> {
+    original: String,
+    reason: &'a str,
+    support: Option<SourceCtx>,
 }

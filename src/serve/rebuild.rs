@@ -20,7 +20,7 @@ use tera::Tera;
 
 use crate::Error;
 use crate::check::{self, FigureRef, Provenance};
-use crate::content::{self, ContentFile, Site};
+use crate::content::{self, ContentFile, Figure, Site};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::output::Staging;
 use crate::render::fed::Fingerprints;
@@ -324,14 +324,17 @@ impl Live {
         let mut rescanned = changed_articles.clone();
         for (i, old) in &old_places {
             for f in old.figures.iter().chain(&self.site.places[*i].figures) {
-                rescanned.insert(f.source.clone());
+                rescanned.extend(f.sources().map(str::to_string));
             }
         }
         let citing = self.citing(&rescanned, &changed_places);
         // Places whose figures can see a changed article (E024 reads its text).
         let mut checked_places = changed_places.clone();
         for r in &citing {
-            if changed_articles.contains(&self.site.places[r.place].figures[r.figure].source) {
+            if self.site.places[r.place].figures[r.figure]
+                .sources()
+                .any(|s| changed_articles.contains(s))
+            {
                 checked_places.insert(r.place);
             }
         }
@@ -349,8 +352,8 @@ impl Live {
         let changed_list: Vec<usize> = changed_places.iter().copied().collect();
         self.prov.apply(&self.site, &changed_list, rescan);
         for (i, old) in &old_places {
-            for f in &old.figures {
-                if let Some(refs) = self.cites.get_mut(&f.source) {
+            for source in old.figures.iter().flat_map(Figure::sources) {
+                if let Some(refs) = self.cites.get_mut(source) {
                     refs.retain(|r| r.place != *i);
                 }
             }
@@ -449,13 +452,20 @@ impl Live {
     /// order).
     fn index_citations(&mut self, i: usize) {
         for (fi, f) in self.site.places[i].figures.iter().enumerate() {
-            let refs = self.cites.entry(f.source.clone()).or_default();
             let r = FigureRef {
                 place: i,
                 figure: fi,
             };
-            let at = refs.partition_point(|x| *x < r);
-            refs.insert(at, r);
+            let mut seen: Vec<&str> = Vec::new();
+            for source in f.sources() {
+                if seen.contains(&source) {
+                    continue;
+                }
+                seen.push(source);
+                let refs = self.cites.entry(source.to_string()).or_default();
+                let at = refs.partition_point(|x| *x < r);
+                refs.insert(at, r);
+            }
         }
     }
 
@@ -471,7 +481,7 @@ impl Live {
             .collect();
         for &i in changed {
             for (fi, f) in self.site.places[i].figures.iter().enumerate() {
-                if articles.contains(&f.source) {
+                if f.sources().any(|s| articles.contains(s)) {
                     out.push(FigureRef {
                         place: i,
                         figure: fi,

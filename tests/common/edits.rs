@@ -14,7 +14,7 @@ pub const QZ_A: &str = "content/articles/quanzhou/2022-01-29-lizheng-ruku-keji-x
 
 /// An edit that can be switched on and off: `from` → `to` in `file` (and in the
 /// files of `more`, together), or a file that is created (`from` empty) and deleted
-/// again.
+/// again, with the edits of `more`.
 pub struct Toggle {
     pub file: &'static str,
     pub from: &'static str,
@@ -77,6 +77,33 @@ pub fn valid() -> Vec<Toggle> {
             "      value: 681\n",
             "      value: 681\n      note: 全市。\n",
         ),
+        // A second source: an invented article, and the figure citing it too.
+        Toggle {
+            file: "content/articles/lanzhou/2022-09-01-wanbao-second.md",
+            from: "",
+            to: "---\ntitle: 兰州高企数量五年翻两番\ndate: 2022-09-01\ncity: lanzhou\n---\n\n记者获悉，2021年达到681家，增长迅速。\n",
+            more: &[(
+                LANZHOU,
+                "      source: lanzhou/2022-08-21-shengshi-keji-bumen-gongtui\n      quote: 2021年达到681家\n",
+                "      sources:\n        - source: lanzhou/2022-08-21-shengshi-keji-bumen-gongtui\n          quote: 2021年达到681家\n        - source: lanzhou/2022-09-01-wanbao-second\n          quote: 2021年达到681家\n",
+            )],
+        },
+        // A conflict with a choice: an invented article stating another value.
+        Toggle {
+            file: "content/articles/lanzhou/2022-09-02-wanbao-other.md",
+            from: "",
+            to: "---\ntitle: 兰州高企另一说\ndate: 2022-09-02\ncity: lanzhou\n---\n\n据统计，2016年全市高新技术企业达到230家。\n",
+            more: &[(
+                LANZHOU,
+                "      quote: 2016年全市高新技术企业数达到228家\n",
+                "      quote: 2016年全市高新技术企业数达到228家\n      preferred: true\n    - period: 2016\n      value: 230\n      source: lanzhou/2022-09-02-wanbao-other\n      quote: 2016年全市高新技术企业达到230家\n",
+            )],
+        },
+        t(
+            FUZHOU,
+            "      value: 257.4\n",
+            "      value: 257.5\n      override:\n        reason: 统计公报修订为257.5亿元\n        original: 257.4\n",
+        ),
     ]
 }
 
@@ -105,15 +132,15 @@ pub fn switch(root: &Path, pool: &[Toggle], on: &mut [bool], k: usize) {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(&path, e.to).unwrap();
         }
-    } else {
-        let all = std::iter::once((e.file, e.from, e.to)).chain(e.more.iter().copied());
-        for (file, from, to) in all {
-            let path = root.join(file);
-            let text = fs::read_to_string(&path).unwrap();
-            let (a, b) = if on[k] { (to, from) } else { (from, to) };
-            assert!(text.contains(a), "toggle {k}: {file} lacks {a:?}");
-            fs::write(&path, text.replacen(a, b, 1)).unwrap();
-        }
+    }
+    // A created file's edits of other files (`more`) go with it.
+    let first = (!e.from.is_empty()).then_some((e.file, e.from, e.to));
+    for (file, from, to) in first.into_iter().chain(e.more.iter().copied()) {
+        let path = root.join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        let (a, b) = if on[k] { (to, from) } else { (from, to) };
+        assert!(text.contains(a), "toggle {k}: {file} lacks {a:?}");
+        fs::write(&path, text.replacen(a, b, 1)).unwrap();
     }
     on[k] = !on[k];
 }

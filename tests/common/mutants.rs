@@ -59,18 +59,20 @@ pub fn mutants(root: &Path) -> Vec<Mutant> {
                     });
                 };
             let v = fig.value;
-            // A digit: the last digit of the value, changed.
-            let text = indicity::format::plain(v);
-            let last = text.chars().last().unwrap().to_digit(10).unwrap();
-            let digit = format!("{}{}", &text[..text.len() - 1], (last + 1) % 10);
-            push("digit", Some(("value", None)), digit);
-            push("x10", Some(("value", None)), yaml_number(v * 10.0));
-            push("div10", Some(("value", None)), yaml_number(v / 10.0));
-            push(
-                "unit-scale",
-                Some(("value", None)),
-                yaml_number(v * 10000.0),
-            );
+            // An overridden value departs from its quote on purpose: only a supporting
+            // source can prove it.
+            let provable = fig.overridden.as_ref().is_none_or(|o| o.support.is_some());
+            if provable {
+                // A digit: the last digit of the value, changed.
+                push("digit", Some(("value", None)), last_digit_changed(v));
+                push("x10", Some(("value", None)), yaml_number(v * 10.0));
+                push("div10", Some(("value", None)), yaml_number(v / 10.0));
+                push(
+                    "unit-scale",
+                    Some(("value", None)),
+                    yaml_number(v * 10000.0),
+                );
+            }
             push(
                 "period+1",
                 Some(("period", None)),
@@ -83,22 +85,61 @@ pub fn mutants(root: &Path) -> Vec<Mutant> {
             );
             // A quote with one character dropped (the middle one that is not a space:
             // dropping a space changes nothing the checker compares).
-            let q = &fig.quotes[0];
-            let chars: Vec<char> = q.chars().collect();
-            let mut mid = chars.len() / 2;
-            while mid + 1 < chars.len() && chars[mid].is_whitespace() {
-                mid += 1;
-            }
-            let dropped: String = chars[..mid].iter().chain(&chars[mid + 1..]).collect();
+            let dropped = drop_middle(&fig.quotes[0]);
             let field = if fig.quotes.len() > 1 {
                 ("quote", Some(0))
             } else {
                 ("quote", None)
             };
             push("quote", Some(field), dropped);
+            // Every further citation, at its own lines: its quote with a character
+            // dropped, and (overridden) the original value with a digit changed.
+            let views = fig.views();
+            for view in views.iter().skip(1) {
+                let loc = view
+                    .origin
+                    .locate(Some("quote"))
+                    .expect("every citation's quote has a position");
+                out.push(Mutant {
+                    kind: "cite-quote",
+                    file: file.clone(),
+                    span: loc.span.clone(),
+                    replacement: drop_middle(&view.quotes[0]),
+                    line: loc.line_col().0,
+                });
+            }
+            if let Some(o) = &fig.overridden {
+                let loc = views[0]
+                    .origin
+                    .locate(Some("value"))
+                    .expect("`override.original` has a position");
+                out.push(Mutant {
+                    kind: "original",
+                    file: file.clone(),
+                    span: loc.span.clone(),
+                    replacement: last_digit_changed(o.original),
+                    line: loc.line_col().0,
+                });
+            }
         }
     }
     out
+}
+
+fn last_digit_changed(v: f64) -> String {
+    let text = indicity::format::plain(v);
+    let last = text.chars().last().unwrap().to_digit(10).unwrap();
+    format!("{}{}", &text[..text.len() - 1], (last + 1) % 10)
+}
+
+/// The quote with its middle character that is not a space dropped.
+fn drop_middle(q: &str) -> String {
+    let chars: Vec<char> = q.chars().collect();
+    let mut mid = chars.len() / 2;
+    while mid + 1 < chars.len() && chars[mid].is_whitespace() {
+        mid += 1;
+    }
+    chars[..mid].iter().chain(&chars[mid + 1..]).collect()
 }
 
 /// Applies `m` to the site at `root`, checks it, and restores the file: whether the
@@ -135,7 +176,7 @@ pub fn help_misleads(root: &Path, m: &Mutant) -> Option<String> {
     fs::write(&path, &text).unwrap();
     let field = match m.kind {
         "period+1" | "period-1" => "period",
-        "quote" => "quote",
+        "quote" | "cite-quote" => "quote",
         _ => "value",
     };
     let fixes: Vec<String> = match indicity::check(root) {
