@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod extract;
 pub mod format;
+pub mod history;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
@@ -147,7 +148,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .base_url
         .clone()
         .unwrap_or_else(|| checked.site.config.base_url.clone());
-    let renderer = render::Renderer::new(&checked.site, &checked.provenance, &tera, &base_url);
+    let read = Instant::now();
+    let history = history::read(&opts.root);
+    checked.timings.push(("history", read.elapsed()));
+    let renderer = render::Renderer::new(&checked.site, &checked.provenance, &tera, &base_url)
+        .with_history(&history);
     let mut fingerprints = renderer.fingerprints(&templates);
     let generated = render::fed::generated_files(&checked.site);
     let statics = render::fed::static_fingerprints(&opts.root, &generated)

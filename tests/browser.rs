@@ -13,7 +13,77 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
+
+use common::replace_in;
+
+const FUZHOU: &str = "content/cities/fuzhou.yaml";
+
+fn git(root: &Path, args: &[&str], date: &str) {
+    let o = Command::new("git")
+        .args([
+            "-c",
+            "user.name=编者",
+            "-c",
+            "user.email=editor@example.org",
+        ])
+        .args(args)
+        .current_dir(root)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// 福州's page as it looks with every kind of correction: a figure with a second
+/// source (the undated Fuzhou article states the same count), two figures that
+/// disagree (the second from an invented article), an override, and a git history
+/// in which a value was corrected, so that `/corrections/` has rows.
+fn with_corrections(root: &Path) {
+    replace_in(
+        root,
+        FUZHOU,
+        "      value: 2437\n      source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n      quote: 全市备案科技型中小企业2437家\n",
+        "      value: 2437\n      sources:\n        - source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n          quote: 全市备案科技型中小企业2437家\n        - source: fuzhou/undated-fuzhou-shike-xueji-shuju\n          quote: 全市备案科技型中小企业2437家\n",
+    );
+    std::fs::write(
+        root.join("content/articles/fuzhou/2023-03-01-wanbao-gaoqi.md"),
+        "---\ntitle: 福州高企数量再创新高（示例）\ndate: 2023-03-01\ncity: fuzhou\npublisher: 示例晚报\n---\n\n本报讯 截至2022年底，福州市国家高新技术企业总量达3760家。\n",
+    )
+    .unwrap();
+    replace_in(
+        root,
+        FUZHOU,
+        "      quote: 国家高新技术企业总量达3759家\n",
+        "      quote: 国家高新技术企业总量达3759家\n      preferred: true\n    - period: 2022\n      value: 3760\n      source: fuzhou/2023-03-01-wanbao-gaoqi\n      quote: 国家高新技术企业总量达3760家\n",
+    );
+    replace_in(
+        root,
+        FUZHOU,
+        "      value: 257.4\n",
+        "      value: 257.5\n      override:\n        reason: 统计公报修订为257.5亿元（示例）\n        original: 257.4\n",
+    );
+    git(root, &["init", "-q"], "2024-01-01T09:00:00+08:00");
+    replace_in(root, FUZHOU, "      value: 628\n", "      value: 682\n");
+    git(root, &["add", "-A"], "2024-01-01T09:00:00+08:00");
+    git(
+        root,
+        &["commit", "-q", "-m", "录入福州数据"],
+        "2024-01-01T09:00:00+08:00",
+    );
+    replace_in(root, FUZHOU, "      value: 682\n", "      value: 628\n");
+    git(
+        root,
+        &["commit", "-qam", "更正科技小巨人企业数：数字录反"],
+        "2024-02-01T09:00:00+08:00",
+    );
+}
 
 #[test]
 fn the_site_in_a_real_browser_and_the_validators() {
@@ -30,6 +100,7 @@ fn the_site_in_a_real_browser_and_the_validators() {
         );
     }
     let site = common::site_copy();
+    with_corrections(site.path());
     let out = common::build(site.path());
     let run = Command::new("node")
         .arg(repo.join("tests/browser/run.mjs"))

@@ -33,6 +33,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../templates/base.html"),
     ),
     (
+        "templates/corrections.html",
+        include_str!("../../templates/corrections.html"),
+    ),
+    (
+        "templates/corrections.xml",
+        include_str!("../../templates/corrections.xml"),
+    ),
+    (
         "templates/index.html",
         include_str!("../../templates/index.html"),
     ),

@@ -100,6 +100,7 @@ impl<'a> Renderer<'a> {
                     .as_ref()
                     .map_or(String::new(), |o| format::plain(o.original));
                 let reason = f.overridden.as_ref().map_or("", |o| o.reason.as_str());
+                let corrected = self.corrected(p, f);
                 let text = datapackage::csv_text;
                 let record: [&str; datapackage::COLUMNS.len()] = [
                     &p.slug,
@@ -121,6 +122,7 @@ impl<'a> Renderer<'a> {
                     preferred,
                     &original,
                     &text(reason),
+                    &corrected,
                 ];
                 if let Some(w) = place_csv.as_mut() {
                     w.write_record(record).map_err(csv_err)?;
@@ -162,4 +164,26 @@ fn finish_csv(out: &Staging, w: csv::Writer<crate::output::Stream>) -> Result<()
 
 fn csv_err(e: csv::Error) -> Diagnostic {
     Diagnostic::error(Code::E013, format!("cannot write CSV: {e}"))
+}
+
+impl Renderer<'_> {
+    /// The figure's earlier values with the dates they were corrected: the CSV's
+    /// `corrected` column.
+    fn corrected(&self, place: &Place, f: &Figure) -> String {
+        let Some(h) = self.history else {
+            return String::new();
+        };
+        h.of_figure(&place.slug, &f.indicator, f.period, f.status)
+            .filter_map(|c| match &c.change {
+                crate::history::Change::Value { from, .. } => {
+                    Some(format!("{}@{}", format::plain(*from), c.date))
+                }
+                crate::history::Change::Moved { from, value, .. } => {
+                    Some(format!("{}@{}({from})", format::plain(*value), c.date))
+                }
+                crate::history::Change::Deleted { .. } => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
 }

@@ -15,7 +15,7 @@ use crate::content::Site;
 use super::urls;
 
 /// The columns of every data CSV, in order, with their type and meaning.
-pub const COLUMNS: [(&str, &str, &str); 19] = [
+pub const COLUMNS: [(&str, &str, &str); 20] = [
     ("place", "string", "地区标识（页面地址 /cities/<place>/）"),
     ("place_name", "string", "地区全称"),
     ("province", "string", "所属省级行政区"),
@@ -63,6 +63,11 @@ pub const COLUMNS: [(&str, &str, &str); 19] = [
         "编者更正前原文所称的数值；空为未更正",
     ),
     ("override_reason", "string", "编者更正的理由"),
+    (
+        "corrected",
+        "string",
+        "本站此前发布过的数值及其更正日期（据站点的 git 历史），如 \"3795@2024-03-02\"，多次以 \" | \" 分隔；空为未更正",
+    ),
 ];
 
 /// What the CSV does to a text cell a spreadsheet would run as a formula.

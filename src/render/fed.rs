@@ -29,6 +29,8 @@ pub enum Output {
     NotFound,
     Sitemap,
     Feed,
+    /// `/corrections/` and its feed.
+    Corrections,
     FiguresCsv,
     Datapackage,
     IndicatorCsv(String),
@@ -48,6 +50,10 @@ impl Output {
             Output::NotFound => vec!["404.html".into()],
             Output::Sitemap => vec!["sitemap.xml".into()],
             Output::Feed => vec!["atom.xml".into()],
+            Output::Corrections => vec![
+                urls::file_of(super::corrections::PAGE),
+                super::corrections::FEED.into(),
+            ],
             Output::FiguresCsv => vec![urls::FIGURES_CSV.into()],
             Output::Datapackage => vec![urls::DATAPACKAGE.into()],
             Output::IndicatorCsv(id) => vec![urls::indicator_csv(id)],
@@ -145,11 +151,12 @@ impl<'a> Renderer<'a> {
         let fed = self.fed(templates);
         let site = self.site;
         type Single<'r, 'f> = (Output, &'r (dyn Fn(&Fed<'f>) -> u128 + Sync));
-        let singles: [Single<'_, 'a>; 6] = [
+        let singles: [Single<'_, 'a>; 7] = [
             (Output::Index, &|f| self.fed_index(f)),
             (Output::NotFound, &|f| self.fed_not_found(f)),
             (Output::Sitemap, &|f| self.fed_sitemap(f)),
             (Output::Feed, &|f| self.fed_feed(f)),
+            (Output::Corrections, &|f| self.fed_corrections(f)),
             (Output::FiguresCsv, &|f| self.fed_figures_csv(f)),
             (Output::Datapackage, &|f| self.fed_datapackage(f)),
         ];
@@ -237,6 +244,16 @@ impl<'a> Renderer<'a> {
                             buf.0.clear();
                             f.shown().hash(buf);
                             f.alternative.hash(buf);
+                            if let Some(h) = self.history {
+                                for c in h.of_figure(&pl.slug, &f.indicator, f.period, f.status) {
+                                    c.commit.hash(buf);
+                                    c.date.hash(buf);
+                                    c.message.hash(buf);
+                                    serde_json::to_string(&c.change)
+                                        .unwrap_or_default()
+                                        .hash(buf);
+                                }
+                            }
                             let r = FigureRef {
                                 place: pi,
                                 figure: fi,
@@ -302,6 +319,7 @@ pub fn generated_files(site: &Site) -> std::collections::HashSet<String> {
         Output::NotFound,
         Output::Sitemap,
         Output::Feed,
+        Output::Corrections,
         Output::FiguresCsv,
         Output::Datapackage,
     ];
@@ -355,6 +373,7 @@ impl Pages {
                 Output::NotFound => pages.not_found = true,
                 Output::Sitemap => pages.sitemap = true,
                 Output::Feed => pages.feed = true,
+                Output::Corrections => pages.corrections = true,
                 Output::FiguresCsv => pages.figures_csv = true,
                 Output::Datapackage => pages.datapackage = true,
                 Output::IndicatorCsv(id) => {

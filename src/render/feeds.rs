@@ -50,6 +50,10 @@ impl<'a> Renderer<'a> {
             lastmod: None,
         }];
         let abs = |p: String| urls::absolute(&self.base_url, &p);
+        urls_out.push(SitemapUrl {
+            loc: abs(super::corrections::PAGE.to_string()),
+            lastmod: None,
+        });
         urls_out.extend(self.site.places.iter().map(|p| SitemapUrl {
             loc: abs(urls::place(&p.slug)),
             lastmod: None,

@@ -7,6 +7,7 @@
 //! a fixed order, so the output is byte-identical from one build to the next.
 
 mod article;
+mod corrections;
 mod data;
 mod datapackage;
 pub mod fed;
@@ -33,6 +34,7 @@ use crate::check::{FigureRef, Provenance};
 use crate::content::{Article, Citation, Figure, Indicator, Place, Site, Status};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::format;
+use crate::history::History;
 use crate::markdown;
 use crate::output::Staging;
 
@@ -74,7 +76,7 @@ pub fn shadowed_by_generated(rel: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().to_string())
         .unwrap_or_default();
-    ["cities", "indicators", "articles", "data"].contains(&first.as_str())
+    ["cities", "indicators", "articles", "data", "corrections"].contains(&first.as_str())
         || ["index.html", "404.html", "sitemap.xml", "atom.xml"].contains(&first.as_str())
 }
 
@@ -103,6 +105,8 @@ pub struct Renderer<'a> {
     articles_of: std::sync::OnceLock<HashMap<&'a str, Vec<&'a Article>>>,
     /// Place name → the first place (by slug) of that name: where a parent links to.
     named: std::sync::OnceLock<HashMap<&'a str, &'a Place>>,
+    /// The correction record, when the site is in a git repository.
+    history: Option<&'a History>,
 }
 
 /// Indicator id → the places with figures for it, in place order: what the index and
@@ -133,7 +137,14 @@ impl<'a> Renderer<'a> {
             coverage: Default::default(),
             articles_of: Default::default(),
             named: Default::default(),
+            history: None,
         }
+    }
+
+    /// The renderer showing `history`'s corrections (see [`crate::history`]).
+    pub fn with_history(mut self, history: &'a History) -> Self {
+        self.history = Some(history);
+        self
     }
 
     /// Renders and writes the whole site into `out`.
@@ -188,6 +199,9 @@ impl<'a> Renderer<'a> {
         }
         if pages.feed {
             jobs.push(self.feed(out));
+        }
+        if pages.corrections {
+            jobs.push(self.corrections(out));
         }
         jobs.par_extend(
             pages
@@ -442,6 +456,7 @@ impl<'a> Renderer<'a> {
             href,
             derived: f.derived.as_deref(),
             note: f.note.as_deref(),
+            history: self.figure_history(&self.site.places[fref.place], f, &ind.unit),
             source_count: 1 + f.also.len(),
             also,
             others,
@@ -482,6 +497,8 @@ pub struct Pages {
     pub not_found: bool,
     pub sitemap: bool,
     pub feed: bool,
+    /// `/corrections/` and its feed.
+    pub corrections: bool,
     /// `/data/figures.csv`.
     pub figures_csv: bool,
     /// `/data/datapackage.json`.
@@ -505,6 +522,7 @@ impl Pages {
             not_found: true,
             sitemap: true,
             feed: true,
+            corrections: true,
             figures_csv: true,
             datapackage: true,
             indicator_csvs: site.indicators.keys().cloned().collect(),
@@ -532,10 +550,16 @@ impl Pages {
 
     /// How many pages (not data files) are selected.
     pub fn count(&self) -> usize {
-        [self.index, self.not_found, self.sitemap, self.feed]
-            .iter()
-            .filter(|&&b| b)
-            .count()
+        [
+            self.index,
+            self.not_found,
+            self.sitemap,
+            self.feed,
+            self.corrections,
+        ]
+        .iter()
+        .filter(|&&b| b)
+        .count()
             + self.places.len()
             + self.indicators.len()
             + self.articles.len()
@@ -659,6 +683,8 @@ struct RowCtx<'a> {
     /// What other sources state, when they disagree with this preferred figure.
     others: Vec<OtherCtx>,
     correction: Option<CorrectionCtx<'a>>,
+    /// Earlier values of the figure, from the site's git history.
+    history: Vec<corrections::HistoryCtx>,
 }
 
 /// A citation as a row lists it: its quote linked to its sentence, and its article.

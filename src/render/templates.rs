@@ -27,7 +27,7 @@ pub fn load_templates(root: &Path) -> Result<Tera, Diagnostic> {
 
 /// The templates the renderer renders pages with; every other template is a part
 /// of these (`extends`, `include`, `import`).
-pub const PAGE_TEMPLATES: [&str; 7] = [
+pub const PAGE_TEMPLATES: [&str; 9] = [
     "index.html",
     "place.html",
     "indicator.html",
@@ -35,6 +35,8 @@ pub const PAGE_TEMPLATES: [&str; 7] = [
     "404.html",
     "sitemap.xml",
     "atom.xml",
+    "corrections.html",
+    "corrections.xml",
 ];
 
 /// Page template → a digest of its source and of every template it is made of, read

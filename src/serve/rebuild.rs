@@ -22,6 +22,7 @@ use crate::Error;
 use crate::check::{self, FigureRef, Provenance};
 use crate::content::{self, ContentFile, Figure, Site};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::history::History;
 use crate::output::Staging;
 use crate::render::fed::Fingerprints;
 use crate::render::{self, Pages, Renderer, STATIC_DIR, TEMPLATES_DIR};
@@ -52,6 +53,9 @@ pub struct Live {
     data_todo: Fingerprints,
     /// Static files a change already taken in still has to write.
     pending_statics: BTreeSet<String>,
+    /// The correction record, read at each full rebuild (commits made while serving
+    /// show after the next one).
+    history: History,
 }
 
 /// What a rebuild did.
@@ -96,6 +100,7 @@ impl Live {
             templates: BTreeMap::new(),
             data_todo: Fingerprints::new(),
             pending_statics: BTreeSet::new(),
+            history: History::default(),
         }
     }
 
@@ -156,6 +161,7 @@ impl Live {
         let out = Staging::live(&self.out);
         let pages = Pages::of(&self.site, self.data_todo.keys());
         Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
+            .with_history(&self.history)
             .render(&pages, &self.root, &out)?;
         let files = out.files();
         out.commit().map_err(|e| {
@@ -211,7 +217,9 @@ impl Live {
             render::load_templates(&self.root).map_err(|d| Error::Content(Diagnostics(vec![d])))?;
         let staging = Staging::create(&self.out).map_err(|e| io_error(&self.out, e))?;
         let pages = Pages::all(&checked.site);
-        let renderer = Renderer::new(&checked.site, &checked.provenance, &tera, &self.base_url);
+        let history = crate::history::read(&self.root);
+        let renderer = Renderer::new(&checked.site, &checked.provenance, &tera, &self.base_url)
+            .with_history(&history);
         renderer
             .render(&pages, &self.root, &staging)
             .map_err(Error::Content)?;
@@ -220,6 +228,7 @@ impl Live {
         staging.commit().map_err(|e| io_error(&self.out, e))?;
         self.site = checked.site;
         self.prov = checked.provenance;
+        self.history = history;
         self.fingerprints = fingerprints;
         self.templates = templates;
         self.data_todo.clear();
@@ -370,7 +379,8 @@ impl Live {
         self.dirty.clear();
 
         lap("check", &mut stages);
-        let renderer = Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url);
+        let renderer = Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
+            .with_history(&self.history);
         let fingerprints = renderer.fingerprints(&self.templates);
         let changed: Fingerprints = fingerprints
             .into_iter()

@@ -67,6 +67,7 @@ const SAMPLES = {
   place: '/cities/fuzhou/',
   indicator: '/indicators/high_tech_enterprises/',
   article: null,
+  corrections: '/corrections/',
 };
 const CONCURRENCY = 4;
 // A run takes 1–1.5 minutes on two cores; this only stops a hung browser.

@@ -184,7 +184,12 @@ pub fn yaml_figures(root: &Path) -> Vec<YamlFigure> {
                     serde_yaml::Value::String(s) => s.clone(),
                     other => panic!("period {other:?}"),
                 };
-                let quotes = match &f["quote"] {
+                // The first source's quote, in either form.
+                let quote = match f.get("sources") {
+                    Some(s) => &s[0]["quote"],
+                    None => &f["quote"],
+                };
+                let quotes = match quote {
                     serde_yaml::Value::String(s) => vec![s.clone()],
                     serde_yaml::Value::Sequence(v) => {
                         v.iter().map(|q| q.as_str().unwrap().to_string()).collect()
