@@ -162,6 +162,23 @@ fn a_second_source_that_does_not_state_the_value_is_refused_at_its_line() {
 }
 
 #[test]
+fn one_article_listed_twice_is_not_two_sources() {
+    let site = site_copy();
+    let root = site.path();
+    set_2016(
+        root,
+        &format!(
+            "    - period: 2016\n      value: 228\n      sources:\n        - source: {REAL}\n          quote: 2016年全市高新技术企业数达到228家\n        - source: {REAL}\n          quote: 全市高新技术企业数达到228家\n"
+        ),
+    );
+    let err = check_err(root);
+    assert!(
+        err.contains("error[E011]") && err.contains("cited twice"),
+        "{err}"
+    );
+}
+
+#[test]
 fn both_ways_of_naming_sources_at_once_is_refused() {
     let site = site_copy();
     let root = site.path();

@@ -228,7 +228,19 @@ fn check_place(site: &Site, place: &Place, diags: &mut Diagnostics) {
             }
             continue;
         }
-        for view in fig.views() {
+        let views = fig.views();
+        for (i, view) in views.iter().enumerate().skip(1).take(fig.also.len()) {
+            // The count of sources readers see is of independent articles.
+            if views[..i].iter().any(|v| v.source == view.source) {
+                diags.push(
+                    Diagnostic::error(Code::E011, format!("article `{}` is cited twice by one figure", view.source))
+                        .at(view.origin.locate(Some("source")))
+                        .label("already a source of this figure")
+                        .help("list each article once; to quote two fragments of one article, give its `quote:` a list"),
+                );
+            }
+        }
+        for view in &views {
             match site.articles.get(&view.source) {
                 // The article exists but did not load; that is already reported.
                 None if site.article_files.contains(&view.source) => {}
@@ -238,7 +250,7 @@ fn check_place(site: &Site, place: &Place, diags: &mut Diagnostics) {
                         .label("no such file under content/articles/")
                         .help(article_help(site, place, &view.source)),
                 ),
-                Some(article) => check_article_place(place, &view, article, diags),
+                Some(article) => check_article_place(place, view, article, diags),
             }
         }
         let key = (fig.indicator.as_str(), fig.period, fig.status);
