@@ -16,30 +16,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::replace_in;
+use common::{commit, git, replace_in};
 
 const FUZHOU: &str = "content/cities/fuzhou.yaml";
-
-fn git(root: &Path, args: &[&str], date: &str) {
-    let o = Command::new("git")
-        .args([
-            "-c",
-            "user.name=编者",
-            "-c",
-            "user.email=editor@example.org",
-        ])
-        .args(args)
-        .current_dir(root)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 /// 福州's page as it looks with every kind of correction: a figure with a second
 /// source (the undated Fuzhou article states the same count), two figures that
@@ -71,16 +50,11 @@ fn with_corrections(root: &Path) {
     );
     git(root, &["init", "-q"], "2024-01-01T09:00:00+08:00");
     replace_in(root, FUZHOU, "      value: 628\n", "      value: 682\n");
-    git(root, &["add", "-A"], "2024-01-01T09:00:00+08:00");
-    git(
-        root,
-        &["commit", "-q", "-m", "录入福州数据"],
-        "2024-01-01T09:00:00+08:00",
-    );
+    commit(root, "录入福州数据", "2024-01-01T09:00:00+08:00");
     replace_in(root, FUZHOU, "      value: 682\n", "      value: 628\n");
-    git(
+    commit(
         root,
-        &["commit", "-qam", "更正科技小巨人企业数：数字录反"],
+        "更正科技小巨人企业数：数字录反",
         "2024-02-01T09:00:00+08:00",
     );
 }

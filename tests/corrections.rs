@@ -30,6 +30,13 @@ fn second_article(root: &Path, stem: &str, sentence: &str) -> String {
     id
 }
 
+/// The 2016 figure with the real article and `second` as its sources.
+fn two_sources(second: &str, second_quote: &str) -> String {
+    format!(
+        "    - period: 2016\n      value: 228\n      sources:\n        - source: {REAL}\n          quote: 2016年全市高新技术企业数达到228家\n        - source: {second}\n          quote: {second_quote}\n"
+    )
+}
+
 fn set_2016(root: &Path, yaml: &str) {
     replace_in(root, PLACE, FIGURE_2016, yaml);
 }
@@ -82,9 +89,7 @@ fn a_figure_stated_by_two_articles_is_proved_and_links_to_both_sentences() {
     );
     set_2016(
         root,
-        &format!(
-            "    - period: 2016\n      value: 228\n      sources:\n        - source: {REAL}\n          quote: 2016年全市高新技术企业数达到228家\n        - source: {second}\n          quote: 2016年全市高新技术企业数达到228家\n"
-        ),
+        &two_sources(&second, "2016年全市高新技术企业数达到228家"),
     );
     let out = build(root);
     let text = row_text(&out);
@@ -136,9 +141,7 @@ fn a_second_source_that_does_not_state_the_value_is_refused_at_its_line() {
     );
     set_2016(
         root,
-        &format!(
-            "    - period: 2016\n      value: 228\n      sources:\n        - source: {REAL}\n          quote: 2016年全市高新技术企业数达到228家\n        - source: {second}\n          quote: 2016年全市高新技术企业数达到229家\n"
-        ),
+        &two_sources(&second, "2016年全市高新技术企业数达到229家"),
     );
     let err = check_err(root);
     let line = line_of(root, &format!("- source: {second}"), "period: 2016");
@@ -165,12 +168,7 @@ fn a_second_source_that_does_not_state_the_value_is_refused_at_its_line() {
 fn one_article_listed_twice_is_not_two_sources() {
     let site = site_copy();
     let root = site.path();
-    set_2016(
-        root,
-        &format!(
-            "    - period: 2016\n      value: 228\n      sources:\n        - source: {REAL}\n          quote: 2016年全市高新技术企业数达到228家\n        - source: {REAL}\n          quote: 全市高新技术企业数达到228家\n"
-        ),
-    );
+    set_2016(root, &two_sources(REAL, "全市高新技术企业数达到228家"));
     let err = check_err(root);
     assert!(
         err.contains("error[E011]") && err.contains("cited twice"),
@@ -393,9 +391,7 @@ fn mutants_of_second_sources_and_overrides_are_caught_at_their_lines() {
     );
     set_2016(
         root,
-        &format!(
-            "    - period: 2016\n      value: 228\n      sources:\n        - source: {REAL}\n          quote: 2016年全市高新技术企业数达到228家\n        - source: {second}\n          quote: 2016年全市高新技术企业数达到228家\n"
-        ),
+        &two_sources(&second, "2016年全市高新技术企业数达到228家"),
     );
     replace_in(
         root,

@@ -5,40 +5,12 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
-use std::process::Command;
 
 use common::*;
 
 const OLD: &str = "content/cities/lanzhou.yaml";
 const NEW: &str = "content/cities/lanzhou-shi.yaml";
 const ARTICLE: &str = "content/articles/lanzhou/2022-08-21-shengshi-keji-bumen-gongtui.md";
-
-fn git(root: &Path, args: &[&str], date: &str) {
-    let o = Command::new("git")
-        .args([
-            "-c",
-            "user.name=编者",
-            "-c",
-            "user.email=editor@example.org",
-        ])
-        .args(args)
-        .current_dir(root)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-fn commit(root: &Path, message: &str, date: &str) {
-    git(root, &["add", "-A"], date);
-    git(root, &["commit", "-q", "-m", message], date);
-}
 
 /// The bundled site with seven commits of history.
 fn repository() -> tempfile::TempDir {

@@ -46,6 +46,34 @@ pub fn replace_in(root: &Path, file: &str, from: &str, to: &str) {
     fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Runs git in `root` as the site's editor, dated `date` (author and committer).
+pub fn git(root: &Path, args: &[&str], date: &str) {
+    let o = Command::new("git")
+        .args([
+            "-c",
+            "user.name=编者",
+            "-c",
+            "user.email=editor@example.org",
+        ])
+        .args(args)
+        .current_dir(root)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Commits everything in `root`.
+pub fn commit(root: &Path, message: &str, date: &str) {
+    git(root, &["add", "-A"], date);
+    git(root, &["commit", "-q", "-m", message], date);
+}
+
 /// Runs the real binary, as a curator would.
 pub fn indicity(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_indicity"))
