@@ -437,11 +437,11 @@ struct PlaceState {
 }
 
 #[derive(Deserialize)]
-struct LoosePlace {
+struct LoosePlaceOf<F> {
     #[serde(default)]
     name: String,
-    #[serde(default)]
-    figures: IndexMap<String, Vec<serde_yaml::Value>>,
+    #[serde(default = "IndexMap::new")]
+    figures: IndexMap<String, Vec<F>>,
 }
 
 /// Older files may predate today's fields; only these are read, and a figure that
@@ -464,13 +464,29 @@ impl PlaceState {
         if crate::content::yaml::too_deep(text).is_some() {
             return None;
         }
-        let place: LoosePlace = serde_yaml::from_str(text).ok()?;
+        // In one pass when every figure reads; figure by figure when one does not.
+        let (name, lists): (String, Vec<(String, Vec<LooseFigure>)>) =
+            match serde_yaml::from_str::<LoosePlaceOf<LooseFigure>>(text) {
+                Ok(p) => (p.name, p.figures.into_iter().collect()),
+                Err(_) => {
+                    let p: LoosePlaceOf<serde_yaml::Value> = serde_yaml::from_str(text).ok()?;
+                    let lists = p
+                        .figures
+                        .into_iter()
+                        .map(|(i, list)| {
+                            let figs = list
+                                .into_iter()
+                                .filter_map(|v| serde_yaml::from_value(v).ok())
+                                .collect();
+                            (i, figs)
+                        })
+                        .collect();
+                    (p.name, lists)
+                }
+            };
         let mut figures = BTreeMap::new();
-        for (indicator, list) in place.figures {
-            for v in list {
-                let Ok(f) = serde_yaml::from_value::<LooseFigure>(v) else {
-                    continue;
-                };
+        for (indicator, list) in lists {
+            for f in list {
                 if !f.value.is_finite() {
                     continue;
                 }
@@ -480,10 +496,7 @@ impl PlaceState {
                 }
             }
         }
-        Some(PlaceState {
-            name: place.name,
-            figures,
-        })
+        Some(PlaceState { name, figures })
     }
 }
 
