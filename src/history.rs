@@ -25,13 +25,13 @@ use crate::content::cache::{CACHE_DIR, store, tool_id};
 use crate::content::{Bound, Period, Status};
 
 /// Every correction of the site, newest first.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone)]
 pub struct History {
     pub corrections: Vec<Correction>,
-    /// Per figure (place slug at `HEAD`, indicator, period, status): its corrections,
-    /// oldest first, as indices into `corrections`.
-    #[serde(skip)]
-    by_figure: HashMap<(String, String, Period, Status), Vec<usize>>,
+    /// Per place slug at `HEAD`: its corrections, oldest first, as indices into
+    /// `corrections`. By place, so that a lookup for each of the hundreds of
+    /// thousands of figures allocates nothing.
+    by_place: HashMap<String, Vec<usize>>,
 }
 
 /// One change of one figure, in one commit.
@@ -85,21 +85,23 @@ impl History {
         period: Period,
         status: Status,
     ) -> impl Iterator<Item = &Correction> {
-        self.by_figure
-            .get(&(place.to_string(), indicator.to_string(), period, status))
+        self.by_place
+            .get(place)
             .into_iter()
             .flatten()
             .map(|&i| &self.corrections[i])
-            .filter(|c| !matches!(c.change, Change::Deleted { .. }))
+            .filter(move |c| {
+                c.indicator == indicator
+                    && c.period == period
+                    && c.status == status
+                    && !matches!(c.change, Change::Deleted { .. })
+            })
     }
 
     fn indexed(mut self) -> History {
-        self.by_figure.clear();
+        self.by_place.clear();
         for (i, c) in self.corrections.iter().enumerate().rev() {
-            self.by_figure
-                .entry((c.place.clone(), c.indicator.clone(), c.period, c.status))
-                .or_default()
-                .push(i);
+            self.by_place.entry(c.place.clone()).or_default().push(i);
         }
         self
     }
@@ -173,7 +175,7 @@ fn read_repo(root: &Path) -> Option<History> {
     corrections.reverse();
     Some(History {
         corrections,
-        by_figure: HashMap::new(),
+        by_place: HashMap::new(),
     })
 }
 
