@@ -316,6 +316,34 @@ fn no_input_makes_it_panic() {
     }
 }
 
+#[test]
+fn an_unknown_indicator_group_is_located_and_lists_the_groups() {
+    let site = site_copy();
+    replace_in(
+        site.path(),
+        "content/indicators.yaml",
+        "  group: enterprises\n",
+        "  group: science\n",
+    );
+    let o = indicity(site.path(), &["build"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("--> content/indicators.yaml:6:10"),
+        "names the file, line and column: {err}"
+    );
+    for group in [
+        "enterprises",
+        "rd",
+        "platforms",
+        "talent",
+        "money",
+        "targets",
+    ] {
+        assert!(err.contains(&format!("`{group}`")), "lists {group}: {err}");
+    }
+}
+
 /// A full `build` stages in the output it replaced two builds ago: whatever that
 /// held, the result is exactly a build into an empty directory.
 #[test]

@@ -295,6 +295,12 @@ fn figures_that_disagree_need_one_preferred_and_show_both_sentences() {
         [("228".into(), "yes".into()), ("230".into(), "no".into())]
     );
     // The chart and the latest value never show the claim that was not preferred.
+    assert_eq!(
+        page.select(&sel("#ind-high_tech_enterprises figure svg"))
+            .count(),
+        1,
+        "the series is charted"
+    );
     let chart: String = page
         .select(&sel("#ind-high_tech_enterprises figure"))
         .flat_map(|f| f.text())

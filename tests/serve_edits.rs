@@ -630,15 +630,15 @@ fn broken_template_with_content_change() {
     let mut h = H::new();
     h.edit(
         "templates/place.html",
-        "{% for card in cards %}\n<section",
-        "{% for card in cards %\n<section",
+        "{% for card in g.cards %}\n<section",
+        "{% for card in g.cards %\n<section",
     );
     h.edit(QUANZHOU, "name_en: Quanzhou", "name_en: Quanzhou City");
     h.fails(&["templates/place.html", QUANZHOU]);
     h.edit(
         "templates/place.html",
-        "{% for card in cards %\n<section",
-        "{% for card in cards %}\n<section",
+        "{% for card in g.cards %\n<section",
+        "{% for card in g.cards %}\n<section",
     );
     h.ok(&["templates/place.html"]);
     h.same("template fixed");

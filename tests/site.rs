@@ -17,29 +17,48 @@ fn built() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 #[test]
-fn each_place_page_has_one_chart_per_indicator_with_figures() {
+fn each_place_page_lists_every_indicator_and_charts_only_series() {
+    type Points = BTreeSet<(String, String)>;
     let (site, out) = built();
     let figures = yaml_figures(site.path());
-    let mut by_place: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    // Points of each place's indicator series: (period, status) pairs.
+    let mut by_place: BTreeMap<&str, BTreeMap<&str, Points>> = BTreeMap::new();
     for f in &figures {
-        by_place.entry(&f.place).or_default().insert(&f.indicator);
+        by_place
+            .entry(&f.place)
+            .or_default()
+            .entry(&f.indicator)
+            .or_default()
+            .insert((f.period.clone(), f.status.clone()));
     }
     assert!(by_place.len() >= 4, "the bundled site has four places");
+    let (mut charted, mut single) = (0, 0);
     for (place, indicators) in by_place {
         let page = html(&out, &format!("cities/{place}/index.html"));
-        let cards: Vec<_> = page.select(&sel("section.card")).collect();
-        assert_eq!(
-            cards.len(),
-            indicators.len(),
-            "{place}: one card per indicator"
-        );
-        for card in cards {
-            let id = card.value().attr("id").unwrap().trim_start_matches("ind-");
-            assert!(
-                indicators.contains(id),
-                "{place}: card for {id} without figures"
-            );
-            let svgs: Vec<_> = card.select(&sel("figure.chart > svg[role=img]")).collect();
+        // Every indicator is a row of the key-figures table, in a themed row group.
+        let keys: BTreeSet<String> = page
+            .select(&sel("table.keys tbody[id^=group-] tr th[scope=row] a"))
+            .map(|a| {
+                let href = a.value().attr("href").unwrap();
+                href.trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        let want: BTreeSet<String> = indicators.keys().map(|s| s.to_string()).collect();
+        assert_eq!(keys, want, "{place}: one key row per indicator");
+        for (id, points) in &indicators {
+            let svgs: Vec<_> = page
+                .select(&sel(&format!("#ind-{id} figure.chart > svg[role=img]")))
+                .collect();
+            if points.len() < 2 {
+                single += 1;
+                assert!(svgs.is_empty(), "{place}/{id}: a chart of a single point");
+                continue;
+            }
+            charted += 1;
             assert_eq!(svgs.len(), 1, "{place}/{id}: one chart");
             let svg = svgs[0];
             let title: String = svg.select(&sel("title")).next().unwrap().text().collect();
@@ -57,9 +76,17 @@ fn each_place_page_has_one_chart_per_indicator_with_figures() {
                 assert_eq!(page.select(&sel(&format!("[id='{part}']"))).count(), 1);
             }
             // A table with the same data beside the chart.
+            let card = page
+                .select(&sel(&format!("section.card#ind-{id}")))
+                .next()
+                .unwrap();
             assert_eq!(card.select(&sel("table thead th[scope=col]")).count(), 4);
         }
     }
+    assert!(
+        charted >= 5 && single >= 20,
+        "{charted} series, {single} single"
+    );
 }
 
 fn id_name(root: &std::path::Path, id: &str) -> &'static str {
@@ -96,12 +123,13 @@ fn table_values_equal_the_yaml_values() {
             f.value,
             "{anchor}: shown {shown}"
         );
+        // A card's row has a status column; a key-figures row names only a target's.
         let status: String = row
-            .select(&sel("td.status"))
+            .select(&sel(".status"))
             .next()
-            .unwrap()
-            .text()
-            .collect();
+            .map_or("实际".into(), |s| s.text().collect::<String>())
+            .trim_matches(['（', '）', ' '])
+            .to_string();
         assert_eq!(
             status,
             if f.status == "target" {

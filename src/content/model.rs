@@ -58,6 +58,9 @@ pub struct Indicator {
     pub id: String,
     pub name: String,
     pub name_en: String,
+    /// The theme a place page files the indicator under; ungrouped ones come last.
+    #[serde(default)]
+    pub group: Option<Group>,
     pub unit: String,
     #[serde(default)]
     pub unit_en: String,
@@ -72,6 +75,53 @@ pub struct Indicator {
     /// default family of the unit (家 counts as 家, 户, 个 or 所; 人 as 人, 名, 位…).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unit_words: Vec<String>,
+}
+
+/// The themes of the catalogue, in the order a place page shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Group {
+    Enterprises,
+    Rd,
+    Platforms,
+    Talent,
+    Money,
+    Targets,
+}
+
+impl Group {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Group::Enterprises => "企业",
+            Group::Rd => "研发与成果",
+            Group::Platforms => "平台与孵化载体",
+            Group::Talent => "人才",
+            Group::Money => "资金与金融",
+            Group::Targets => "目标",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Group::Enterprises => "Enterprises",
+            Group::Rd => "R&D and results",
+            Group::Platforms => "Platforms and incubators",
+            Group::Talent => "Talent",
+            Group::Money => "Money and finance",
+            Group::Targets => "Targets",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Enterprises => "enterprises",
+            Group::Rd => "rd",
+            Group::Platforms => "platforms",
+            Group::Talent => "talent",
+            Group::Money => "money",
+            Group::Targets => "targets",
+        }
+    }
 }
 
 /// Administrative level of a place, as in China's division codes.

@@ -30,21 +30,23 @@ impl<'a> Renderer<'a> {
     pub(super) fn place(
         &self,
         index: usize,
-        place: &Place,
+        place: &'a Place,
         out: &Staging,
     ) -> Result<(), Diagnostic> {
         let dir = urls::place(&place.slug);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);
-        let mut cards = Vec::new();
-        for ind in place.indicators(&self.site.indicators) {
+        let mut inds = place.indicators(&self.site.indicators);
+        // Grouped by theme in the catalogue's order; the ungrouped come last.
+        inds.sort_by_key(|i| i.group.map_or(u8::MAX, |g| g as u8));
+        let mut groups: Vec<GroupCtx> = Vec::new();
+        for ind in inds {
             let figs = figures_of(place, &ind.id);
             let actual: Vec<&Figure> = figs
                 .iter()
                 .map(|(_, f)| *f)
                 .filter(|f| f.status == Status::Actual)
                 .collect();
-            let latest = actual.last().map(|f| LatestCtx::of(f, ind));
             let change = match actual.as_slice() {
                 [.., prev, last] => {
                     let (abs, pct) = format::change(prev.value, last.value, &ind.unit);
@@ -56,14 +58,18 @@ impl<'a> Renderer<'a> {
                 }
                 _ => None,
             };
-            let title = format!("{} · {}", place.full_name(), ind.name);
-            let has_targets = figs.iter().any(|(_, f)| f.status == Status::Target);
-            let subtitle = if has_targets {
-                format!("单位：{}　实心点为实际值，空心点与虚线为目标", ind.unit)
-            } else {
-                format!("单位：{}", ind.unit)
+            let row = |(fi, f): &(usize, &'a Figure)| {
+                self.figure_row(
+                    FigureRef {
+                        place: index,
+                        figure: *fi,
+                    },
+                    f,
+                    ind,
+                    &root,
+                )
             };
-            let points: Vec<Point> = figs
+            let mut points: Vec<Point> = figs
                 .iter()
                 .map(|(_, f)| Point {
                     period: f.period,
@@ -72,38 +78,48 @@ impl<'a> Renderer<'a> {
                     bound: f.bound,
                 })
                 .collect();
-            let svg = self.timed(|| {
-                chart::series_chart(
-                    &format!("chart-{}", ind.id),
-                    &title,
-                    &subtitle,
-                    &describe_series(&figs.iter().map(|(_, f)| *f).collect::<Vec<_>>(), ind),
-                    &points,
-                )
-            });
-            let rows = figs
-                .iter()
-                .map(|(fi, f)| {
-                    self.figure_row(
-                        FigureRef {
-                            place: index,
-                            figure: *fi,
-                        },
-                        f,
-                        ind,
-                        &root,
-                    )
-                })
-                .collect();
-            cards.push(CardCtx {
+            points.dedup_by_key(|p| (p.period, p.status));
+            // A single figure is a row of the key-figures table, with its source;
+            // a chart of one dot says nothing the row does not.
+            // Several figures for one point (two sources of the same year) keep their
+            // table, without a chart.
+            let card = if figs.len() >= 2 {
+                Some(self.card(place, ind, &figs, &points, &root, &row))
+            } else {
+                None
+            };
+            // The latest actual figure, or the latest target where nothing is achieved yet.
+            let shown = actual
+                .last()
+                .copied()
+                .or_else(|| figs.last().map(|(_, f)| *f));
+            let Some(shown) = shown else { continue };
+            let key = KeyRowCtx {
                 indicator: IndicatorRef::of(ind, &root),
-                description: &ind.description,
-                chart: svg,
-                chart_file: format!("{}-{}.svg", place.slug, ind.id),
-                latest,
+                latest: LatestCtx::of(shown, ind),
+                status_label: shown.status.label_zh(),
                 change,
-                rows,
-            });
+                count: figs.len(),
+                chart: card.as_ref().is_some_and(|c| c.chart.is_some()),
+                single: if card.is_none() {
+                    figs.first().map(row)
+                } else {
+                    None
+                },
+            };
+            let id = ind.group.map_or("other", |g| g.as_str());
+            if groups.last().is_none_or(|g| g.id != id) {
+                groups.push(GroupCtx {
+                    id,
+                    label: ind.group.map_or("其他", |g| g.label_zh()),
+                    label_en: ind.group.map_or("Other", |g| g.label_en()),
+                    keys: Vec::new(),
+                    cards: Vec::new(),
+                });
+            }
+            let g = groups.last_mut().expect("pushed above");
+            g.keys.push(key);
+            g.cards.extend(card);
         }
         let parent_href = place
             .parent
@@ -124,7 +140,15 @@ impl<'a> Renderer<'a> {
                 code: place.code.as_deref(),
             },
         );
-        ctx.insert("cards", &cards);
+        ctx.insert("groups", &groups);
+        ctx.insert(
+            "charts",
+            &groups
+                .iter()
+                .flat_map(|g| &g.cards)
+                .filter(|c| c.chart.is_some())
+                .count(),
+        );
         ctx.insert(
             "articles",
             &self
@@ -154,15 +178,76 @@ struct PlaceCtx<'a> {
     code: Option<&'a str>,
 }
 
+impl<'a> Renderer<'a> {
+    /// An indicator's series as a chart with the table of its figures.
+    fn card(
+        &self,
+        place: &Place,
+        ind: &'a Indicator,
+        figs: &[(usize, &'a Figure)],
+        points: &[Point],
+        root: &str,
+        row: &dyn Fn(&(usize, &'a Figure)) -> RowCtx<'a>,
+    ) -> CardCtx<'a> {
+        let title = format!("{} · {}", place.full_name(), ind.name);
+        let subtitle = if figs.iter().any(|(_, f)| f.status == Status::Target) {
+            format!("单位：{}　实心点为实际值，空心点与虚线为目标", ind.unit)
+        } else {
+            format!("单位：{}", ind.unit)
+        };
+        let svg = (points.len() >= 2).then(|| {
+            self.timed(|| {
+                chart::series_chart(
+                    &format!("chart-{}", ind.id),
+                    &title,
+                    &subtitle,
+                    &describe_series(&figs.iter().map(|(_, f)| *f).collect::<Vec<_>>(), ind),
+                    points,
+                )
+            })
+        });
+        CardCtx {
+            indicator: IndicatorRef::of(ind, root),
+            description: &ind.description,
+            chart: svg,
+            chart_file: format!("{}-{}.svg", place.slug, ind.id),
+            rows: figs.iter().map(row).collect(),
+        }
+    }
+}
+
+/// A theme of the page: its key figures and the charts of its series.
+#[derive(Serialize)]
+struct GroupCtx<'a> {
+    id: &'static str,
+    label: &'static str,
+    label_en: &'static str,
+    keys: Vec<KeyRowCtx<'a>>,
+    cards: Vec<CardCtx<'a>>,
+}
+
+/// One indicator in the key-figures table.
+#[derive(Serialize)]
+struct KeyRowCtx<'a> {
+    indicator: IndicatorRef,
+    latest: LatestCtx,
+    status_label: &'static str,
+    change: Option<ChangeCtx>,
+    count: usize,
+    /// Whether the indicator's section below has a chart.
+    chart: bool,
+    /// The indicator's only figure, shown with its source in the table.
+    single: Option<RowCtx<'a>>,
+}
+
 #[derive(Serialize)]
 struct CardCtx<'a> {
     indicator: IndicatorRef,
     description: &'a str,
-    chart: String,
+    /// None when the series has a single point.
+    chart: Option<String>,
     /// The name a downloaded copy of the chart is saved under (see `static/js/chart.js`).
     chart_file: String,
-    latest: Option<LatestCtx>,
-    change: Option<ChangeCtx>,
     rows: Vec<RowCtx<'a>>,
 }
 
