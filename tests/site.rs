@@ -353,6 +353,89 @@ fn article_pages_show_their_provenance_metadata() {
     );
 }
 
+/// Every data CSV has a JSON twin with the same rows, in the same order, under the
+/// CSV's column names: numbers as numbers, text unguarded.
+#[test]
+fn each_json_data_file_matches_its_csv_row_for_row() {
+    let (site, out) = built();
+    let mut files = 0;
+    let mut rows_seen = 0;
+    for entry in walkdir::WalkDir::new(out.join("data")) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        files += 1;
+        let mut csv = csv::Reader::from_path(&path).unwrap();
+        let headers = csv.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+        let json_path = path.with_extension("json");
+        let json: serde_json::Value = serde_json::from_slice(
+            &fs::read(&json_path).unwrap_or_else(|e| panic!("{}: {e}", json_path.display())),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", json_path.display()));
+        let objects = json.as_array().expect("an array of rows");
+        // Keys in the CSV's column order (serde_json's map here sorts them).
+        let text = fs::read_to_string(&json_path).unwrap();
+        if let Some(first) = text.lines().nth(1) {
+            let at: Vec<usize> = headers
+                .iter()
+                .map(|h| first.find(&format!("\"{h}\":")).unwrap())
+                .collect();
+            assert!(
+                at.is_sorted(),
+                "{}: columns out of order",
+                json_path.display()
+            );
+        }
+        assert_eq!(objects.len(), rows.len(), "{}", json_path.display());
+        for (i, (row, obj)) in rows.iter().zip(objects).enumerate() {
+            let obj = obj.as_object().expect("a row is an object");
+            let keys: BTreeSet<&str> = obj.keys().map(String::as_str).collect();
+            assert_eq!(keys, headers.iter().collect(), "row {i}: columns");
+            for (name, cell) in headers.iter().zip(row) {
+                let v = &obj[name];
+                let at = format!("{} row {i} {name}", json_path.display());
+                match v {
+                    serde_json::Value::Number(n) => {
+                        assert_eq!(n.as_f64().unwrap(), cell.parse::<f64>().unwrap(), "{at}")
+                    }
+                    serde_json::Value::Null => assert_eq!(cell, "", "{at}"),
+                    serde_json::Value::String(text) => {
+                        // The CSV guards text a spreadsheet would run as a formula.
+                        let guarded = format!("'{text}");
+                        assert!(
+                            cell == text
+                                || (cell == guarded
+                                    && text.starts_with(['=', '+', '-', '@', '\t', '\r'])),
+                            "{at}: {cell:?} in the CSV, {text:?} in the JSON"
+                        );
+                    }
+                    other => panic!("{at}: {other}"),
+                }
+            }
+            assert!(obj["value"].is_number(), "value is a number");
+        }
+        rows_seen += rows.len();
+    }
+    let figures = yaml_figures(site.path()).len();
+    // figures.csv, and each figure once in its place's and once in its indicator's file.
+    assert_eq!(rows_seen, 3 * figures, "{files} files");
+    // The pages link both formats.
+    let page = html(&out, "cities/fuzhou/index.html");
+    let links: Vec<&str> = page
+        .select(&sel(".downloads a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "../../data/cities/fuzhou.csv",
+            "../../data/cities/fuzhou.json"
+        ]
+    );
+}
+
 #[test]
 fn data_files_hold_every_figure_with_its_source() {
     let (site, out) = built();

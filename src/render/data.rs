@@ -1,5 +1,5 @@
 //! The data files: `/data/figures.csv` with its descriptor, and one CSV per place
-//! and per indicator.
+//! and per indicator, each with a JSON twin holding the same rows.
 
 use super::fed::Fed;
 use super::*;
@@ -43,13 +43,13 @@ impl<'a> Renderer<'a> {
             return Ok(());
         }
         let mut all_csv = None;
-        let mut by_indicator: BTreeMap<&str, csv::Writer<crate::output::Stream>> = BTreeMap::new();
+        let mut by_indicator: BTreeMap<&str, Table> = BTreeMap::new();
         if pages.figures_csv {
-            all_csv = Some(csv_writer(out, urls::FIGURES_CSV)?);
+            all_csv = Some(Table::open(out, urls::FIGURES_CSV)?);
         }
         for ind in self.site.indicators.keys() {
             if pages.indicator_csvs.contains(ind) {
-                by_indicator.insert(ind, csv_writer(out, &urls::indicator_csv(ind))?);
+                by_indicator.insert(ind, Table::open(out, &urls::indicator_csv(ind))?);
             }
         }
         if pages.datapackage {
@@ -61,7 +61,7 @@ impl<'a> Renderer<'a> {
         }
         for (pi, p) in self.site.places.iter().enumerate() {
             let mut place_csv = if pages.places.contains(&pi) {
-                Some(csv_writer(out, &urls::place_csv(&p.slug))?)
+                Some(Table::open(out, &urls::place_csv(&p.slug))?)
             } else if pages.figures_csv
                 || p.figures
                     .iter()
@@ -101,65 +101,131 @@ impl<'a> Renderer<'a> {
                     .map_or(String::new(), |o| format::plain(o.original));
                 let reason = f.overridden.as_ref().map_or("", |o| o.reason.as_str());
                 let corrected = self.corrected(p, f);
-                let text = datapackage::csv_text;
                 let record: [&str; datapackage::COLUMNS.len()] = [
                     &p.slug,
-                    &text(&place_name),
-                    &text(&p.province),
+                    &place_name,
+                    &p.province,
                     &ind.id,
-                    &text(&ind.name),
+                    &ind.name,
                     &period,
                     &value,
-                    &text(&ind.unit),
+                    &ind.unit,
                     f.status.as_str(),
                     f.bound.map_or("", |b| b.as_str()),
-                    &text(f.derived.as_deref().unwrap_or("")),
+                    f.derived.as_deref().unwrap_or(""),
                     &f.source,
                     &source_url,
-                    &text(&quote),
+                    &quote,
                     &other_sources,
-                    &text(&other_quotes),
+                    &other_quotes,
                     preferred,
                     &original,
-                    &text(reason),
+                    reason,
                     &corrected,
                 ];
-                if let Some(w) = place_csv.as_mut() {
-                    w.write_record(record).map_err(csv_err)?;
-                }
-                if let Some(w) = all_csv.as_mut() {
-                    w.write_record(record).map_err(csv_err)?;
-                }
-                if let Some(w) = by_indicator.get_mut(ind.id.as_str()) {
-                    w.write_record(record).map_err(csv_err)?;
+                for w in [
+                    place_csv.as_mut(),
+                    all_csv.as_mut(),
+                    by_indicator.get_mut(ind.id.as_str()),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    w.write(&record)?;
                 }
             }
             if let Some(w) = place_csv {
-                finish_csv(out, w)?;
+                w.finish(out)?;
             }
         }
         if let Some(w) = all_csv {
-            finish_csv(out, w)?;
+            w.finish(out)?;
         }
         for (_, w) in by_indicator {
-            finish_csv(out, w)?;
+            w.finish(out)?;
         }
         Ok(())
     }
 }
 
-fn csv_writer(out: &Staging, rel: &str) -> Result<csv::Writer<crate::output::Stream>, Diagnostic> {
-    let mut w = csv::Writer::from_writer(out.stream(rel).map_err(io_err)?);
-    w.write_record(datapackage::COLUMNS.map(|(name, _, _)| name))
-        .map_err(csv_err)?;
-    Ok(w)
+/// A data file in both formats, written row by row: the CSV for spreadsheets, its
+/// text cells guarded against formulas; the JSON for programs, one object per row
+/// with the CSV's columns, the text as it is and `value` a number.
+struct Table {
+    csv: csv::Writer<crate::output::Stream>,
+    json: crate::output::Stream,
+    rows: usize,
 }
 
-fn finish_csv(out: &Staging, w: csv::Writer<crate::output::Stream>) -> Result<(), Diagnostic> {
-    let inner = w
-        .into_inner()
-        .map_err(|e| Diagnostic::error(Code::E013, format!("cannot write CSV: {e}")))?;
-    out.finish(inner).map_err(io_err)
+/// The columns of free text, which the CSV guards (`datapackage::csv_text`); the
+/// others hold identifiers, numbers and dates the site writes itself.
+fn guarded(column: &str) -> bool {
+    matches!(
+        column,
+        "place_name"
+            | "province"
+            | "indicator_name"
+            | "unit"
+            | "derived"
+            | "quote"
+            | "other_quotes"
+            | "override_reason"
+    )
+}
+
+impl Table {
+    fn open(out: &Staging, csv_rel: &str) -> Result<Table, Diagnostic> {
+        let mut csv = csv::Writer::from_writer(out.stream(csv_rel).map_err(io_err)?);
+        csv.write_record(datapackage::COLUMNS.map(|(name, _, _)| name))
+            .map_err(csv_err)?;
+        let json = out.stream(&urls::json_of(csv_rel)).map_err(io_err)?;
+        Ok(Table { csv, json, rows: 0 })
+    }
+
+    fn write(&mut self, record: &[&str; datapackage::COLUMNS.len()]) -> Result<(), Diagnostic> {
+        use std::io::Write as _;
+        let cells = std::array::from_fn::<_, { datapackage::COLUMNS.len() }, _>(|i| {
+            if guarded(datapackage::COLUMNS[i].0) {
+                datapackage::csv_text(record[i])
+            } else {
+                std::borrow::Cow::Borrowed(record[i])
+            }
+        });
+        self.csv
+            .write_record(cells.iter().map(|c| c.as_ref()))
+            .map_err(csv_err)?;
+        let mut line = String::with_capacity(512);
+        line.push_str(if self.rows == 0 { "[\n{" } else { ",\n{" });
+        for (i, ((name, kind, _), cell)) in datapackage::COLUMNS.iter().zip(record).enumerate() {
+            if i > 0 {
+                line.push(',');
+            }
+            line.push('"');
+            line.push_str(name);
+            line.push_str("\":");
+            if *kind == "number" {
+                line.push_str(if cell.is_empty() { "null" } else { cell });
+            } else {
+                line.push_str(&serde_json::to_string(cell).expect("a string serializes"));
+            }
+        }
+        line.push('}');
+        self.json.write_all(line.as_bytes()).map_err(io_err)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn finish(mut self, out: &Staging) -> Result<(), Diagnostic> {
+        use std::io::Write as _;
+        let end: &[u8] = if self.rows == 0 { b"[]\n" } else { b"\n]\n" };
+        self.json.write_all(end).map_err(io_err)?;
+        out.finish(self.json).map_err(io_err)?;
+        let inner = self
+            .csv
+            .into_inner()
+            .map_err(|e| Diagnostic::error(Code::E013, format!("cannot write CSV: {e}")))?;
+        out.finish(inner).map_err(io_err)
+    }
 }
 
 fn csv_err(e: csv::Error) -> Diagnostic {

@@ -54,10 +54,16 @@ impl Output {
                 urls::file_of(super::corrections::PAGE),
                 super::corrections::FEED.into(),
             ],
-            Output::FiguresCsv => vec![urls::FIGURES_CSV.into()],
+            Output::FiguresCsv => vec![urls::FIGURES_CSV.into(), urls::FIGURES_JSON.into()],
             Output::Datapackage => vec![urls::DATAPACKAGE.into()],
-            Output::IndicatorCsv(id) => vec![urls::indicator_csv(id)],
-            Output::Place(slug) => vec![urls::file_of(&urls::place(slug)), urls::place_csv(slug)],
+            Output::IndicatorCsv(id) => {
+                let csv = urls::indicator_csv(id);
+                vec![urls::json_of(&csv), csv]
+            }
+            Output::Place(slug) => {
+                let csv = urls::place_csv(slug);
+                vec![urls::file_of(&urls::place(slug)), urls::json_of(&csv), csv]
+            }
             Output::Indicator(id) => vec![urls::file_of(&urls::indicator(id))],
             Output::Article(id) => vec![urls::file_of(&urls::article(id))],
             Output::Static(rel) => vec![rel.clone()],

@@ -126,6 +126,7 @@ impl<'a> Renderer<'a> {
         );
         ctx.insert("article_count", &self.site.articles.len());
         ctx.insert("figures_csv", urls::FIGURES_CSV);
+        ctx.insert("figures_json", urls::FIGURES_JSON);
         ctx.insert("datapackage", urls::DATAPACKAGE);
         self.page("index.html", "", &ctx, out)
     }

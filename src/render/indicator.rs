@@ -124,10 +124,9 @@ impl<'a> Renderer<'a> {
         );
         ctx.insert("rows", &all);
         ctx.insert("rows_omitted", &(total > ALL_ROWS_LIMIT).then_some(total));
-        ctx.insert(
-            "csv_href",
-            &format!("{root}{}", urls::indicator_csv(&ind.id)),
-        );
+        let csv = urls::indicator_csv(&ind.id);
+        ctx.insert("json_href", &format!("{root}{}", urls::json_of(&csv)));
+        ctx.insert("csv_href", &format!("{root}{csv}"));
         self.page("indicator.html", &dir, &ctx, out)
     }
 }

@@ -157,10 +157,9 @@ impl<'a> Renderer<'a> {
                 .map(|a| self.article_ref(a, &root))
                 .collect::<Vec<_>>(),
         );
-        ctx.insert(
-            "csv_href",
-            &format!("{root}{}", urls::place_csv(&place.slug)),
-        );
+        let csv = urls::place_csv(&place.slug);
+        ctx.insert("json_href", &format!("{root}{}", urls::json_of(&csv)));
+        ctx.insert("csv_href", &format!("{root}{csv}"));
         self.page("place.html", &dir, &ctx, out)
     }
 }

@@ -26,6 +26,12 @@ pub fn indicator_csv(id: &str) -> String {
 }
 
 pub const FIGURES_CSV: &str = "data/figures.csv";
+pub const FIGURES_JSON: &str = "data/figures.json";
+
+/// The JSON beside a data CSV: the same rows as an array of objects.
+pub fn json_of(csv: &str) -> String {
+    format!("{}.json", csv.strip_suffix(".csv").unwrap_or(csv))
+}
 pub const DATAPACKAGE: &str = "data/datapackage.json";
 pub const STYLESHEET: &str = "css/site.css";
 
