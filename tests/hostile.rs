@@ -97,7 +97,16 @@ fn a_site_full_of_payloads_publishes_no_script_and_only_well_formed_files() {
                         }
                     }
                 }
-                assert_eq!(doc.select(&sel("script:not([src])")).count(), 0, "{rel}");
+                // No script runs from the page itself; the only inline one is the
+                // JSON-LD data block, which must stay JSON that cannot end its element.
+                let inline = sel("script:not([src]):not([type='application/ld+json'])");
+                assert_eq!(doc.select(&inline).count(), 0, "{rel}");
+                for ld in doc.select(&sel("script[type='application/ld+json']")) {
+                    let json: String = ld.text().collect();
+                    assert!(!json.contains('<'), "{rel}: {json}");
+                    serde_json::from_str::<serde_json::Value>(&json)
+                        .unwrap_or_else(|e| panic!("{rel}: JSON-LD: {e}"));
+                }
                 assert!(!text.contains("<script>alert"), "{rel}");
             }
             Some("xml" | "svg") => {

@@ -664,3 +664,154 @@ fn the_data_package_passes_the_frictionless_validator() {
         "the validator accepted the control"
     );
 }
+
+/// Place and indicator pages describe their data for machines and citers: a
+/// schema.org Dataset whose downloads and sources exist, `citation_*` meta tags, and
+/// key data that count what the content holds.
+#[test]
+fn data_pages_carry_a_dataset_a_citation_and_key_data() {
+    let (site, out) = built();
+    let figures = yaml_figures(site.path());
+    let base = "https://indicity.example.org/";
+    let local = |url: &str| -> std::path::PathBuf {
+        let rel = url.strip_prefix(base).unwrap_or_else(|| panic!("{url}"));
+        if rel.ends_with('/') {
+            out.join(rel).join("index.html")
+        } else {
+            out.join(rel)
+        }
+    };
+    let mut pages: Vec<(String, usize, usize)> = Vec::new();
+    let places: BTreeSet<&str> = figures.iter().map(|f| f.place.as_str()).collect();
+    for p in &places {
+        let n = figures.iter().filter(|f| f.place == *p).count();
+        pages.push((format!("cities/{p}/index.html"), 1, n));
+    }
+    for id in ["high_tech_enterprises", "rd_spending"] {
+        let of: Vec<_> = figures.iter().filter(|f| f.indicator == id).collect();
+        let n_places = of.iter().map(|f| &f.place).collect::<BTreeSet<_>>().len();
+        pages.push((format!("indicators/{id}/index.html"), n_places, of.len()));
+    }
+    for (rel, n_places, n_figures) in pages {
+        let page = html(&out, &rel);
+        let scripts: Vec<String> = page
+            .select(&sel("head script[type='application/ld+json']"))
+            .map(|s| s.text().collect())
+            .collect();
+        assert_eq!(scripts.len(), 1, "{rel}");
+        assert!(!scripts[0].contains("</"), "{rel}");
+        let ld: serde_json::Value = serde_json::from_str(&scripts[0]).unwrap();
+        assert_eq!(ld["@type"], "Dataset", "{rel}");
+        assert_eq!(
+            ld["url"].as_str().unwrap(),
+            format!("{base}{}", rel.trim_end_matches("index.html"))
+        );
+        assert!(!ld["variableMeasured"].as_array().unwrap().is_empty());
+        let formats: Vec<&str> = ld["distribution"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                assert!(
+                    local(d["contentUrl"].as_str().unwrap()).is_file(),
+                    "{rel}: {d}"
+                );
+                d["encodingFormat"].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(formats, ["text/csv", "application/json"]);
+        let sources = ld["isBasedOn"].as_array().unwrap();
+        assert!(!sources.is_empty(), "{rel}");
+        for s in sources {
+            assert!(local(s.as_str().unwrap()).is_file(), "{rel}: {s}");
+        }
+        assert_eq!(
+            ld["spatialCoverage"].as_array().unwrap().len(),
+            n_places,
+            "{rel}"
+        );
+        let meta = |name: &str| {
+            page.select(&sel(&format!("meta[name={name}]")))
+                .next()
+                .and_then(|m| m.value().attr("content").map(str::to_string))
+        };
+        assert_eq!(meta("citation_public_url").as_deref(), ld["url"].as_str());
+        assert!(
+            meta("citation_title").is_some_and(|t| !t.is_empty()),
+            "{rel}"
+        );
+        // The key data count what the content holds; the citation names the page.
+        let key: String = page
+            .select(&sel("dl.key-data"))
+            .flat_map(|d| d.text())
+            .collect();
+        assert!(key.contains(&format!("{n_figures} 个")), "{rel}: {key}");
+        assert!(key.contains(&format!("{n_places} 个")), "{rel}: {key}");
+        let cite: String = page
+            .select(&sel("code.citation"))
+            .flat_map(|c| c.text())
+            .collect();
+        assert!(cite.contains(ld["url"].as_str().unwrap()), "{rel}: {cite}");
+    }
+}
+
+/// A figure whose article has an original web address also links to its sentence
+/// there, as a text fragment that decodes to the quote; others have no such link.
+#[test]
+fn figures_link_to_their_sentence_on_the_original_page() {
+    let (site, out) = built();
+    let front = |id: &str, key: &str| -> Option<String> {
+        let text =
+            fs::read_to_string(site.path().join(format!("content/articles/{id}.md"))).ok()?;
+        let fm = text
+            .strip_prefix("---\n")?
+            .split("\n---")
+            .next()?
+            .to_string();
+        fm.lines().find_map(|l| {
+            l.strip_prefix(&format!("{key}: "))
+                .map(|v| v.trim().to_string())
+        })
+    };
+    let (mut with, mut without) = (0, 0);
+    for place in ["fuzhou", "lanzhou", "ouhai", "quanzhou"] {
+        let page = html(&out, &format!("cities/{place}/index.html"));
+        for cell in page.select(&sel("tr[id^=fig-] > td.source")) {
+            let quote = cell.select(&sel(":scope > a.quote")).next().unwrap();
+            let href = quote.value().attr("href").unwrap();
+            let id = href
+                .split("articles/")
+                .nth(1)
+                .unwrap()
+                .split("/#")
+                .next()
+                .unwrap()
+                .trim_end_matches('/');
+            let original = cell
+                .select(&sel(":scope > .src a.original"))
+                .next()
+                .map(|a| a.value().attr("href").unwrap().to_string());
+            let url = front(id, "url").filter(|_| front(id, "script").is_none());
+            match (url, original) {
+                (Some(url), Some(link)) => {
+                    with += 1;
+                    let (page_url, text) = link.split_once("#:~:text=").unwrap();
+                    assert_eq!(page_url, url, "{place}: {id}");
+                    let decoded = percent_encoding::percent_decode_str(text)
+                        .decode_utf8()
+                        .unwrap();
+                    let shown: String = quote.text().collect();
+                    assert_eq!(
+                        format!("「{decoded}」"),
+                        shown,
+                        "{place}: the fragment is the quote"
+                    );
+                    assert!(!text.contains(['-', '&', ',']), "{text}");
+                }
+                (None, None) => without += 1,
+                (url, link) => panic!("{place} {id}: url {url:?}, link {link:?}"),
+            }
+        }
+    }
+    assert!(with >= 3 && without >= 10, "{with} with, {without} without");
+}

@@ -57,6 +57,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/figure_source.html"),
     ),
     (
+        "templates/partials/about.html",
+        include_str!("../../templates/partials/about.html"),
+    ),
+    (
+        "templates/partials/about_head.html",
+        include_str!("../../templates/partials/about_head.html"),
+    ),
+    (
         "templates/place.html",
         include_str!("../../templates/place.html"),
     ),

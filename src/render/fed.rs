@@ -142,7 +142,8 @@ pub(super) struct Fed<'a> {
     pub figures: Vec<Vec<u128>>,
     /// Per place: indicator id → its figures' digests, in file order.
     pub by_indicator: Vec<BTreeMap<&'a str, u128>>,
-    /// Article id → what other pages show of it (title, date, publisher, place).
+    /// Article id → what other pages show of it (title, date, publisher, place, and
+    /// its original address with the script it was in, for text-fragment links).
     pub article_refs: HashMap<&'a str, u128, Xxh3Builder>,
     /// Article id → its front matter and text: what its page and the feed read of it.
     pub articles: HashMap<&'a str, u128, Xxh3Builder>,
@@ -210,7 +211,9 @@ impl<'a> Renderer<'a> {
                 r.add(&a.meta.title)
                     .add(&a.meta.date)
                     .add(&a.meta.publisher)
-                    .add(&a.meta.city);
+                    .add(&a.meta.city)
+                    .add(&a.meta.url)
+                    .add(&a.meta.script);
                 let mut whole = Print::new("article");
                 whole.json(&a.meta).add(a.body());
                 (id.as_str(), r.done(), whole.done())

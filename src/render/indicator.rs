@@ -125,6 +125,28 @@ impl<'a> Renderer<'a> {
         ctx.insert("rows", &all);
         ctx.insert("rows_omitted", &(total > ALL_ROWS_LIMIT).then_some(total));
         let csv = urls::indicator_csv(&ind.id);
+        let figures = covered
+            .iter()
+            .flat_map(|c| {
+                let p = &self.site.places[c.place];
+                p.figures
+                    .iter()
+                    .filter(|f| f.indicator == ind.id)
+                    .map(move |f| (p, f))
+            })
+            .collect();
+        ctx.insert(
+            "about",
+            &self.about(&cite::Subject {
+                title: format!("{}：各地比较", ind.name),
+                description: format!("{}（{}）：{}", ind.name, ind.unit, ind.description),
+                dir: &dir,
+                indicators: vec![ind],
+                figures,
+                csv: csv.clone(),
+                json: urls::json_of(&csv),
+            }),
+        );
         ctx.insert("json_href", &format!("{root}{}", urls::json_of(&csv)));
         ctx.insert("csv_href", &format!("{root}{csv}"));
         self.page("indicator.html", &dir, &ctx, out)

@@ -7,6 +7,7 @@
 //! a fixed order, so the output is byte-identical from one build to the next.
 
 mod article;
+mod cite;
 mod corrections;
 mod data;
 mod datapackage;
@@ -454,6 +455,7 @@ impl<'a> Renderer<'a> {
             source_publisher: article.and_then(|a| a.meta.publisher.as_deref()),
             source_date: article.and_then(|a| a.meta.date.as_deref()),
             href,
+            original: article.and_then(|a| text_fragment(a, f.quotes.first()?)),
             derived: f.derived.as_deref(),
             note: f.note.as_deref(),
             history: self.figure_history(&self.site.places[fref.place], f, &ind.unit),
@@ -579,6 +581,23 @@ fn escape(s: &str) -> String {
 
 /// The order articles are listed in everywhere (index, place pages, feed): newest
 /// first, undated last, then by id so that equal dates keep one order on every page.
+/// A link to `quote` on the article's original page (`url#:~:text=…`), which a
+/// browser scrolls to and highlights where it finds the words. None when the
+/// article has no web address, or when its text was converted from Traditional
+/// characters: the quote would not be on the original page.
+fn text_fragment(a: &Article, quote: &str) -> Option<String> {
+    let url = a.meta.url.as_deref()?;
+    if !crate::safe_url::is_absolute_web(url) || a.meta.script.as_deref() == Some("traditional") {
+        return None;
+    }
+    let page = url.split_once('#').map_or(url, |(page, _)| page);
+    // The spec's reserved characters (`&`, `,`, `-`) and everything not ASCII
+    // alphanumeric are escaped: over-escaping is always read back the same.
+    let text =
+        percent_encoding::utf8_percent_encode(quote.trim(), percent_encoding::NON_ALPHANUMERIC);
+    Some(format!("{page}#:~:text={text}"))
+}
+
 fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
     b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id))
 }
@@ -674,6 +693,8 @@ struct RowCtx<'a> {
     source_publisher: Option<&'a str>,
     source_date: Option<&'a str>,
     href: String,
+    /// The sentence on the publisher's own page, as a text fragment.
+    original: Option<String>,
     derived: Option<&'a str>,
     note: Option<&'a str>,
     /// How many articles state the figure.

@@ -158,6 +158,22 @@ impl<'a> Renderer<'a> {
                 .collect::<Vec<_>>(),
         );
         let csv = urls::place_csv(&place.slug);
+        ctx.insert(
+            "about",
+            &self.about(&cite::Subject {
+                title: format!("{}科技创新指标", place.full_name()),
+                description: format!(
+                    "{}（{}）的科技创新指标，每个数字均附原文出处。",
+                    place.full_name(),
+                    place.province
+                ),
+                dir: &dir,
+                indicators: place.indicators(&self.site.indicators),
+                figures: place.figures.iter().map(|f| (place, f)).collect(),
+                csv: csv.clone(),
+                json: urls::json_of(&csv),
+            }),
+        );
         ctx.insert("json_href", &format!("{root}{}", urls::json_of(&csv)));
         ctx.insert("csv_href", &format!("{root}{csv}"));
         self.page("place.html", &dir, &ctx, out)
