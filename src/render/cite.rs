@@ -62,7 +62,7 @@ impl Renderer<'_> {
             .flat_map(|(_, f)| f.citations().map(|(id, _)| id))
             .filter_map(|id| self.site.articles.get(id))
             .collect();
-        sources.sort_by(|a, b| newest_first(a, b).then(a.id.cmp(&b.id)));
+        sources.sort_by(|a, b| newest_first(a, b));
         sources.dedup_by(|a, b| a.id == b.id);
         let updated = sources.iter().filter_map(|a| a.meta.date.clone()).max();
         let year = updated.as_deref().map_or("n.d.", |d| &d[..4]);

@@ -123,6 +123,7 @@ impl<'a> Renderer<'a> {
                     reason,
                     &corrected,
                 ];
+                let row = Row::of(&record);
                 for w in [
                     place_csv.as_mut(),
                     all_csv.as_mut(),
@@ -131,7 +132,7 @@ impl<'a> Renderer<'a> {
                 .into_iter()
                 .flatten()
                 {
-                    w.write(&record)?;
+                    w.write(&row)?;
                 }
             }
             if let Some(w) = place_csv {
@@ -173,6 +174,46 @@ fn guarded(column: &str) -> bool {
     )
 }
 
+/// A figure's row, encoded once for every file it goes to: the CSV's cells and the
+/// JSON object.
+struct Row<'r> {
+    cells: [std::borrow::Cow<'r, str>; datapackage::COLUMNS.len()],
+    json: Vec<u8>,
+}
+
+impl<'r> Row<'r> {
+    fn of(record: &[&'r str; datapackage::COLUMNS.len()]) -> Row<'r> {
+        let cells = std::array::from_fn(|i| {
+            if guarded(datapackage::COLUMNS[i].0) {
+                datapackage::csv_text(record[i])
+            } else {
+                std::borrow::Cow::Borrowed(record[i])
+            }
+        });
+        let mut json = Vec::with_capacity(512);
+        json.push(b'{');
+        for (i, ((name, kind, _), cell)) in datapackage::COLUMNS.iter().zip(record).enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            json.push(b'"');
+            json.extend_from_slice(name.as_bytes());
+            json.extend_from_slice(b"\":");
+            if *kind == "number" {
+                json.extend_from_slice(if cell.is_empty() {
+                    b"null"
+                } else {
+                    cell.as_bytes()
+                });
+            } else {
+                serde_json::to_writer(&mut json, cell).expect("a string serializes");
+            }
+        }
+        json.push(b'}');
+        Row { cells, json }
+    }
+}
+
 impl Table {
     fn open(out: &Staging, csv_rel: &str) -> Result<Table, Diagnostic> {
         let mut csv = csv::Writer::from_writer(out.stream(csv_rel).map_err(io_err)?);
@@ -182,35 +223,14 @@ impl Table {
         Ok(Table { csv, json, rows: 0 })
     }
 
-    fn write(&mut self, record: &[&str; datapackage::COLUMNS.len()]) -> Result<(), Diagnostic> {
+    fn write(&mut self, row: &Row) -> Result<(), Diagnostic> {
         use std::io::Write as _;
-        let cells = std::array::from_fn::<_, { datapackage::COLUMNS.len() }, _>(|i| {
-            if guarded(datapackage::COLUMNS[i].0) {
-                datapackage::csv_text(record[i])
-            } else {
-                std::borrow::Cow::Borrowed(record[i])
-            }
-        });
         self.csv
-            .write_record(cells.iter().map(|c| c.as_ref()))
+            .write_record(row.cells.iter().map(|c| c.as_ref()))
             .map_err(csv_err)?;
-        let mut line = String::with_capacity(512);
-        line.push_str(if self.rows == 0 { "[\n{" } else { ",\n{" });
-        for (i, ((name, kind, _), cell)) in datapackage::COLUMNS.iter().zip(record).enumerate() {
-            if i > 0 {
-                line.push(',');
-            }
-            line.push('"');
-            line.push_str(name);
-            line.push_str("\":");
-            if *kind == "number" {
-                line.push_str(if cell.is_empty() { "null" } else { cell });
-            } else {
-                line.push_str(&serde_json::to_string(cell).expect("a string serializes"));
-            }
-        }
-        line.push('}');
-        self.json.write_all(line.as_bytes()).map_err(io_err)?;
+        let sep: &[u8] = if self.rows == 0 { b"[\n" } else { b",\n" };
+        self.json.write_all(sep).map_err(io_err)?;
+        self.json.write_all(&row.json).map_err(io_err)?;
         self.rows += 1;
         Ok(())
     }

@@ -36,7 +36,8 @@ impl<'a> Renderer<'a> {
         let dir = urls::place(&place.slug);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);
-        let mut inds = place.indicators(&self.site.indicators);
+        let catalogued = place.indicators(&self.site.indicators);
+        let mut inds = catalogued.clone();
         // Grouped by theme in the catalogue's order; the ungrouped come last.
         inds.sort_by_key(|i| i.group.map_or(u8::MAX, |g| g as u8));
         let mut groups: Vec<GroupCtx> = Vec::new();
@@ -168,7 +169,7 @@ impl<'a> Renderer<'a> {
                     place.province
                 ),
                 dir: &dir,
-                indicators: place.indicators(&self.site.indicators),
+                indicators: catalogued,
                 figures: place.figures.iter().map(|f| (place, f)).collect(),
                 csv: csv.clone(),
                 json: urls::json_of(&csv),
