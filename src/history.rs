@@ -21,7 +21,7 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::content::cache::{CACHE_DIR, store, tool_id};
+use crate::content::cache::{Caching, tool_id};
 use crate::content::{Bound, Period, Status};
 
 /// Every correction of the site, newest first.
@@ -32,6 +32,11 @@ pub struct History {
     /// `corrections`. By place, so that a lookup for each of the hundreds of
     /// thousands of figures allocates nothing.
     by_place: HashMap<String, Vec<usize>>,
+    /// What is wrong with the record (a shallow clone, a repository that cannot be
+    /// read, a commit's date that cannot be shown): warnings for the curator.
+    pub problems: Vec<String>,
+    /// What the `/corrections/` page tells readers about the record's gaps.
+    pub note: Option<String>,
 }
 
 /// One change of one figure, in one commit.
@@ -107,26 +112,62 @@ impl History {
     }
 }
 
-/// The history of the site at `root`: empty when it is not in a git repository (or
-/// the repository cannot be read: the site still builds, without the record).
-pub fn read(root: &Path) -> History {
-    read_repo(root).unwrap_or_default().indexed()
+/// The history of the site at `root`: empty when it is not in a git repository.
+/// A repository that cannot be read whole gives no record (never a false one) and
+/// says why in `problems`; a shallow clone gives the record of the commits it has,
+/// and says so. With `caching` other than [`Caching::On`], the cached state is not
+/// read.
+pub fn read(root: &Path, caching: Caching) -> History {
+    match read_repo(root, caching) {
+        Ok(h) => h.unwrap_or_default().indexed(),
+        Err(why) => History {
+            problems: vec![format!(
+                "the git repository of the site cannot be read ({why}), so no correction record is published; run `git fsck` to see what is damaged"
+            )],
+            note: Some(
+                "本站的 git 仓库无法完整读取，更正记录暂不发布；修复仓库后重新构建即可恢复。"
+                    .to_string(),
+            ),
+            ..History::default()
+        },
+    }
 }
 
-fn read_repo(root: &Path) -> Option<History> {
-    let repo = gix::discover(root).ok()?;
-    let workdir = repo.workdir()?.canonicalize().ok()?;
-    let prefix = root.canonicalize().ok()?;
-    let cities: PathBuf = prefix
-        .strip_prefix(&workdir)
-        .ok()?
-        .join(crate::content::PLACES_DIR);
-    let head = repo.head_commit().ok()?;
+/// A repository object that should be there and is not, or does not decode.
+type Broken = String;
+
+fn read_repo(root: &Path, caching: Caching) -> Result<Option<History>, Broken> {
+    let Ok(repo) = gix::discover(root) else {
+        return Ok(None);
+    };
+    let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+        return Ok(None);
+    };
+    let Some(prefix) = root.canonicalize().ok() else {
+        return Ok(None);
+    };
+    let Ok(rel) = prefix.strip_prefix(&workdir) else {
+        return Ok(None);
+    };
+    let cities: PathBuf = rel.join(crate::content::PLACES_DIR);
+    let head = match repo.head() {
+        Ok(h) if h.is_unborn() => return Ok(None),
+        Ok(_) => repo.head_commit().map_err(|e| format!("HEAD: {e}"))?,
+        Err(e) => return Err(format!("HEAD: {e}")),
+    };
     let head_id = head.id().detach();
-    let cache = cache_path(root, &cities);
+    // Where a shallow clone's history ends: part of the cache key, so that the
+    // record is read again once the clone is deepened.
+    let shallow: Vec<gix::ObjectId> = repo
+        .shallow_commits()
+        .map_err(|e| format!("the list of shallow commits: {e}"))?
+        .map(|s| s.iter().copied().collect())
+        .unwrap_or_default();
+    let cache = cache_path(root, &cities, &shallow);
     let mut state: State = cache
         .as_ref()
-        .and_then(|p| serde_json::from_slice::<Saved>(&std::fs::read(p).ok()?).ok())
+        .filter(|_| caching.reads())
+        .and_then(|p| crate::content::cache::load::<Saved>(p))
         .map(State::from)
         .unwrap_or_default();
     // The first-parent line from HEAD back to where the cached state is (or to the
@@ -135,48 +176,101 @@ fn read_repo(root: &Path) -> Option<History> {
     let mut line = Vec::new();
     let mut commit = Some(head);
     let mut resumed = false;
+    let mut cut_at = None;
     while let Some(c) = commit {
-        if state.head == Some(c.id().detach()) {
+        let id = c.id().detach();
+        if state.head == Some(id) {
             resumed = true;
             break;
         }
         let tree = c
             .tree()
-            .ok()
-            .and_then(|t| t.lookup_entry_by_path(&cities).ok().flatten())
+            .map_err(|e| format!("the tree of commit {id}: {e}"))?;
+        let tree = tree
+            .lookup_entry_by_path(&cities)
+            .map_err(|e| format!("the tree of commit {id}: {e}"))?
             .filter(|e| e.mode().is_tree())
             .map(|e| e.object_id());
+        let decoded = c.decode().map_err(|e| format!("commit {id}: {e}"))?;
+        let message = first_line(
+            decoded.message,
+            decoded.encoding.map(|e| -> &[u8] { e.as_ref() }),
+        );
         let time = c.time().ok();
-        let message = String::from_utf8_lossy(c.message_raw_sloppy())
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        line.push((c.id().detach(), tree, time, message));
-        commit = c
-            .parent_ids()
-            .next()
-            .and_then(|p| repo.find_commit(p.detach()).ok());
+        let parent = decoded.parents().next();
+        line.push((id, tree, time, message));
+        commit = match parent {
+            Some(p) if shallow.contains(&id) => {
+                let _ = p;
+                cut_at = Some(id);
+                None
+            }
+            Some(p) => Some(
+                repo.find_commit(p)
+                    .map_err(|e| format!("commit {p}, the parent of {id}: {e}"))?,
+            ),
+            None => None,
+        };
     }
     if !resumed {
         // Not a descendant of the cached commit (a rewritten branch): read it all.
         state = State::default();
     }
     line.reverse();
+    let mut problems = Vec::new();
+    let mut note = None;
     if !line.is_empty() {
-        state.advance(&repo, &line);
+        state.advance(&repo, &line, &mut problems)?;
         state.head = Some(head_id);
         if let Some(p) = &cache {
-            store(p, &Saved::from(&state));
+            crate::content::cache::store(p, &Saved::from(&state));
         }
+    }
+    if let Some(cut) = cut_at.or_else(|| shallow.first().copied()) {
+        problems.push(format!(
+            "the repository is a shallow clone (its history stops at commit {}), so corrections made before it are not in the record; run `git fetch --unshallow` for the whole record",
+            &cut.to_string()[..10]
+        ));
+        note =
+            Some("本站的这份 git 副本只有部分历史（浅克隆），更早的更正未列在这里。".to_string());
     }
     let mut corrections = state.corrections;
     corrections.reverse();
-    Some(History {
+    Ok(Some(History {
         corrections,
         by_place: HashMap::new(),
-    })
+        problems,
+        note,
+    }))
+}
+
+/// The first line of a commit message, decoded as the commit says it is encoded
+/// (`encoding GBK`), with no character a page cannot hold.
+fn first_line(message: &[u8], encoding: Option<&[u8]>) -> String {
+    let enc = encoding
+        .and_then(encoding_rs::Encoding::for_label)
+        .unwrap_or(encoding_rs::UTF_8);
+    let (text, _, _) = enc.decode(message);
+    let line = text.lines().next().unwrap_or_default();
+    clean_text(line)
+}
+
+/// `s` without the characters no page or feed may hold, spaces folded and trimmed.
+fn clean_text(s: &str) -> String {
+    let kept: String = s
+        .chars()
+        .map(|c| if crate::chars::allowed(c) { c } else { ' ' })
+        .collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A commit's date and time as the record shows them (`YYYY-MM-DD`, RFC 3339), or
+/// `None` when they cannot be (a year before 1970 or after 9999).
+fn stamp_time(t: gix::date::Time) -> Option<(String, String)> {
+    let date = t.format(gix::date::time::format::SHORT).ok()?;
+    let time = t.format(gix::date::time::format::ISO8601_STRICT).ok()?;
+    let year: i32 = date.get(..4)?.parse().ok()?;
+    (date.len() == 10 && (1970..=9999).contains(&year)).then_some((date, time))
 }
 
 /// Where the history is read up to: the state of every place file at `head`, and the
@@ -192,6 +286,8 @@ struct State {
     files: BTreeMap<String, gix::ObjectId>,
     places: HashMap<String, PlaceState>,
     corrections: Vec<Correction>,
+    /// The date and time of the last commit read whose date can be shown.
+    last_time: Option<(String, String)>,
 }
 
 type Commit = (
@@ -202,24 +298,47 @@ type Commit = (
 );
 
 impl State {
-    /// Takes in `line`, the commits after `self.head`, oldest first.
-    fn advance(&mut self, repo: &gix::Repository, line: &[Commit]) {
+    /// Takes in `line`, the commits after `self.head`, oldest first. An object that
+    /// cannot be read stops it: a record read past a hole would be false.
+    fn advance(
+        &mut self,
+        repo: &gix::Repository,
+        line: &[Commit],
+        problems: &mut Vec<String>,
+    ) -> Result<(), Broken> {
         let mut parsed: HashMap<gix::ObjectId, Option<PlaceState>> = HashMap::new();
         for (id, tree, time, message) in line {
+            // A date that cannot be shown takes the one before it, so the record
+            // stays in order; the curator is told.
+            let shown = time.and_then(stamp_time);
+            if time.is_some() && shown.is_none() && tree != &self.tree {
+                problems.push(format!(
+                    "commit {} has a date outside the years 1970–9999 ({} seconds since 1970); the record shows its corrections with the date of the commit before it",
+                    &id.to_string()[..10],
+                    time.map_or(0, |t| t.seconds)
+                ));
+            }
+            if let Some(s) = shown {
+                self.last_time = Some(s);
+            }
             if *tree == self.tree {
                 continue;
             }
             self.tree = *tree;
             let now: BTreeMap<String, gix::ObjectId> = match tree {
-                Some(t) => list(repo, *t),
+                Some(t) => list(repo, *t)?,
                 None => BTreeMap::new(),
             };
             // Parse every blob this commit brings, in parallel.
             let fresh: Vec<(gix::ObjectId, Vec<u8>)> = now
                 .iter()
                 .filter(|(slug, b)| self.files.get(*slug) != Some(*b) && !parsed.contains_key(*b))
-                .filter_map(|(_, b)| Some((*b, repo.find_blob(*b).ok()?.detach().data)))
-                .collect();
+                .map(|(_, b)| {
+                    repo.find_blob(*b)
+                        .map(|blob| (*b, blob.detach().data))
+                        .map_err(|e| format!("the place file {b} of commit {id}: {e}"))
+                })
+                .collect::<Result<_, _>>()?;
             let states: Vec<(gix::ObjectId, Option<PlaceState>)> = fresh
                 .into_par_iter()
                 .map(|(b, data)| (b, PlaceState::parse(&data)))
@@ -235,18 +354,21 @@ impl State {
                 self.files = now;
                 continue;
             }
+            let (date, time) = self.last_time.clone().unwrap_or_else(|| {
+                (
+                    "1970-01-01".to_string(),
+                    "1970-01-01T00:00:00+00:00".to_string(),
+                )
+            });
             let stamp = Stamp {
                 commit: id.to_string(),
-                date: time
-                    .and_then(|t| t.format(gix::date::time::format::SHORT).ok())
-                    .unwrap_or_default(),
-                time: time
-                    .and_then(|t| t.format(gix::date::time::format::ISO8601_STRICT).ok())
-                    .unwrap_or_default(),
+                date,
+                time,
                 message: message.clone(),
             };
             self.commit(&stamp, now, &parsed);
         }
+        Ok(())
     }
 
     /// The corrections of one commit, whose tree of `content/cities/` lists `now`.
@@ -257,6 +379,13 @@ impl State {
         parsed: &HashMap<gix::ObjectId, Option<PlaceState>>,
     ) {
         let out = &mut self.corrections;
+        // The places the record lists a deletion for: only their arriving figures
+        // can be deletions undone (one pass per commit, not one per file).
+        let mut undoable: std::collections::HashSet<String> = out
+            .iter()
+            .filter(|c| matches!(c.change, Change::Deleted { .. }))
+            .map(|c| c.place.clone())
+            .collect();
         let deleted: Vec<String> = self
             .files
             .keys()
@@ -288,7 +417,10 @@ impl State {
                         c.place = new.clone();
                     }
                     let after = state(new).unwrap_or_default();
-                    diff(stamp, new, &before, &after, out);
+                    if undoable.contains(old) {
+                        undoable.insert(new.clone());
+                    }
+                    diff(stamp, new, &before, &after, out, &undoable);
                     self.places.remove(old);
                     self.places.insert(new.clone(), after);
                 }
@@ -297,11 +429,16 @@ impl State {
         }
         for old in unpaired {
             if let Some(before) = self.places.remove(&old) {
-                diff(stamp, &old, &before, &PlaceState::default(), out);
+                diff(stamp, &old, &before, &PlaceState::default(), out, &undoable);
             }
         }
         for new in added.iter().filter(|a| !taken.contains(a)) {
             if let Some(s) = state(new) {
+                // A file deleted before and now back: its figures are not deleted.
+                let keys: Vec<&(String, Period, Status)> = s.figures.keys().collect();
+                if undoable.contains(new) {
+                    restore(stamp, new, &s, &keys, out);
+                }
                 self.places.insert(new.clone(), s);
             }
         }
@@ -312,7 +449,7 @@ impl State {
                     continue;
                 };
                 if let Some(before) = self.places.get(slug) {
-                    diff(stamp, slug, before, &after, out);
+                    diff(stamp, slug, before, &after, out, &undoable);
                 }
                 self.places.insert(slug.clone(), after);
             }
@@ -331,6 +468,8 @@ struct Saved {
     /// slug → name and figures (indicator, period, status, value, bound).
     places: BTreeMap<String, (String, SavedFigures)>,
     corrections: Vec<Correction>,
+    #[serde(default)]
+    last_time: Option<(String, String)>,
 }
 
 type SavedFigures = Vec<(String, Period, Status, f64, Option<Bound>)>;
@@ -359,6 +498,7 @@ impl From<&State> for Saved {
                 })
                 .collect(),
             corrections: s.corrections.clone(),
+            last_time: s.last_time.clone(),
         }
     }
 }
@@ -387,40 +527,43 @@ impl From<Saved> for State {
                 })
                 .collect(),
             corrections: s.corrections,
+            last_time: s.last_time,
         }
     }
 }
 
 /// Where the history's state is cached, when caching is on: one file per site and
 /// build of indicity, holding the commit it was read up to.
-fn cache_path(root: &Path, cities: &Path) -> Option<PathBuf> {
+fn cache_path(root: &Path, cities: &Path, shallow: &[gix::ObjectId]) -> Option<PathBuf> {
     let tool = tool_id()?;
-    let dir = root.join(CACHE_DIR);
-    if !root.join(crate::content::CONTENT_DIR).is_dir() || std::fs::create_dir_all(&dir).is_err() {
-        return None;
+    let dir = crate::content::cache::dir(root, "")?;
+    let mut key = format!("{tool}\n{}", cities.display());
+    for id in shallow {
+        key.push_str(&format!("\n{id}"));
     }
-    let key = xxhash_rust::xxh3::xxh3_128(format!("{tool}\n{}", cities.display()).as_bytes());
+    let key = xxhash_rust::xxh3::xxh3_128(key.as_bytes());
     Some(dir.join(format!("history-{key:032x}.json")))
 }
 
-/// The place files of a tree of `content/cities/`: slug → blob.
-fn list(repo: &gix::Repository, tree: gix::ObjectId) -> BTreeMap<String, gix::ObjectId> {
-    let Ok(tree) = repo.find_tree(tree) else {
-        return BTreeMap::new();
-    };
-    let Ok(decoded) = tree.decode() else {
-        return BTreeMap::new();
-    };
-    decoded
+/// The place files of a tree of `content/cities/`: slug → blob. Only the names a
+/// build reads as place files (`<slug>.yaml`, a valid slug) are places.
+fn list(
+    repo: &gix::Repository,
+    tree: gix::ObjectId,
+) -> Result<BTreeMap<String, gix::ObjectId>, Broken> {
+    let broken = |e: &dyn std::fmt::Display| format!("the tree {tree} of content/cities/: {e}");
+    let tree = repo.find_tree(tree).map_err(|e| broken(&e))?;
+    let decoded = tree.decode().map_err(|e| broken(&e))?;
+    Ok(decoded
         .entries
         .iter()
         .filter(|e| e.mode.is_blob())
         .filter_map(|e| {
             let name = std::str::from_utf8(e.filename).ok()?;
             let slug = name.strip_suffix(".yaml")?;
-            Some((slug.to_string(), e.oid.to_owned()))
+            crate::content::is_slug(slug, '-').then(|| (slug.to_string(), e.oid.to_owned()))
         })
-        .collect()
+        .collect())
 }
 
 struct Stamp {
@@ -487,7 +630,13 @@ impl PlaceState {
                 }
             };
         let mut figures = BTreeMap::new();
+        // What no build would publish is not history either: indicator ids that are
+        // not ids, characters no page can hold.
+        let name = clean_text(&name);
         for (indicator, list) in lists {
+            if !crate::content::is_slug(&indicator, '_') {
+                continue;
+            }
             for f in list {
                 if !f.value.is_finite() {
                     continue;
@@ -509,6 +658,7 @@ fn diff(
     before: &PlaceState,
     after: &PlaceState,
     out: &mut Vec<Correction>,
+    undoable: &std::collections::HashSet<String>,
 ) {
     let name = if after.name.is_empty() {
         &before.name
@@ -577,4 +727,63 @@ fn diff(
             }
         }
     }
+    if undoable.contains(slug) {
+        restore(stamp, slug, after, &arrived, out);
+    }
+}
+
+/// Figures of `slug` that arrive at a key where the record says one was deleted:
+/// the deletion was undone (a `git revert`, a file renamed away and back), so the
+/// deletion leaves the record, and a different value than the deleted one is a
+/// correction of it.
+fn restore(
+    stamp: &Stamp,
+    slug: &str,
+    after: &PlaceState,
+    arrived: &[&(String, Period, Status)],
+    out: &mut Vec<Correction>,
+) {
+    if arrived.is_empty() {
+        return;
+    }
+    let deleted: HashMap<(&str, Period, Status), usize> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.place == slug && matches!(c.change, Change::Deleted { .. }))
+        .map(|(i, c)| ((c.indicator.as_str(), c.period, c.status), i))
+        .collect();
+    if deleted.is_empty() {
+        return;
+    }
+    let mut undone: Vec<(usize, &(String, Period, Status))> = arrived
+        .iter()
+        .filter_map(|k| Some((*deleted.get(&(k.0.as_str(), k.1, k.2))?, *k)))
+        .collect();
+    // Removed from the end, so the indices still hold.
+    undone.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+    let mut changed = Vec::new();
+    for (i, key) in undone {
+        let was = out.remove(i);
+        let Change::Deleted { value: from } = was.change else {
+            continue;
+        };
+        let (to, to_bound) = after.figures[key];
+        if to != from {
+            changed.push(Correction {
+                commit: stamp.commit.clone(),
+                date: stamp.date.clone(),
+                time: stamp.time.clone(),
+                message: stamp.message.clone(),
+                change: Change::Value {
+                    from,
+                    from_bound: None,
+                    to,
+                    to_bound,
+                },
+                ..was
+            });
+        }
+    }
+    changed.reverse();
+    out.extend(changed);
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::cache::{CACHE_DIR, tool_id};
+use crate::content::cache::tool_id;
 use crate::output::MARKER;
 use crate::render::fed::{Fingerprints, Output};
 
@@ -29,13 +29,15 @@ struct Record {
 /// The record's file for output directory `output` (one per output: a site may be
 /// built into several), or `None` when nothing can be cached.
 fn record_path(root: &Path, output: &Path) -> Option<(PathBuf, String)> {
-    tool_id()?;
     let output = output.canonicalize().ok()?.to_string_lossy().into_owned();
     let name = format!(
         "{:032x}.json",
         xxhash_rust::xxh3::xxh3_128(output.as_bytes())
     );
-    Some((root.join(CACHE_DIR).join("build").join(name), output))
+    Some((
+        crate::content::cache::dir(root, "build")?.join(name),
+        output,
+    ))
 }
 
 /// The fingerprints of the output in `output` as the last build left it, if it is
@@ -46,7 +48,7 @@ pub fn recall(root: &Path, output: &Path) -> Option<Fingerprints> {
         return None;
     }
     let (path, canonical) = record_path(root, output)?;
-    let record: Record = serde_json::from_slice(&fs::read(path).ok()?).ok()?;
+    let record: Record = crate::content::cache::load(&path)?;
     if Some(record.tool.as_str()) != tool_id() || record.output != canonical {
         return None;
     }
@@ -84,17 +86,7 @@ pub fn remember(root: &Path, output: &Path, fingerprints: &Fingerprints) {
             .map(|(o, d)| (o.clone(), format!("{d:032x}")))
             .collect(),
     };
-    let Ok(bytes) = serde_json::to_vec(&record) else {
-        return;
-    };
-    let Some(dir) = path.parent() else { return };
-    let tmp = path.with_extension("json.tmp");
-    let written = fs::create_dir_all(dir)
-        .and_then(|()| fs::write(&tmp, bytes))
-        .and_then(|()| fs::rename(&tmp, &path));
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+    crate::content::cache::store(&path, &record);
 }
 
 /// What an incremental build does, given the fingerprints the output was made with

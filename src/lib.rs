@@ -5,6 +5,34 @@
 //! into pages, charts and data, and [`output`] swaps the result in atomically. `build`
 //! and `check` share the first two stages, so they refuse exactly the same content.
 
+/// `eprint!` that never panics: a closed or full standard error (`2>&1 | head`)
+/// must not turn a run that succeeded, or already published, into a crash.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics (see [`say!`]).
+#[macro_export]
+macro_rules! sayln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics on a closed pipe (`clean --dry-run | head`).
+#[macro_export]
+macro_rules! put {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 pub mod chars;
 pub mod chart;
 pub mod check;
@@ -19,6 +47,7 @@ pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod safe_fs;
 pub mod safe_url;
 pub mod serve;
 pub mod text;
@@ -65,11 +94,18 @@ pub struct Checked {
 
 /// Load and check: everything `build` validates, nothing written.
 pub fn check(root: &Path) -> Result<Checked, Error> {
+    check_with(root, content::cache::Caching::On)
+}
+
+/// [`check`], using the caches as `caching` says.
+pub fn check_with(root: &Path, caching: content::cache::Caching) -> Result<Checked, Error> {
     let t = Instant::now();
-    let (site, mut diags) = content::load(root);
+    let (site, mut diags) = content::load_with(root, caching);
     let load = t.elapsed();
     let t = Instant::now();
-    let cache = check::cache::ArticleCache::open(root, &site);
+    let cache = (caching != content::cache::Caching::Off)
+        .then(|| check::cache::ArticleCache::open(root, &site, caching.reads()))
+        .flatten();
     let provenance = check::check(&site, cache.as_ref(), &mut diags);
     if let Some(cache) = cache {
         cache.save();
@@ -130,13 +166,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     // Through a symbolic link, the directory it leads to must not hold sources either.
     guard_output(&opts.root, &output)?;
     if let Some(url) = &opts.base_url
-        && !safe_url::is_absolute_web(url)
+        && !safe_url::is_base_url(url)
     {
         return Err(Error::Usage(format!(
-            "--base-url {url} is not an absolute web address; give one such as https://indicity.example.org/"
+            "--base-url {url} is not an absolute web address written as one (no space, control or non-ASCII character, `?` or `#`); give one such as https://indicity.example.org/"
         )));
     }
-    let mut checked = check(&opts.root)?;
+    // `--full` trusts nothing it did not compute in this run.
+    let caching = if opts.full {
+        content::cache::Caching::Fresh
+    } else {
+        content::cache::Caching::On
+    };
+    let mut checked = check_with(&opts.root, caching)?;
 
     let t = Instant::now();
     // Read before the templates are loaded: a template saved in between is then
@@ -149,7 +191,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .clone()
         .unwrap_or_else(|| checked.site.config.base_url.clone());
     let read = Instant::now();
-    let history = history::read(&opts.root);
+    let history = history::read(&opts.root, caching);
+    for p in &history.problems {
+        checked.warnings.push(
+            Diagnostic::warning(Code::W006, p.clone())
+                .help("the site is built and published; the record shows what could be read"),
+        );
+    }
     checked.timings.push(("history", read.elapsed()));
     let renderer = render::Renderer::new(&checked.site, &checked.provenance, &tera, &base_url)
         .with_history(&history);

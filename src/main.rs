@@ -57,17 +57,17 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Content(d)) => {
             if !d.0.is_empty() {
-                eprint!("{}", d.render(color));
+                indicity::say!("{}", d.render(color));
             }
             ExitCode::from(1)
         }
         Err(Error::Usage(m)) => {
-            eprintln!("error: {m}");
+            indicity::sayln!("error: {m}");
             ExitCode::from(2)
         }
         Err(Error::Output(m)) => {
-            eprintln!("error[E013]: {m}");
-            eprintln!(
+            indicity::sayln!("error[E013]: {m}");
+            indicity::sayln!(
                 "error: the site could not be written; nothing was published, the previous output is as it was"
             );
             ExitCode::from(1)

@@ -76,12 +76,14 @@ fn marked_html(run: &str, marks: &[Mark]) -> String {
     let mut at = 0;
     for m in marks {
         let r = m.range.start.max(at)..m.range.end;
-        if r.start >= r.end {
+        // A mark that does not fit the run (it never does when `check` made it) is
+        // left out rather than trusted.
+        if r.start >= r.end || !run.is_char_boundary(r.start) || !run.is_char_boundary(r.end) {
             continue;
         }
         escape_html(&mut out, &run[at..r.start]).ok();
         out.push_str("<mark id=\"");
-        out.push_str(&m.id);
+        escape_html(&mut out, &m.id).ok();
         out.push_str("\">");
         escape_html(&mut out, &run[r.clone()]).ok();
         out.push_str("</mark>");
@@ -259,6 +261,29 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<h2>标题</h2>"), "{html}");
+    }
+
+    #[test]
+    fn a_mark_that_does_not_fit_its_run_is_left_out_and_ids_are_escaped() {
+        let md = "国家高新技术企业总量达3759家。\n";
+        let mark = |range: std::ops::Range<usize>, id: &str| Mark {
+            run: 0,
+            range,
+            id: id.into(),
+            after: String::new(),
+        };
+        // Past the end, and inside a character: no panic, no mark, the text whole.
+        for bad in [0..10_000, 1..6, 3..4] {
+            let html = render(md, &[mark(bad.clone(), "q-1")]);
+            assert!(!html.contains("<mark"), "{bad:?}: {html}");
+            assert!(html.contains("国家高新技术企业总量达3759家。"), "{html}");
+        }
+        let html = render(md, &[mark(0..6, "\"><script>x</script>")]);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            html.contains("<mark id=\"&quot;&gt;&lt;script&gt;"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -103,6 +103,11 @@ pub struct Staging {
     live: bool,
     /// Live mode: what `commit` does, in order.
     pending: std::sync::Mutex<Vec<Pending>>,
+    /// Live mode: where files wait for their rename (see [`temporary`]), made at the
+    /// first write; and a counter naming them.
+    tmp_dir: Option<PathBuf>,
+    tmp_made: std::sync::OnceLock<io::Result<()>>,
+    tmp_count: AtomicUsize,
     /// Staged in a previous output: where it is kept between builds, and the files
     /// this build produced (the others are stale and go at commit).
     recycled: Option<Recycled>,
@@ -277,11 +282,38 @@ fn read_at(_: &fs::File, _: &mut [u8], _: u64) -> io::Result<usize> {
     Ok(0)
 }
 
-/// The temporary name a live write goes to before its rename.
-fn temporary(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".indicity-tmp");
-    path.with_file_name(format!(".{}", name.to_string_lossy()))
+/// The temporary name a live write goes to before its rename: beside the output
+/// directory, in `.<output>.indicity-tmp/`, so that a build killed before its
+/// renames leaves nothing in what is published (the next build clears it); beside
+/// the file itself only when the output is a file system of its own, where a
+/// rename from outside it cannot work.
+fn temporary(tmp_dir: Option<&Path>, path: &Path, n: usize) -> PathBuf {
+    match tmp_dir {
+        Some(dir) => dir.join(format!("{n}.tmp")),
+        None => {
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(".indicity-tmp");
+            path.with_file_name(format!(".{}", name.to_string_lossy()))
+        }
+    }
+}
+
+/// Where the live writes into `dir` wait for their rename (see [`temporary`]), or
+/// `None` when it cannot be outside `dir`.
+fn live_tmp_dir(dir: &Path) -> Option<PathBuf> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = dir.file_name()?.to_string_lossy().into_owned();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if fs::metadata(&parent).ok()?.dev() != fs::metadata(dir).ok()?.dev() {
+            return None;
+        }
+    }
+    Some(parent.join(format!(".{name}.indicity-tmp")))
 }
 
 impl Staging {
@@ -341,6 +373,9 @@ impl Staging {
             committed: false,
             live: false,
             pending: Default::default(),
+            tmp_dir: None,
+            tmp_made: Default::default(),
+            tmp_count: AtomicUsize::new(0),
             recycled: Some(Recycled {
                 keep_at,
                 old_files,
@@ -357,7 +392,15 @@ impl Staging {
     /// renamed over it by [`Staging::commit`]; dropped without a commit, nothing
     /// changes.
     pub fn live(dir: &Path) -> Staging {
+        let tmp_dir = live_tmp_dir(dir);
+        // What a killed build left there is of no use to anyone.
+        if let Some(t) = &tmp_dir {
+            let _ = remove_path(t);
+        }
         Staging {
+            tmp_dir,
+            tmp_made: Default::default(),
+            tmp_count: AtomicUsize::new(0),
             dir: dir.to_path_buf(),
             target: dir.to_path_buf(),
             files: AtomicUsize::new(0),
@@ -389,6 +432,17 @@ impl Staging {
         let mut staging = Staging::live(target);
         staging._lock = lock;
         Ok(staging)
+    }
+
+    /// A temporary path for the live write of `path` (see [`temporary`]).
+    fn temporary(&self, path: &Path) -> io::Result<PathBuf> {
+        if let Some(dir) = &self.tmp_dir
+            && let Err(e) = self.tmp_made.get_or_init(|| fs::create_dir_all(dir))
+        {
+            return Err(io::Error::new(e.kind(), format!("{}: {e}", dir.display())));
+        }
+        let n = self.tmp_count.fetch_add(1, Ordering::Relaxed);
+        Ok(temporary(self.tmp_dir.as_deref(), path, n))
     }
 
     fn defer(&self, p: Pending) {
@@ -425,7 +479,7 @@ impl Staging {
             }
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         } else if self.live {
-            let tmp = temporary(&path);
+            let tmp = self.temporary(&path)?;
             fs::write(&tmp, bytes)?;
             self.defer(Pending::Rename(tmp, path));
         } else {
@@ -488,7 +542,7 @@ impl Staging {
         let path = self.prepare(rel)?;
         let published = self.target.join(rel);
         let (sink, rename) = if self.live {
-            let tmp = temporary(&path);
+            let tmp = self.temporary(&path)?;
             (Sink::Write(fs::File::create(&tmp)?), Some((tmp, path)))
         } else {
             let sink = match fs::File::open(&published) {
@@ -619,6 +673,9 @@ impl Staging {
                     }
                 }
             }
+            if let Some(t) = &self.tmp_dir {
+                let _ = fs::remove_dir(t);
+            }
             return Ok(());
         }
         self.write(MARKER, MARKER_TEXT.as_bytes())?;
@@ -633,7 +690,7 @@ impl Staging {
         };
         if !self.target.exists() {
             fs::rename(&self.dir, &self.target)?;
-        } else if exchange(&self.dir, &self.target).is_ok() {
+        } else if crate::safe_fs::exchange(&self.dir, &self.target).is_ok() {
             // The new site is live. The old one is now at the staging path, kept for
             // the next build; if it cannot move on, the next build recycles it where
             // it is, as it would a killed build's, so the build has not failed.
@@ -733,6 +790,9 @@ impl Drop for Staging {
                     let _ = fs::remove_file(tmp);
                 }
             }
+            if let Some(t) = &self.tmp_dir {
+                let _ = fs::remove_dir(t);
+            }
         } else if let Some(r) = &self.recycled {
             // Half updated, but still worth recycling: the next build compares every
             // file it writes with the published output, and removes what it does not
@@ -779,40 +839,38 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
     fs::remove_dir_all(dir)
 }
 
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "no atomic exchange",
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_killed_live_write_leaves_nothing_in_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("index.html"), "old").unwrap();
+        let s = Staging::live(&out);
+        s.write("index.html", b"new").unwrap();
+        s.write("cities/x/index.html", b"new").unwrap();
+        // Killed before its renames: no destructor runs (and a killed process
+        // holds no lock).
+        std::mem::forget(s);
+        let in_output: Vec<_> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("indicity-tmp"))
+            .collect();
+        assert_eq!(in_output, Vec::<String>::new());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
+        assert!(dir.path().join(".public.indicity-tmp").is_dir());
+        // The next build clears what the killed one left, and a commit leaves no
+        // temporary directory.
+        let s = Staging::in_place(&out).unwrap();
+        s.write("index.html", b"newer").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"newer");
+        assert!(!dir.path().join(".public.indicity-tmp").exists());
+    }
 
     #[test]
     fn commit_replaces_and_drop_discards() {

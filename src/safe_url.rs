@@ -26,6 +26,21 @@ pub fn is_absolute_web(url: &str) -> bool {
             .is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
 }
 
+/// Whether `url` can be the address a site is published at: an absolute web
+/// address written as one (no space, control character or character a URL must
+/// escape, no query or fragment), since it goes as it is into every `<loc>` of the
+/// sitemap and every link of the feeds.
+pub fn is_base_url(url: &str) -> bool {
+    is_absolute_web(url)
+        && url.chars().all(|c| {
+            c.is_ascii_graphic()
+                && !matches!(
+                    c,
+                    '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`' | '?' | '#'
+                )
+        })
+}
+
 /// The scheme of `url`, lowercased, as a browser reads it: leading and trailing
 /// spaces and control characters are ignored and tabs and line breaks inside are
 /// dropped (so `java\tscript:` is `javascript`).
@@ -50,6 +65,30 @@ fn cleaned(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_base_url_is_a_plain_absolute_address() {
+        for good in [
+            "https://example.org/",
+            "http://x.org/sub/dir",
+            "https://x.org:8080/a-b_c~d/",
+        ] {
+            assert!(is_base_url(good), "{good}");
+        }
+        for bad in [
+            "https://example.org/a b/",
+            "https://example.org/\u{1}",
+            "https://example.org/\u{85}",
+            "https://例子.org/",
+            "https://x.org/<script>",
+            "https://x.org/?q=1",
+            "https://x.org/#top",
+            "ftp://x.org/",
+            "/relative/",
+        ] {
+            assert!(!is_base_url(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn web_mail_and_relative_links_are_allowed() {

@@ -63,6 +63,18 @@ impl Normalized {
         Some(self.original_range(at..at + needle.len()))
     }
 
+    /// Where `needle` first occurs at or after byte `from` of the normalised text:
+    /// that byte range of the normalised text, and of the original.
+    pub fn find_from(&self, needle: &str, from: usize) -> Option<(Range<usize>, Range<usize>)> {
+        if needle.is_empty() {
+            return None;
+        }
+        let from = (from..=self.text.len()).find(|&i| self.text.is_char_boundary(i))?;
+        let at = from + self.text[from..].find(needle)?;
+        let r = at..at + needle.len();
+        Some((r.clone(), self.original_range(r)))
+    }
+
     /// Every occurrence of `needle`, as byte ranges of the normalised text.
     pub fn find_all<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
         self.text

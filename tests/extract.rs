@@ -355,3 +355,205 @@ proptest::proptest! {
         proptest::prop_assert!(checked.is_ok(), "{body}\n{merged}\n{errors}");
     }
 }
+
+const REPORT: &str =
+    "2023年，全区新增国家高新技术企业85家，高新技术企业总数达到620家。全区科技型中小企业达1200家。";
+
+/// A site whose place file is `place` (with the report as its only article), and
+/// the path of that place file.
+fn place_site(dir: &Path, place: &str) -> std::path::PathBuf {
+    site(dir, place, REPORT);
+    dir.join("content/cities/demo.yaml")
+}
+
+fn extract_write(dir: &Path) -> Output {
+    indicity(&[
+        "extract",
+        "--root",
+        dir.to_str().unwrap(),
+        "--write",
+        "demo/2024-01-20-report",
+    ])
+}
+
+#[test]
+fn a_newcomers_new_place_takes_extract_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    assert!(indicity(&["init", root]).status.success());
+    let o = indicity(&["new", "place", "瓯海区", "--root", root]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let raw = dir.path().join("page.txt");
+    fs::write(
+        &raw,
+        format!("瓯海区科技局2023年工作总结\n发布时间：2024-01-10\n\n{REPORT}\n"),
+    )
+    .unwrap();
+    let o = indicity(&[
+        "clean",
+        "--root",
+        root,
+        "--city",
+        "ouhai",
+        raw.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let article = fs::read_dir(dir.path().join("content/articles/ouhai"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let o = indicity(&[
+        "extract",
+        "--root",
+        root,
+        "--write",
+        article.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("added 3 figures"), "{}", stderr(&o));
+    let o = indicity(&["check", "--root", root]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("6 figures") || stderr(&o).contains("5 figures"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn write_merges_into_every_shape_of_place_file_or_says_why_not() {
+    let head = "name: 示例区\nname_en: Demo\nprovince: 浙江省\nlevel: district\n";
+    for (shape, place) in [
+        (
+            "CRLF",
+            format!("{head}figures:\n  incubators: []\n").replace('\n', "\r\n"),
+        ),
+        ("CR", format!("{head}figures: {{}}\n").replace('\n', "\r")),
+        ("empty flow", format!("{head}figures: {{}}\n")),
+        ("quoted key", format!("{head}\"figures\":\n")),
+        ("tagged map", format!("{head}figures: !!map\n")),
+        ("with BOM", format!("\u{feff}{head}")),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = place_site(dir.path(), &place);
+        let o = extract_write(dir.path());
+        assert!(o.status.success(), "{shape}: {}", stderr(&o));
+        let after = fs::read_to_string(&path).unwrap();
+        let plain = place.trim_start_matches('\u{feff}');
+        if shape.starts_with("CR") {
+            // Every line the file had, in its own line breaks.
+            let eol = if shape == "CRLF" { "\r\n" } else { "\r" };
+            assert!(
+                after.starts_with(&place[..place.find("figures").unwrap()]),
+                "{shape}"
+            );
+            assert!(
+                !after.replace(eol, "").contains(['\n', '\r']),
+                "{shape}: {after:?}"
+            );
+        } else {
+            assert!(
+                after.contains(&plain[..plain.find("level").unwrap()]),
+                "{shape}"
+            );
+        }
+        let o = indicity(&["check", "--root", dir.path().to_str().unwrap()]);
+        assert!(o.status.success(), "{shape}: {}", stderr(&o));
+        assert!(stderr(&o).contains("3 figures"), "{shape}: {}", stderr(&o));
+    }
+    // An indicator written as a flow list: the real reason, and nothing written.
+    let place = format!(
+        "{head}figures:\n  tech_smes: [{{period: 2022, value: 1000, source: demo/2024-01-20-report, quote: x}}]\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = place_site(dir.path(), &place);
+    let o = extract_write(dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`tech_smes:` on line 6 is written in flow style")
+            && !err.contains("changed while"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), place);
+}
+
+#[cfg(unix)]
+#[test]
+fn write_keeps_the_files_mode_and_refuses_a_read_only_file() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let head = "name: 示例区\nname_en: Demo\nprovince: 浙江省\nlevel: district\n";
+    for mode in [0o644, 0o640, 0o664] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = place_site(dir.path(), head);
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+        let o = extract_write(dir.path());
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            mode
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = place_site(dir.path(), head);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let o = extract_write(dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is read-only"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&path).unwrap(), head);
+}
+
+/// An edit racing `extract --write`: a line appended to the place file at a moment
+/// anywhere in the command's run. Whatever the moment, the edit survives; the
+/// command either adds its figures too or fails saying the file changed.
+#[test]
+fn an_edit_made_while_extract_writes_is_never_lost() {
+    let head = "name: 示例区\nname_en: Demo\nprovince: 浙江省\nlevel: district\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = place_site(dir.path(), head);
+    // How long a run takes here, to spread the edits over it.
+    let t = std::time::Instant::now();
+    assert!(extract_write(dir.path()).status.success());
+    let run = t.elapsed().as_micros() as u64;
+    let (mut added, mut refused) = (0, 0);
+    for trial in 0..40u64 {
+        fs::write(&path, head).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_indicity"))
+            .args(["extract", "--root", dir.path().to_str().unwrap(), "--write"])
+            .arg("demo/2024-01-20-report")
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread over the run and a little past it, by a fixed pseudo-random walk.
+        let delay = (trial * 7919 % 41) * run / 32;
+        std::thread::sleep(std::time::Duration::from_micros(delay));
+        let edit = format!("# edit {trial}\n");
+        fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, edit.as_bytes()))
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains(&edit),
+            "trial {trial}: the edit was lost:\n{text}"
+        );
+        if o.status.success() {
+            assert!(text.contains("value: 620"), "trial {trial}: {text}");
+            added += 1;
+        } else {
+            assert!(
+                stderr(&o).contains("changed while extract"),
+                "{}",
+                stderr(&o)
+            );
+            assert!(!text.contains("value: 620"), "trial {trial}: {text}");
+            refused += 1;
+        }
+    }
+    assert_eq!(added + refused, 40);
+}

@@ -176,3 +176,252 @@ fn a_site_outside_any_repository_has_an_empty_record() {
     let text: String = list.root_element().text().collect();
     assert!(text.contains("暂无更正记录"));
 }
+
+/// The rows of `/corrections/` as a reader sees them.
+fn correction_rows(out: &std::path::Path) -> Vec<String> {
+    html(out, "corrections/index.html")
+        .select(&sel("table.corrections tbody tr"))
+        .map(|r| r.text().collect::<String>())
+        .collect()
+}
+
+/// The `/corrections/` page's note to readers about the record, if any.
+fn record_note(out: &std::path::Path) -> Option<String> {
+    html(out, "corrections/index.html")
+        .select(&sel("main p.notice"))
+        .next()
+        .map(|p| p.text().collect())
+}
+
+fn build_warnings(root: &std::path::Path) -> (std::path::PathBuf, String) {
+    let report = indicity::build(&indicity::BuildOptions {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: None,
+        force: false,
+        full: true,
+    })
+    .unwrap_or_else(|e| panic!("build failed:\n{e}"));
+    (report.output, report.warnings.render(false))
+}
+
+/// No character an XML or HTML page may not hold, in any file of the record.
+fn assert_clean_record(out: &std::path::Path) {
+    for f in ["corrections/index.html", "corrections/atom.xml"] {
+        let text = fs::read_to_string(out.join(f)).unwrap();
+        if let Some(c) = text
+            .chars()
+            .find(|&c| !indicity::chars::allowed(c) && c != '\n' && c != '\t')
+        {
+            panic!("{f} holds U+{:04X}", c as u32);
+        }
+    }
+    let feed = fs::read_to_string(out.join("corrections/atom.xml")).unwrap();
+    roxmltree::Document::parse(&feed).expect("the feed is well-formed XML");
+}
+
+#[test]
+fn control_characters_from_git_never_reach_the_record() {
+    let site = repository();
+    let root = site.path();
+    // A message full of control characters, and a place file with a name that is
+    // not a slug and a `name:` with a control character, added and then deleted.
+    replace_in(root, NEW, "      value: 228\n", "      value: 229\n");
+    fs::write(
+        root.join(".git/msg"),
+        "改\u{1}正\u{1b}[31m数\u{7f}字\u{85}完\u{9b}毕\n\n正文\u{1}",
+    )
+    .unwrap();
+    git(root, &["add", "-A"], "2024-07-01T09:00:00+08:00");
+    git(
+        root,
+        &["commit", "-q", "-F", ".git/msg"],
+        "2024-07-01T09:00:00+08:00",
+    );
+    let evil = "name: \"坏\\u0001名<b>\"\nname_en: X\nprovince: 甘肃省\nlevel: prefecture\nfigures:\n  high_tech_enterprises:\n    - period: 2020\n      value: 5\n      source: x/y\n      quote: q\n";
+    fs::write(root.join("content/cities/evil\u{1}.yaml"), evil).unwrap();
+    fs::write(root.join("content/cities/evil-two.yaml"), evil).unwrap();
+    replace_in(root, NEW, "      value: 229\n", "      value: 228\n");
+    commit(root, "加入", "2024-07-02T09:00:00+08:00");
+    fs::remove_file(root.join("content/cities/evil\u{1}.yaml")).unwrap();
+    fs::remove_file(root.join("content/cities/evil-two.yaml")).unwrap();
+    commit(root, "删掉", "2024-07-03T09:00:00+08:00");
+
+    let (out, _) = build_warnings(root);
+    assert_clean_record(&out);
+    let rows = correction_rows(&out);
+    assert!(
+        rows.iter().any(|r| r.contains("改 正 [31m数 字 完 毕")),
+        "{rows:#?}"
+    );
+    // The file whose name is no slug is no place: nothing of it is published. The
+    // other's name is published without its control character, escaped.
+    assert!(!rows.iter().any(|r| r.contains("evil")), "{rows:#?}");
+    let deleted: Vec<&String> = rows.iter().filter(|r| r.contains("删除 5 家")).collect();
+    assert_eq!(deleted.len(), 1, "{rows:#?}");
+    assert!(deleted[0].contains("坏 名<b>"), "{}", deleted[0]);
+    let page = fs::read_to_string(out.join("corrections/index.html")).unwrap();
+    assert!(!page.contains("<b>"), "the name is escaped");
+}
+
+#[test]
+fn a_shallow_clone_says_its_record_is_partial_and_a_deepened_one_is_read_again() {
+    let site = repository();
+    let clones = tempfile::tempdir().unwrap();
+    let shallow = clones.path().join("site");
+    let url = format!("file://{}", site.path().display());
+    git(
+        clones.path(),
+        &["clone", "-q", "--depth", "2", &url, "site"],
+        "2024-07-01T09:00:00+08:00",
+    );
+    let (out, warnings) = build_warnings(&shallow);
+    assert!(
+        warnings.contains("W006") && warnings.contains("shallow clone"),
+        "{warnings}"
+    );
+    assert!(record_note(&out).is_some_and(|n| n.contains("浅克隆")));
+    assert!(correction_rows(&out).len() < 5);
+
+    git(
+        &shallow,
+        &["fetch", "-q", "--unshallow"],
+        "2024-07-01T09:00:00+08:00",
+    );
+    let (out, warnings) = build_warnings(&shallow);
+    assert!(!warnings.contains("W006"), "{warnings}");
+    assert_eq!(record_note(&out), None);
+    assert_eq!(correction_rows(&out).len(), 5, "the cache was not trusted");
+}
+
+#[test]
+fn a_damaged_repository_publishes_no_record_rather_than_a_false_one() {
+    let site = repository();
+    let root = site.path();
+    // The tree of content/cities/ four commits back, truncated.
+    let o = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD~4:content/cities"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let id = String::from_utf8(o.stdout).unwrap().trim().to_string();
+    let object = root.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    assert!(object.is_file(), "a loose object");
+    fs::write(&object, b"x").unwrap();
+    let (out, warnings) = build_warnings(root);
+    assert!(
+        warnings.contains("W006") && warnings.contains("cannot be read"),
+        "{warnings}"
+    );
+    assert_eq!(correction_rows(&out), Vec::<String>::new());
+    assert!(record_note(&out).is_some_and(|n| n.contains("无法完整读取")));
+}
+
+#[test]
+fn a_figure_or_file_deleted_and_restored_is_not_deleted() {
+    let site = site_copy();
+    let root = site.path();
+    git(root, &["init", "-q"], "2024-01-01T09:00:00+08:00");
+    commit(root, "初始数据", "2024-01-01T09:00:00+08:00");
+    // A place file removed, then brought back by `git revert`.
+    git(root, &["rm", "-q", OLD], "2024-02-01T09:00:00+08:00");
+    git(
+        root,
+        &["commit", "-q", "-m", "误删"],
+        "2024-02-01T09:00:00+08:00",
+    );
+    git(
+        root,
+        &["revert", "--no-edit", "HEAD"],
+        "2024-02-02T09:00:00+08:00",
+    );
+    // A figure dropped, then restored.
+    let text = fs::read_to_string(root.join(OLD)).unwrap();
+    let start = text.find("    - period: 2008\n").expect("the 2008 figure");
+    let end = start + 1 + text[start + 1..].find("    - period:").unwrap();
+    fs::write(
+        root.join(OLD),
+        format!("{}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    commit(root, "删去2008年", "2024-03-01T09:00:00+08:00");
+    fs::write(root.join(OLD), &text).unwrap();
+    commit(root, "恢复2008年", "2024-03-02T09:00:00+08:00");
+    // The file renamed to `.yml` (not a place file) and back.
+    let yml = OLD.replace(".yaml", ".yml");
+    git(root, &["mv", OLD, &yml], "2024-04-01T09:00:00+08:00");
+    commit(root, "改扩展名", "2024-04-01T09:00:00+08:00");
+    git(root, &["mv", &yml, OLD], "2024-04-02T09:00:00+08:00");
+    commit(root, "改回", "2024-04-02T09:00:00+08:00");
+    // Deleted and restored with another value: a correction of the deleted value.
+    let changed = text.replacen("      value: 87\n", "      value: 78\n", 1);
+    assert_ne!(changed, text);
+    let start = text.find("    - period: 2008\n").unwrap();
+    fs::write(
+        root.join(OLD),
+        format!("{}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    commit(root, "再删", "2024-05-01T09:00:00+08:00");
+    fs::write(root.join(OLD), &changed).unwrap();
+    commit(root, "以新值恢复", "2024-05-02T09:00:00+08:00");
+    fs::write(root.join(OLD), &text).unwrap();
+    commit(root, "改回原值", "2024-05-03T09:00:00+08:00");
+
+    let out = build_full(root);
+    let rows = correction_rows(&out);
+    assert!(!rows.iter().any(|r| r.contains("删除")), "{rows:#?}");
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert!(rows[1].contains("由 87 家 更正为 78 家"), "{}", rows[1]);
+    assert!(rows[0].contains("由 78 家 更正为 87 家"), "{}", rows[0]);
+    // The incremental reading of the same commits agrees.
+    fs::remove_dir_all(root.join(".indicity-cache")).unwrap();
+    assert_eq!(correction_rows(&build_full(root)), rows);
+}
+
+#[test]
+fn dates_git_allows_but_a_calendar_does_not_and_declared_encodings_are_read() {
+    let site = repository();
+    let root = site.path();
+    replace_in(root, NEW, "      value: 228\n", "      value: 229\n");
+    commit(root, "远未来的日期", "@300000000000 +0000");
+    replace_in(root, NEW, "      value: 229\n", "      value: 230\n");
+    // A message in GBK, as the commit declares.
+    let (gbk, _, _) = encoding_rs::GBK.encode("更正：编码为GBK的说明");
+    fs::write(root.join(".git/msg"), &gbk[..]).unwrap();
+    git(root, &["add", "-A"], "2024-08-01T09:00:00+08:00");
+    git(
+        root,
+        &[
+            "-c",
+            "i18n.commitEncoding=GBK",
+            "commit",
+            "-q",
+            "-F",
+            ".git/msg",
+        ],
+        "2024-08-01T09:00:00+08:00",
+    );
+    replace_in(root, NEW, "      value: 230\n", "      value: 228\n");
+    commit(root, "改回", "2024-09-01T09:00:00+08:00");
+    let (out, warnings) = build_warnings(root);
+    assert!(
+        warnings.contains("W006") && warnings.contains("1970–9999"),
+        "{warnings}"
+    );
+    assert_clean_record(&out);
+    let rows = correction_rows(&out);
+    assert!(rows[1].contains("更正：编码为GBK的说明"), "{rows:#?}");
+    // The far commit's correction carries the date before it, never an empty one.
+    assert!(rows[2].contains("由 228 家 更正为 229 家"), "{rows:#?}");
+    assert!(rows[2].contains("2024-06-01"), "{}", rows[2]);
+    let list = html(&out, "corrections/index.html");
+    for t in list.select(&sel("table.corrections time")) {
+        let d = t.value().attr("datetime").unwrap();
+        assert_eq!(d.len(), 10, "{d:?}");
+    }
+    let feed = fs::read_to_string(out.join("corrections/atom.xml")).unwrap();
+    assert!(!feed.contains("<updated></updated>"));
+    let csv = fs::read_to_string(out.join("data/cities/lanzhou-shi.csv")).unwrap();
+    assert!(csv.contains("228@2024-06-01"), "the CSV names a date");
+}

@@ -454,3 +454,331 @@ fn clean_writes_only_where_it_should() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not a text page"), "{}", stderr(&o));
 }
+
+/// The error output of a `check`, which must fail.
+fn check_fails(root: &Path) -> String {
+    let o = indicity(root, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    stderr(&o)
+}
+
+#[test]
+fn a_key_written_twice_anywhere_is_an_error_naming_both_lines() {
+    // Two lists of one indicator under `figures:`: the first would be lost.
+    let site = site_copy();
+    let root = site.path();
+    let text = fs::read_to_string(root.join(PLACE)).unwrap();
+    let first = text.find("  high_tech_enterprises:\n").expect("the list");
+    let first_line = text[..first].matches('\n').count() + 1;
+    fs::write(
+        root.join(PLACE),
+        format!("{text}  high_tech_enterprises:\n    - period: 2010\n      value: 1\n      source: x\n      quote: q\n"),
+    )
+    .unwrap();
+    let second_line = text.matches('\n').count() + 1;
+    let err = check_fails(root);
+    assert!(
+        err.contains(&format!(
+            "the key `high_tech_enterprises` is written twice in one mapping: on line {first_line} and on line {second_line}"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("--> {PLACE}:{second_line}:3")),
+        "{err}"
+    );
+
+    // An indicator id twice in the catalogue, a field twice in one figure, a key twice
+    // in an article's front matter and in the settings.
+    let cases: [(&str, &str, &str); 4] = [
+        ("content/indicators.yaml", "incubators:\n", "`incubators`"),
+        (PLACE, "      value: ", "`value`"),
+        (ARTICLE, "title: ", "`title`"),
+        ("content/site.yaml", "title: ", "`title`"),
+    ];
+    for (file, key_line, key) in cases {
+        let site = site_copy();
+        let root = site.path();
+        let text = fs::read_to_string(root.join(file)).unwrap();
+        let at = text
+            .find(key_line)
+            .unwrap_or_else(|| panic!("{key_line} in {file}"));
+        let end = at + text[at..].find('\n').unwrap() + 1;
+        if file == "content/indicators.yaml" {
+            // The whole entry again, at the end: up to the next line at column 0.
+            let next = text[end..]
+                .find(|c: char| c.is_ascii_lowercase())
+                .map_or(text.len(), |i| end + i);
+            let next = text[..next].rfind('\n').map_or(next, |i| i + 1).max(end);
+            fs::write(root.join(file), format!("{text}{}", &text[at..next])).unwrap();
+        } else {
+            let line = &text[at..end];
+            fs::write(
+                root.join(file),
+                format!("{}{line}{}", &text[..end], &text[end..]),
+            )
+            .unwrap();
+        }
+        let err = check_fails(root);
+        assert!(
+            err.contains(&format!("the key {key} is written twice in one mapping")),
+            "{file}: {err}"
+        );
+        assert!(err.contains(&format!("--> {file}:")), "{file}: {err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_cache_is_never_trusted_as_it_lies_on_disk() {
+    use std::os::unix::fs::symlink;
+    let site = site_copy();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("public");
+    let build = |args: &[&str]| {
+        let mut a = vec!["build", "--output", out_dir.to_str().unwrap()];
+        a.extend_from_slice(args);
+        let o = indicity(root, &a);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    build(&[]);
+    let published = fs::read_to_string(out_dir.join("cities/fuzhou/index.html")).unwrap();
+    assert!(published.contains("3,759") || published.contains("3759"));
+
+    // Hand-edited place entries (a value, a name), keeping the first line as it was.
+    let places = root.join(".indicity-cache/places");
+    let mut edited = 0;
+    for e in fs::read_dir(&places).unwrap() {
+        let p = e.unwrap().path();
+        let text = fs::read_to_string(&p).unwrap();
+        if text.contains("3759") {
+            fs::write(&p, text.replace("3759", "9999").replace("福州市", "伪造市")).unwrap();
+            edited += 1;
+        }
+    }
+    assert_eq!(edited, 1, "the place cache holds Fuzhou's figures");
+    // Marks: one ending past its article, one whose id is markup.
+    let articles = root.join(".indicity-cache/articles.json");
+    let text = fs::read_to_string(&articles).unwrap();
+    let (seal, json) = text.split_once('\n').unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    for entry in v.as_object_mut().unwrap().values_mut() {
+        for m in entry["marks"].as_array_mut().unwrap() {
+            m[2] = serde_json::json!(10_000_000);
+            m[3] = serde_json::json!("\"><script>alert(1)</script>");
+        }
+    }
+    fs::write(&articles, format!("{seal}\n{v}")).unwrap();
+
+    for args in [&[][..], &["--full"][..]] {
+        build(args);
+        let check = indicity(root, &["check"]);
+        assert!(check.status.success(), "{}", stderr(&check));
+        let page = fs::read_to_string(out_dir.join("cities/fuzhou/index.html")).unwrap();
+        assert!(
+            !page.contains("9999") && !page.contains("伪造市"),
+            "{args:?}"
+        );
+        for e in walkdir::WalkDir::new(&out_dir) {
+            let p = e.unwrap().into_path();
+            if p.extension().is_some_and(|x| x == "html") {
+                let html = fs::read_to_string(&p).unwrap();
+                assert!(!html.contains("<script>alert"), "{}", p.display());
+            }
+        }
+    }
+
+    // A FIFO where an entry goes is not read (it would block forever), and the
+    // build goes on.
+    let key_files: Vec<_> = fs::read_dir(&places)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let fifo = &key_files[0];
+    fs::remove_file(fifo).unwrap();
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_indicity"))
+        .args(["check", "--root", root.to_str().unwrap()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("check blocked on a FIFO in the cache");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success());
+
+    // A `.indicity-cache` that is a link: nothing is written through it.
+    fs::remove_dir_all(root.join(".indicity-cache")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    symlink(elsewhere.path(), root.join(".indicity-cache")).unwrap();
+    build(&[]);
+    assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn new_place_and_clean_never_write_through_a_link() {
+    use std::os::unix::fs::symlink;
+    let site = site_copy();
+    let root = site.path();
+    let outside = tempfile::tempdir().unwrap();
+
+    // A dangling link where the new place file goes.
+    let target = outside.path().join("created-by-new-place.yaml");
+    fs::remove_file(root.join("content/cities/ouhai.yaml")).unwrap();
+    for a in fs::read_dir(root.join("content/articles/ouhai")).unwrap() {
+        fs::remove_file(a.unwrap().path()).unwrap();
+    }
+    symlink(&target, root.join("content/cities/ouhai.yaml")).unwrap();
+    let o = indicity(root, &["new", "place", "瓯海区"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!target.exists());
+    // The cities directory itself a link.
+    fs::remove_file(root.join("content/cities/ouhai.yaml")).unwrap();
+    let cities = root.join("content/cities");
+    fs::rename(&cities, outside.path().join("cities")).unwrap();
+    symlink(outside.path().join("cities"), &cities).unwrap();
+    let o = indicity(root, &["new", "place", "瓯海区"]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!outside.path().join("cities/ouhai.yaml").exists());
+    fs::remove_file(&cities).unwrap();
+    fs::rename(outside.path().join("cities"), &cities).unwrap();
+
+    // `clean` into an articles directory that is a link, with and without --force.
+    let raw = root.join("content/raw/003_ae73138678fe0234.txt");
+    let raw = raw.to_str().unwrap();
+    let dir = root.join("content/articles/quanzhou");
+    let _ = fs::remove_dir_all(&dir);
+    let victim = tempfile::tempdir().unwrap();
+    symlink(victim.path(), &dir).unwrap();
+    for args in [&[][..], &["--force"][..]] {
+        let mut a = vec!["clean", "--city", "quanzhou", raw];
+        a.extend_from_slice(args);
+        let o = indicity(root, &a);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+        assert_eq!(fs::read_dir(victim.path()).unwrap().count(), 0, "{args:?}");
+    }
+}
+
+#[test]
+fn a_base_url_goes_into_the_sitemap_and_feeds_only_as_a_plain_address() {
+    let site = site_copy();
+    let root = site.path();
+    for bad in ["https://example.org/a b/", "https://example.org/\\t/"] {
+        let text = fs::read_to_string(root.join("content/site.yaml")).unwrap();
+        let line = text.lines().find(|l| l.starts_with("base_url:")).unwrap();
+        fs::write(
+            root.join("content/site.yaml"),
+            text.replace(line, &format!("base_url: \"{bad}\"")),
+        )
+        .unwrap();
+        let err = check_fails(root);
+        assert!(
+            err.contains("`base_url` is not an absolute web address"),
+            "{err}"
+        );
+        assert!(err.contains("--> content/site.yaml:"), "{err}");
+    }
+    let o = indicity(root, &["build", "--base-url", "https://example.org/a b/"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn a_failed_init_leaves_nothing_and_can_be_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    // A file where `init` needs a directory: it fails part way.
+    fs::create_dir_all(site.join("static")).unwrap();
+    fs::write(site.join("static/js"), "in the way").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_indicity"))
+        .args(["init", site.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0));
+    let left: Vec<String> = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .strip_prefix(&site)
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        left,
+        ["", "static", "static/js"],
+        "init left a partial site"
+    );
+    fs::remove_file(site.join("static/js")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_indicity"))
+        .args(["init", site.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = indicity(&site, &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_no_command_with_a_panic() {
+    let site = site_copy();
+    let root = site.path().to_str().unwrap().to_string();
+    let bin = env!("CARGO_BIN_EXE_indicity");
+    let raw = format!("{root}/content/raw/003_ae73138678fe0234.txt");
+    // An article stating two thousand numbers nobody recorded: every command has
+    // far more to print than a pipe holds.
+    let body: Vec<String> = (1..=2000).map(|i| format!("高新技术企业达{i}家")).collect();
+    fs::write(
+        site.path()
+            .join("content/articles/fuzhou/2023-12-01-many.md"),
+        format!(
+            "---\ntitle: 很多数字\ndate: 2023-12-01\ncity: fuzhou\n---\n\n2023年，{}。\n",
+            body.join("，")
+        ),
+    )
+    .unwrap();
+    // `extract` reads a shorter one (it weighs every number against the place file).
+    let few: Vec<String> = (1..=60).map(|i| format!("科技型中小企业达{i}家")).collect();
+    fs::write(
+        site.path()
+            .join("content/articles/fuzhou/2023-12-02-few.md"),
+        format!(
+            "---\ntitle: 一些数字\ndate: 2023-12-02\ncity: fuzhou\n---\n\n2023年，{}。\n",
+            few.join("，")
+        ),
+    )
+    .unwrap();
+    for cmd in [
+        format!("{bin} check --root {root} 2>&1 | head -c 1"),
+        format!("{bin} build --root {root} 2>&1 | head -c 1"),
+        format!("{bin} clean --root {root} --city quanzhou --dry-run {raw} | head -c 1"),
+        format!("{bin} extract --root {root} fuzhou/2023-12-02-few --all | head -c 1"),
+        format!("{bin} extract --root {root} fuzhou/2023-12-02-few --write 2>&1 | head -c 1"),
+    ] {
+        let o = std::process::Command::new("bash")
+            .args([
+                "-c",
+                &format!("exec 3>&1; {cmd} >/dev/null; echo \"${{PIPESTATUS[0]}}\" >&3"),
+            ])
+            .output()
+            .unwrap();
+        let code = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        assert!(["0", "1"].contains(&code.as_str()), "{cmd}: exit {code}");
+    }
+}

@@ -815,3 +815,66 @@ fn figures_link_to_their_sentence_on_the_original_page() {
     }
     assert!(with >= 3 && without >= 10, "{with} with, {without} without");
 }
+
+/// A site with more URLs than one sitemap may list gets a sitemap index and parts,
+/// each within the protocol's limit, listing every URL once.
+#[test]
+fn a_sitemap_past_fifty_thousand_urls_is_an_index_of_parts() {
+    use indicity::render::fed::{Output, SITEMAP_MAX, sitemap_parts};
+    let root = repo();
+    let (mut site, _) = indicity::content::load_uncached(&root);
+    let prov = indicity::check::check(&site, None, &mut Default::default());
+    let before = site.articles.len() + site.places.len() + site.indicators.len() + 2;
+    assert_eq!(sitemap_parts(&site), 0);
+    let one = site.articles.values().next().unwrap().clone();
+    for i in 0..SITEMAP_MAX {
+        let mut a = one.clone();
+        a.id = format!("many/2020-01-01-a{i}");
+        site.articles.insert(a.id.clone(), a);
+    }
+    let parts = sitemap_parts(&site);
+    assert_eq!(parts, 2);
+    let tera = indicity::render::load_templates(&root).unwrap();
+    let renderer =
+        indicity::render::Renderer::new(&site, &prov, &tera, "https://example.org/site/");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let staging = indicity::output::Staging::create(&out).unwrap();
+    let sitemap = Output::Sitemap(parts);
+    renderer
+        .render(
+            &indicity::render::Pages::of(&site, [&sitemap]),
+            &root,
+            &staging,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    staging.commit().unwrap();
+    let index = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&index).unwrap();
+    assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        locs,
+        [
+            "https://example.org/site/sitemap-1.xml",
+            "https://example.org/site/sitemap-2.xml"
+        ]
+    );
+    let mut all = std::collections::HashSet::new();
+    for file in sitemap.files().iter().skip(1) {
+        let text = fs::read_to_string(out.join(file)).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let urls: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("loc"))
+            .map(|n| n.text().unwrap().to_string())
+            .collect();
+        assert!(urls.len() <= SITEMAP_MAX, "{file}: {}", urls.len());
+        all.extend(urls);
+    }
+    assert_eq!(all.len(), before + SITEMAP_MAX);
+}

@@ -23,7 +23,7 @@ use serde_json::value::RawValue;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::{FigureRef, QuoteMark};
-use crate::content::cache::{CACHE_DIR, store, tool_id};
+use crate::content::cache::{store, tool_id};
 use crate::content::{Article, Site};
 
 /// An article's marks and the mark each citing figure links to, with figures as
@@ -57,16 +57,13 @@ pub struct ArticleCache {
 }
 
 impl ArticleCache {
-    pub fn open(root: &Path, site: &Site) -> Option<ArticleCache> {
+    /// The cache of the site at `root`; with `reads` false, nothing stored is used
+    /// (`build --full`), but this check's results are stored.
+    pub fn open(root: &Path, site: &Site, reads: bool) -> Option<ArticleCache> {
         use rayon::prelude::*;
         let tool = tool_id()?;
-        let dir = root.join(CACHE_DIR);
-        if !root.join(crate::content::CONTENT_DIR).is_dir() {
-            return None;
-        }
-        std::fs::create_dir_all(&dir).ok()?;
-        let path = dir.join("articles.json");
-        let old: HashMap<String, Box<RawValue>> = read(&path);
+        let path = crate::content::cache::dir(root, "")?.join("articles.json");
+        let old: HashMap<String, Box<RawValue>> = if reads { read(&path) } else { HashMap::new() };
         let mut h = Xxh3::new();
         h.update(b"articles/1/");
         h.update(tool.as_bytes());
@@ -119,6 +116,13 @@ impl ArticleCache {
             .unwrap_or_else(|e| e.into_inner())
             .remove(key)?;
         let entry: Entry = serde_json::from_str(raw.get()).ok()?;
+        // Sealed, so only ever this build's output; checked again all the same
+        // before anything of it reaches a page.
+        if !entry.marks.iter().all(|m| m.1 <= m.2 && is_mark_id(&m.3))
+            || !entry.figure_marks.iter().all(|m| is_mark_id(&m.2))
+        {
+            return None;
+        }
         let fig = |rank: &u32| figures.get(*rank as usize).copied();
         let marks = entry
             .marks
@@ -204,8 +208,11 @@ impl ArticleCache {
 }
 
 fn read<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
-    std::fs::read(path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+    crate::content::cache::load(path).unwrap_or_default()
+}
+
+/// Whether `id` has the shape of the ids `check` gives marks (`q-` and 8 hex digits).
+pub fn is_mark_id(id: &str) -> bool {
+    id.strip_prefix("q-")
+        .is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }

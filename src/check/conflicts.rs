@@ -157,10 +157,10 @@ fn sentence_of(article: &Article, quote: &str) -> Option<String> {
     runs.push(article.meta.title.clone());
     for run in &runs {
         let n = Normalized::new(run);
-        let Some(found) = n.find(&needle) else {
+        // `find` gives the range in `run` itself.
+        let Some(range) = n.find(&needle) else {
             continue;
         };
-        let range = n.original_range(found);
         let ends = ['。', '！', '？', '；', ';', '!', '?', '\n'];
         let start = run[..range.start]
             .rfind(ends)

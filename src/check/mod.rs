@@ -106,12 +106,12 @@ fn check_config(site: &Site, diags: &mut Diagnostics) {
     let Some(file) = &site.config_file else {
         return;
     };
-    if !crate::safe_url::is_absolute_web(&site.config.base_url) {
+    if !crate::safe_url::is_base_url(&site.config.base_url) {
         diags.push(
             Diagnostic::error(Code::E011, "`base_url` is not an absolute web address")
                 .at(file.locate(&YamlPath::default().key("base_url"), None))
-                .label("expected http://… or https://…")
-                .help("write the address the site is published at, e.g. `https://indicity.example.org/`; the sitemap and the feed link to it"),
+                .label("expected http://… or https://…, with no space or control character")
+                .help("write the address the site is published at, e.g. `https://indicity.example.org/`, percent-encoding any space or non-ASCII character (`%20`) and with no `?` or `#`; the sitemap and the feed link to it"),
         );
     }
     for (i, id) in site.config.headline.iter().enumerate() {
@@ -500,8 +500,9 @@ fn scan(
             let want = wanted.get(id.as_str()).map_or(&[][..], Vec::as_slice);
             let cached = cache.map(|c| {
                 let mut figures: Vec<FigureRef> = Vec::new();
+                let mut seen: std::collections::HashSet<FigureRef> = Default::default();
                 for (f, _) in want {
-                    if figures.last() != Some(f) && !figures.contains(f) {
+                    if seen.insert(*f) {
                         figures.push(*f);
                     }
                 }
@@ -650,21 +651,48 @@ fn locate_in_article(
         joined.push_str(&r.text);
         joined.push('\u{1}');
     }
-    let mut occurrences: HashMap<&str, Vec<(usize, Range<usize>)>> = HashMap::new();
+    // All the article's quotes in one automaton, one pass over the text: searched one
+    // by one, a thousand figures citing one long article read it a thousand times.
+    let mut needles: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for w in wanted {
         let needle = w.normalized.as_str();
-        if needle.is_empty() || needle.contains('\u{1}') || occurrences.contains_key(needle) {
-            continue;
+        if !needle.is_empty() && !needle.contains('\u{1}') && seen.insert(needle) {
+            needles.push(needle);
         }
-        let found: Vec<(usize, Range<usize>)> =
-            memchr::memmem::find_iter(joined.as_bytes(), needle.as_bytes())
-                .map(|at| {
-                    let run = starts.partition_point(|&s| s <= at) - 1;
-                    (run, at - starts[run]..at - starts[run] + needle.len())
-                })
-                .collect();
-        if !found.is_empty() {
-            occurrences.insert(needle, found);
+    }
+    let mut occurrences: HashMap<&str, Vec<(usize, Range<usize>)>> = HashMap::new();
+    let place = |at: usize, len: usize| {
+        let run = starts.partition_point(|&s| s <= at) - 1;
+        (run, at - starts[run]..at - starts[run] + len)
+    };
+    match aho_corasick::AhoCorasick::new(&needles) {
+        Ok(ac) => {
+            // Each quote's occurrences as a search for it alone finds them: left
+            // to right, none overlapping the one before.
+            let mut last_end: Vec<usize> = vec![0; needles.len()];
+            for m in ac.find_overlapping_iter(joined.as_bytes()) {
+                let k = m.pattern().as_usize();
+                if m.start() < last_end[k] {
+                    continue;
+                }
+                last_end[k] = m.end();
+                occurrences
+                    .entry(needles[k])
+                    .or_default()
+                    .push(place(m.start(), m.len()));
+            }
+        }
+        Err(_) => {
+            // Too many patterns for one automaton: one search per quote.
+            for needle in &needles {
+                let found: Vec<_> = memchr::memmem::find_iter(joined.as_bytes(), needle.as_bytes())
+                    .map(|at| place(at, needle.len()))
+                    .collect();
+                if !found.is_empty() {
+                    occurrences.insert(needle, found);
+                }
+            }
         }
     }
     let mut diags = Vec::new();

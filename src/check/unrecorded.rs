@@ -68,10 +68,22 @@ fn article_warnings(
     };
     // Recorded from this article or another, under this indicator or another (a
     // park's count filed as the park's indicator): either way the curator has seen it.
-    let recorded: Vec<f64> = place.figures.iter().map(|f| f.value).collect();
+    // Sorted, so that each number is looked up, not compared with every figure.
+    let mut recorded: Vec<f64> = place
+        .figures
+        .iter()
+        .map(|f| f.value)
+        .filter(|v| v.is_finite())
+        .collect();
+    recorded.sort_by(f64::total_cmp);
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut out = Vec::new();
     let mut file_text: Option<Normalized> = None;
+    // Where the last phrase was found in the file: the next is searched from a
+    // little before it (runs come in the file's order), so a long paragraph of
+    // numbers is read once, not once per number.
+    let mut cursor = 0usize;
+    let back = words.iter().map(String::len).max().unwrap_or(0) * 2 + 64;
     for run in runs {
         let run = &run.text;
         for hit in automaton.find_overlapping_iter(run) {
@@ -99,17 +111,27 @@ fn article_warnings(
             }) else {
                 continue;
             };
-            if recorded.iter().any(|v| numbers::same(*v, value)) {
+            // `same` is a relative tolerance of 1e-9: only the neighbours of where
+            // `value` would sort can be the same number.
+            let at = recorded.partition_point(|v| *v < value);
+            if recorded[at.saturating_sub(1)..(at + 1).min(recorded.len())]
+                .iter()
+                .any(|v| numbers::same(*v, value))
+            {
                 continue;
             }
             if !seen.insert((id.to_string(), format::plain(value))) {
                 continue;
             }
             let phrase = format!("{word}{}", &clause[..m.span.end]);
-            let location = file_text
-                .get_or_insert_with(|| Normalized::new(&article.file.text))
-                .find(&phrase)
-                .map(|span| Location::from_span(&article.file.path, &article.file.text, span));
+            let ft = file_text.get_or_insert_with(|| Normalized::new(&article.file.text));
+            let found = ft
+                .find_from(&phrase, cursor.saturating_sub(back))
+                .or_else(|| ft.find_from(&phrase, 0));
+            let location = found.map(|(norm, span)| {
+                cursor = norm.start;
+                Location::from_span(&article.file.path, &article.file.text, span)
+            });
             out.push(
                 Diagnostic::warning(
                     Code::W001,

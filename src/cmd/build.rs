@@ -47,12 +47,12 @@ pub fn run(args: Args, color: bool) -> Result<(), Error> {
         full,
     })
     .map(|r| {
-        eprint!("{}", warnings(&r.warnings, color));
+        crate::say!("{}", warnings(&r.warnings, color));
         if timings {
             print_timings(&r.timings);
         }
         if r.incremental {
-            eprintln!(
+            crate::sayln!(
                 "built {} changed outputs ({} files, {} rewritten; {} removed) into {} in {:.2} s",
                 r.rendered,
                 r.files,
@@ -62,7 +62,7 @@ pub fn run(args: Args, color: bool) -> Result<(), Error> {
                 started.elapsed().as_secs_f64()
             );
         } else {
-            eprintln!(
+            crate::sayln!(
                 "built {} files ({:.1} MiB; {} rewritten) into {} in {:.2} s",
                 r.files,
                 r.bytes as f64 / 1048576.0,

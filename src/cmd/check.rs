@@ -20,12 +20,12 @@ pub fn run(args: Args, color: bool) -> Result<(), Error> {
     let started = Instant::now();
     let Args { root, timings } = args;
     crate::check(&root).map(|c| {
-        eprint!("{}", warnings(&c.warnings, color));
+        crate::say!("{}", warnings(&c.warnings, color));
         if timings {
             print_timings(&c.timings);
         }
         let figures: usize = c.site.places.iter().map(|p| p.figures.len()).sum();
-        eprintln!(
+        crate::sayln!(
             "checked {} places, {} figures, {} articles: no errors ({:.2} s)",
             c.site.places.len(),
             figures,

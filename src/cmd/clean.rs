@@ -53,15 +53,15 @@ pub fn run(args: Args) -> Result<(), Error> {
         match clean_file(path, &opts) {
             Ok(report) => {
                 if explain {
-                    eprint!("{}", report.explain());
+                    crate::say!("{}", report.explain());
                 }
-                eprint!("{}", report.summary());
+                crate::say!("{}", report.summary());
                 if dry_run {
-                    print!("{}", report.cleaned.to_markdown());
+                    crate::put!("{}", report.cleaned.to_markdown());
                 }
             }
             Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
+                crate::sayln!("error: {}: {e}", path.display());
                 failed = true;
             }
         }
@@ -198,22 +198,27 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
             cleaned.meta.city
         ));
     }
-    let dir = opts.output_dir.clone().unwrap_or_else(|| {
-        opts.root
-            .join(content::ARTICLES_DIR)
-            .join(&cleaned.meta.city)
-    });
+    // Written below the base the user gave (the site root, or --output-dir), never
+    // through a symbolic link below it.
+    let (base, dir_rel) = match &opts.output_dir {
+        Some(d) => (d.clone(), PathBuf::new()),
+        None => (
+            opts.root.clone(),
+            Path::new(content::ARTICLES_DIR).join(&cleaned.meta.city),
+        ),
+    };
     let date = cleaned
         .meta
         .date
         .clone()
         .unwrap_or_else(|| "undated".to_string());
-    let target = dir.join(format!(
+    let rel = dir_rel.join(format!(
         "{date}-{}.md",
         clean::place::title_slug(&cleaned.meta.title)
     ));
+    let target = base.join(&rel);
     if !opts.dry_run {
-        write_new(&target, cleaned.to_markdown().as_bytes(), opts.force)?;
+        write_new(&base, &rel, cleaned.to_markdown().as_bytes(), opts.force)?;
     }
     Ok(CleanReport {
         source: path.to_path_buf(),
@@ -222,34 +227,19 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
     })
 }
 
-/// Writes a new file at `target`, never through a symbolic link: without `force` an
-/// existing entry (a dangling link included) is refused; with it, the entry itself
-/// is replaced, and a link's target is left alone.
-fn write_new(target: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
-    use std::io::Write as _;
-    let existing = std::fs::symlink_metadata(target);
-    if existing.is_ok() && !force {
-        return Err(format!(
-            "{} exists; pass --force to overwrite it",
-            target.display()
-        ));
-    }
-    if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    if let Ok(m) = existing {
-        if m.is_dir() {
-            return Err(format!("{} is a directory", target.display()));
+/// Writes a new file at `base/rel`, never through a symbolic link below `base`:
+/// without `force` an existing entry (a dangling link included) is refused; with
+/// it, the entry itself is replaced, and a link's target is left alone.
+fn write_new(base: &Path, rel: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
+    let target = base.join(rel);
+    // The base itself is the user's to give (`--output-dir` may not exist yet).
+    std::fs::create_dir_all(base).map_err(|e| format!("cannot create {}: {e}", base.display()))?;
+    crate::safe_fs::write_new_below(base, rel, bytes, force).map_err(|e| {
+        let blocked = std::fs::symlink_metadata(&target).is_ok();
+        if e.kind() == std::io::ErrorKind::AlreadyExists && !force && blocked && !target.is_dir() {
+            format!("{} exists; pass --force to overwrite it", target.display())
+        } else {
+            format!("cannot write {}: {e}", target.display())
         }
-        std::fs::remove_file(target)
-            .map_err(|e| format!("cannot replace {}: {e}", target.display()))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(target)
-        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-    file.write_all(bytes)
-        .map_err(|e| format!("cannot write {}: {e}", target.display()))
+    })
 }

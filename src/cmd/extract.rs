@@ -60,38 +60,18 @@ pub fn run(args: Args) -> Result<(), Error> {
         }
         let place = site.place(&ex.place).expect("extract found it");
         let path = args.root.join(&place.origin.file.path);
-        let on_disk = std::fs::read_to_string(&path)
-            .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
-        let expected = write::merge(&place.origin.file.text, &earlier)
-            .map(|(t, _)| t)
-            .unwrap_or_default();
-        if on_disk.trim_start_matches('\u{feff}') != expected {
-            return Err(Error::Usage(format!(
-                "{} changed while extract read it: run it again",
-                path.display()
-            )));
-        }
-        let (merged, _) = write::merge(&on_disk, &ex.proposals)
-            .map_err(|m| Error::Usage(format!("{}: {m}", path.display())))?;
         if ex.proposals.is_empty() {
-            eprintln!("{id}: nothing to add to {}", path.display());
+            crate::sayln!("{id}: nothing to add to {}", path.display());
         } else {
-            let dir = path.parent().unwrap_or(&args.root);
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| Error::Output(format!("{}: {e}", dir.display())))?;
-            tmp.write_all(merged.as_bytes())
-                .and_then(|_| tmp.as_file().sync_all())
-                .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
-            tmp.persist(&path)
-                .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
-            eprintln!(
+            write_place(&path, place, &earlier, &ex.proposals)?;
+            crate::sayln!(
                 "{id}: added {} figure{} to {}:",
                 ex.proposals.len(),
                 if ex.proposals.len() == 1 { "" } else { "s" },
                 path.display()
             );
             for p in &ex.proposals {
-                eprintln!(
+                crate::sayln!(
                     "  {} {} {} ({})",
                     p.indicator,
                     p.period,
@@ -114,4 +94,51 @@ pub fn run(args: Args) -> Result<(), Error> {
         let _ = stdout.write_all(notes.as_bytes());
     }
     Ok(())
+}
+
+/// Merges `proposals` into the place file at `path`, which must still be what this
+/// run read (with `earlier`, this run's own additions); the file is replaced in one
+/// step, keeping its permissions, and an edit made meanwhile is never overwritten.
+fn write_place(
+    path: &std::path::Path,
+    place: &crate::content::Place,
+    earlier: &[extract::Proposal],
+    proposals: &[extract::Proposal],
+) -> Result<(), Error> {
+    let shown = path.display();
+    let snapshot =
+        crate::safe_fs::Snapshot::take(path).map_err(|e| Error::Output(format!("{shown}: {e}")))?;
+    let Ok(on_disk) = std::str::from_utf8(&snapshot.bytes) else {
+        return Err(Error::Usage(format!(
+            "{shown} is not UTF-8 text any more: it changed while extract read it; run it again"
+        )));
+    };
+    // What this run loaded (with the escapes `load` takes out), plus its own additions.
+    let loaded = {
+        let mut f = std::sync::Arc::new(crate::content::yaml::SourceFile::new(
+            &place.origin.file.path,
+            std::sync::Arc::from(crate::content::source_text(on_disk.to_string())),
+        ));
+        let _ = crate::content::yaml::SourceFile::take_escapes(&mut f);
+        f.text.to_string()
+    };
+    let expected = write::merge(&place.origin.file.text, earlier)
+        .map(|(t, _)| t)
+        .map_err(|m| Error::Usage(format!("{shown}: {m}")))?;
+    if loaded != expected {
+        return Err(Error::Usage(format!(
+            "{shown} changed while extract read it (it is not what `extract` read a moment ago): nothing was written; run it again"
+        )));
+    }
+    let (merged, _) =
+        write::merge(on_disk, proposals).map_err(|m| Error::Usage(format!("{shown}: {m}")))?;
+    snapshot.replace(merged.as_bytes()).map_err(|e| match e {
+        crate::safe_fs::ReplaceError::Changed => Error::Usage(format!(
+            "{shown} changed while extract wrote to it: your edit is kept and nothing was added; run extract again"
+        )),
+        crate::safe_fs::ReplaceError::ReadOnly => Error::Usage(format!(
+            "{shown} is read-only: nothing was written (make it writable, e.g. `chmod u+w {shown}`, to let extract add to it)"
+        )),
+        crate::safe_fs::ReplaceError::Io(m) => Error::Output(m),
+    })
 }

@@ -168,7 +168,7 @@ fn catalogue() -> String {
 
 pub fn run(args: Args) -> Result<(), Error> {
     let dir = &args.dir;
-    if dir.join("content").exists() {
+    if std::fs::symlink_metadata(dir.join("content")).is_ok() {
         return Err(Error::Usage(format!(
             "{} holds a site already (content/ exists); `init` never overwrites one",
             dir.display()
@@ -190,17 +190,45 @@ pub fn run(args: Args) -> Result<(), Error> {
         .collect();
     for (rel, _) in &files {
         let path = dir.join(rel);
-        if path.exists() {
+        if std::fs::symlink_metadata(&path).is_ok() {
             return Err(Error::Usage(format!(
                 "{} exists; `init` never overwrites a file",
                 path.display()
             )));
         }
     }
-    for (rel, text) in files {
-        write(&dir.join(&rel), &text)?;
+    // All or nothing: a failure half way (a full disk, a file made meanwhile) takes
+    // back what this run made, so that `init` can simply be run again.
+    let mut made_dirs: Vec<PathBuf> = Vec::new();
+    let mut made_files: Vec<PathBuf> = Vec::new();
+    let mut result = Ok(());
+    for (rel, text) in &files {
+        let path = dir.join(rel);
+        let mut missing: Vec<PathBuf> = path
+            .ancestors()
+            .skip(1)
+            .take_while(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err())
+            .map(Path::to_path_buf)
+            .collect();
+        missing.reverse();
+        if let Err(e) = write(dir, rel, text) {
+            made_dirs.extend(missing.into_iter().filter(|d| d.is_dir()));
+            result = Err(e);
+            break;
+        }
+        made_dirs.extend(missing);
+        made_files.push(path);
     }
-    eprintln!(
+    if let Err(e) = result {
+        for f in made_files.iter().rev() {
+            let _ = std::fs::remove_file(f);
+        }
+        for d in made_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+        return Err(e);
+    }
+    crate::sayln!(
         "created a site in {}: `indicity build --root {}` builds it; `indicity new place NAME` adds a place",
         dir.display(),
         dir.display()
@@ -208,10 +236,10 @@ pub fn run(args: Args) -> Result<(), Error> {
     Ok(())
 }
 
-fn write(path: &Path, text: &str) -> Result<(), Error> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::Output(format!("{}: {e}", parent.display())))?;
-    }
-    std::fs::write(path, text).map_err(|e| Error::Output(format!("{}: {e}", path.display())))
+/// Writes the new file `dir/rel` (never through a link below `dir`, never over an
+/// existing entry).
+fn write(dir: &Path, rel: &str, text: &str) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Output(format!("{}: {e}", dir.display())))?;
+    crate::safe_fs::write_new_below(dir, Path::new(rel), text.as_bytes(), false)
+        .map_err(|e| Error::Output(format!("{}: {e}", dir.join(rel).display())))
 }

@@ -25,6 +25,6 @@ fn warnings(w: &Diagnostics, color: bool) -> String {
 
 fn print_timings(timings: &[(&'static str, Duration)]) {
     for (stage, d) in timings {
-        eprintln!("timing: {stage:<24} {:>9.3} s", d.as_secs_f64());
+        crate::sayln!("timing: {stage:<24} {:>9.3} s", d.as_secs_f64());
     }
 }

@@ -108,16 +108,22 @@ pub fn run(args: Args) -> Result<(), Error> {
     };
     let (slug, yaml) = place_yaml(d);
     let path = cities.join(format!("{slug}.yaml"));
-    if path.exists() {
+    // Never through a link: a dangling `content/cities/<slug>.yaml` would otherwise
+    // create its target wherever it points.
+    if std::fs::symlink_metadata(&path).is_ok() {
         return Err(Error::Usage(format!(
             "{} exists already; a second place with the slug `{slug}` needs another file name (rename one of them, e.g. `{slug}-{}`)",
             path.display(),
             d.code
         )));
     }
-    std::fs::create_dir_all(&cities)
-        .map_err(|e| Error::Output(format!("{}: {e}", cities.display())))?;
-    std::fs::write(&path, yaml).map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
-    eprintln!("created {} ({} {})", path.display(), d.code, d.name);
+    crate::safe_fs::write_new_below(
+        &args.root,
+        &std::path::Path::new(crate::content::PLACES_DIR).join(format!("{slug}.yaml")),
+        yaml.as_bytes(),
+        false,
+    )
+    .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
+    crate::sayln!("created {} ({} {})", path.display(), d.code, d.name);
     Ok(())
 }

@@ -10,6 +10,16 @@
 //! rule still runs on every load, and a file with any error never enters the cache.
 //! An entry that cannot be read is a miss, and a cache that cannot be written is
 //! skipped, so deleting `.indicity-cache/` at any time is safe.
+//!
+//! Nothing in the cache is trusted as it lies on disk. Every entry of every cache
+//! here (places, articles, history, build records) is sealed by [`store`] with a hash
+//! of this executable, the entry's own name (which is the hash of the input it was
+//! computed from) and its bytes; [`load`] reads only a regular file (never through a
+//! link, never a FIFO) whose seal matches. An entry edited by hand, copied under
+//! another input's name, truncated or written by another build is a miss.
+//! `build --full` reads no cache at all. The cache directory is used only when it and
+//! everything on the way to it below the site root are real directories: a linked
+//! `.indicity-cache` would make a build write outside the site.
 
 use std::collections::HashSet;
 use std::fs;
@@ -43,21 +53,77 @@ pub fn tool_id() -> Option<&'static str> {
     .as_deref()
 }
 
+/// How a run uses the caches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caching {
+    /// Neither read nor written (commands that only look at the content).
+    Off,
+    /// Everything computed anew, and the results stored (`build --full`).
+    Fresh,
+    /// Entries read when they are sealed for exactly this input, and stored.
+    On,
+}
+
+impl Caching {
+    pub fn reads(self) -> bool {
+        self == Caching::On
+    }
+}
+
+/// `root/.indicity-cache/<sub>` (made when missing), or `None` when nothing may be
+/// cached there: `root` is not a site, this executable cannot be identified, or a
+/// symbolic link stands on the way.
+pub fn dir(root: &Path, sub: &str) -> Option<PathBuf> {
+    tool_id()?;
+    if !root.join(super::CONTENT_DIR).is_dir() {
+        return None;
+    }
+    crate::safe_fs::create_dir_below(root, &Path::new(CACHE_DIR).join(sub)).ok()
+}
+
+/// The seal of an entry: this executable, the entry's name and its bytes.
+fn seal(name: &str, bytes: &[u8]) -> String {
+    let mut h = Xxh3::new();
+    h.update(b"indicity-cache/1\0");
+    h.update(tool_id().unwrap_or_default().as_bytes());
+    h.update(&[0]);
+    h.update(name.as_bytes());
+    h.update(&[0]);
+    h.update(bytes);
+    format!("{:032x}", h.digest128())
+}
+
+/// The bytes of the entry at `path`, if it is a regular file whose seal matches.
+pub fn load_bytes(path: &Path) -> Option<Vec<u8>> {
+    let name = path.file_name()?.to_str()?;
+    let mut bytes = crate::safe_fs::read_regular(path).ok()?;
+    let nl = bytes.iter().position(|&b| b == b'\n')?;
+    let stated = std::str::from_utf8(&bytes[..nl]).ok()?.to_string();
+    let body = bytes.split_off(nl + 1);
+    (stated == seal(name, &body)).then_some(body)
+}
+
+/// The entry at `path` (see [`load_bytes`]), as JSON.
+pub fn load<T: DeserializeOwned>(path: &Path) -> Option<T> {
+    serde_json::from_slice(&load_bytes(path)?).ok()
+}
+
 pub struct PlaceCache {
     /// `None`: no caching (the directory cannot be made, or a one-file reload).
     dir: Option<PathBuf>,
     /// Keys read or written by this load; the others are pruned.
     used: Mutex<HashSet<String>>,
+    reads: bool,
 }
 
 impl PlaceCache {
-    pub fn open(root: &Path) -> PlaceCache {
-        let dir = root.join(CACHE_DIR).join("places");
-        // Not in a directory that is not a site (a mistyped --root).
-        let site = root.join(super::CONTENT_DIR).is_dir();
+    pub fn open(root: &Path, caching: Caching) -> PlaceCache {
         PlaceCache {
-            dir: (site && tool_id().is_some() && fs::create_dir_all(&dir).is_ok()).then_some(dir),
+            dir: (caching != Caching::Off)
+                .then(|| dir(root, "places"))
+                .flatten(),
             used: Mutex::default(),
+            reads: caching.reads(),
         }
     }
 
@@ -65,6 +131,7 @@ impl PlaceCache {
         PlaceCache {
             dir: None,
             used: Mutex::default(),
+            reads: false,
         }
     }
 
@@ -87,8 +154,11 @@ impl PlaceCache {
     }
 
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        let bytes = fs::read(self.path(key)?).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let path = self.path(key)?;
+        if !self.reads {
+            return None;
+        }
+        load(&path)
     }
 
     /// Stores `value` under `key`.
@@ -116,17 +186,68 @@ impl PlaceCache {
     }
 }
 
-/// Writes `value` as JSON at `path`, through a temporary file renamed into place, so a
-/// reader (another `indicity` running) never sees half a file. Failures are ignored:
-/// the cache is only ever a shortcut.
+/// Writes `value` as JSON at `path`, sealed (see [`load`]), through a temporary file
+/// renamed into place, so a reader (another `indicity` running) never sees half a
+/// file. Failures are ignored: the cache is only ever a shortcut.
 pub fn store<T: Serialize>(path: &Path, value: &T) {
-    let Some(dir) = path.parent() else { return };
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return;
+    };
     let Ok(bytes) = serde_json::to_vec(value) else {
         return;
     };
-    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
+    if let Ok(mut tmp) = tempfile::Builder::new()
+        .prefix(".indicity-tmp")
+        .tempfile_in(dir)
+        && tmp.write_all(seal(name, &bytes).as_bytes()).is_ok()
+        && tmp.write_all(b"\n").is_ok()
         && tmp.write_all(&bytes).is_ok()
     {
         let _ = tmp.persist(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("content")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_entry_is_read_only_as_it_was_sealed_for_its_name() {
+        let dir = site();
+        let cache = PlaceCache::open(dir.path(), Caching::On);
+        cache.put("k1", &vec![1, 2, 3]);
+        assert_eq!(cache.get::<Vec<i32>>("k1"), Some(vec![1, 2, 3]));
+        let path = dir.path().join(CACHE_DIR).join("places/k1.json");
+        // Edited by hand (the seal kept), or copied under another input's name.
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replace("[1,2,3]", "[1,2,4]")).unwrap();
+        assert_eq!(cache.get::<Vec<i32>>("k1"), None);
+        fs::write(&path, &text).unwrap();
+        assert_eq!(cache.get::<Vec<i32>>("k1"), Some(vec![1, 2, 3]));
+        fs::copy(&path, path.with_file_name("k2.json")).unwrap();
+        assert_eq!(cache.get::<Vec<i32>>("k2"), None);
+        // `build --full` reads nothing, but stores.
+        let fresh = PlaceCache::open(dir.path(), Caching::Fresh);
+        assert_eq!(fresh.get::<Vec<i32>>("k1"), None);
+        fresh.put("k3", &vec![7]);
+        assert_eq!(cache.get::<Vec<i32>>("k3"), Some(vec![7]));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn no_cache_through_a_link() {
+        let dir = site();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(CACHE_DIR)).unwrap();
+        assert_eq!(super::dir(dir.path(), "places"), None);
+        let cache = PlaceCache::open(dir.path(), Caching::On);
+        cache.put("k1", &1);
+        assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
     }
 }

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
-use cache::PlaceCache;
+use cache::{Caching, PlaceCache};
 use figure::RawFigure;
 pub use model::*;
 pub use period::Period;
@@ -41,17 +41,18 @@ pub const ARTICLES_DIR: &str = "content/articles";
 /// Returns the site made of every file that could be read, and the diagnostics of
 /// those that could not; the caller decides whether errors are fatal.
 pub fn load(root: &Path) -> (Site, Diagnostics) {
-    load_with(root, true)
+    load_with(root, Caching::On)
 }
 
 /// [`load`] without reading or writing `.indicity-cache/`: for commands that only
 /// look at the content (`clean` reading the place names), which must not leave files
 /// behind.
 pub fn load_uncached(root: &Path) -> (Site, Diagnostics) {
-    load_with(root, false)
+    load_with(root, Caching::Off)
 }
 
-fn load_with(root: &Path, use_cache: bool) -> (Site, Diagnostics) {
+/// [`load`], using the caches as `caching` says (`build --full` reads none).
+pub fn load_with(root: &Path, caching: Caching) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
 
     let mut site_file = read(root, Path::new(SITE_FILE), &mut diags);
@@ -80,11 +81,7 @@ fn load_with(root: &Path, use_cache: bool) -> (Site, Diagnostics) {
     let catalogue_failed = indicators.is_empty() && diags.errors().count() > errors_before;
 
     let place_paths = list(root, PLACES_DIR, "yaml", &mut diags);
-    let cache = if use_cache {
-        PlaceCache::open(root)
-    } else {
-        PlaceCache::disabled()
-    };
+    let cache = PlaceCache::open(root, caching);
     let mut site_places = load_all(
         root,
         &place_paths,
@@ -237,18 +234,22 @@ pub fn fallback_config() -> SiteConfig {
     }
 }
 
+/// A content file's text as every reader sees it: without a byte-order mark, and
+/// with `\n` for every line break (CRLF and old Mac files alike).
+pub fn source_text(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.remove(0);
+    }
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    text
+}
+
 fn read(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
     match fs::read(root.join(rel)) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(mut text) => {
-                if text.starts_with('\u{feff}') {
-                    text.remove(0);
-                }
-                if text.contains('\r') {
-                    text = text.replace("\r\n", "\n").replace('\r', "\n");
-                }
-                Some(Arc::new(SourceFile::new(rel, Arc::from(text))))
-            }
+            Ok(text) => Some(Arc::new(SourceFile::new(rel, Arc::from(source_text(text))))),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
@@ -325,8 +326,8 @@ fn list(root: &Path, dir: &str, ext: &str, diags: &mut Diagnostics) -> Vec<PathB
 }
 
 fn load_indicators(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> IndexMap<String, Indicator> {
-    let raw: IndexMap<String, serde_yaml::Value> = match file.parse() {
-        Ok(m) => m,
+    let raw: IndexMap<String, serde_yaml::Value> = match file.parse::<yaml::UniqueMap<_>>() {
+        Ok(m) => m.0,
         Err(d) => {
             diags.push(d);
             return IndexMap::new();
@@ -380,8 +381,8 @@ struct PlaceFile<F> {
     parent: Option<String>,
     #[serde(default)]
     code: Option<String>,
-    #[serde(default = "IndexMap::new")]
-    figures: IndexMap<String, Vec<F>>,
+    #[serde(default = "yaml::UniqueMap::new")]
+    figures: yaml::UniqueMap<Vec<F>>,
 }
 
 type RawPlace = PlaceFile<serde_yaml::Value>;
@@ -392,6 +393,7 @@ type TypedPlace = PlaceFile<RawFigure>;
 /// diagnostics.
 fn usable(t: &TypedPlace) -> bool {
     t.figures
+        .0
         .values()
         .flatten()
         .all(|f| f.problems().is_empty())
@@ -400,7 +402,7 @@ fn usable(t: &TypedPlace) -> bool {
 /// The fast path's place, or `None` when a figure needs the slow path's diagnostics.
 fn typed_place(slug: &str, t: TypedPlace, file: &Arc<SourceFile>) -> Option<Place> {
     let mut figures = Vec::new();
-    for (indicator, list) in t.figures {
+    for (indicator, list) in t.figures.0 {
         let ind_arc: Arc<str> = Arc::from(indicator.as_str());
         for (i, f) in list.into_iter().enumerate() {
             if !f.problems().is_empty() {
@@ -468,7 +470,7 @@ fn load_place(
         }
     };
     let mut figures = Vec::new();
-    for (indicator, list) in raw.figures {
+    for (indicator, list) in raw.figures.0 {
         let ind_arc: Arc<str> = Arc::from(indicator.as_str());
         for (i, value) in list.into_iter().enumerate() {
             let path = YamlPath::default().key("figures").key(&indicator).index(i);
@@ -521,10 +523,7 @@ fn load_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Articl
         );
         return None;
     };
-    let mut fm = Arc::new(SourceFile {
-        yaml,
-        ..(*file).clone()
-    });
+    let mut fm = Arc::new(file.with_yaml(yaml));
     let before = fm.text.len();
     diags.extend(SourceFile::take_escapes(&mut fm));
     let body = body.start - (before - fm.text.len())..fm.text.len();

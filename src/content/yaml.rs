@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// One step of a path into a YAML document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
@@ -63,6 +63,12 @@ pub struct SourceFile {
     pub path: std::path::PathBuf,
     pub text: Arc<str>,
     pub yaml: Range<usize>,
+    /// Where every value and key of the YAML is, built at the first diagnostic that
+    /// needs a position: a file with ten thousand errors is parsed for positions
+    /// once, not once per error.
+    positions: std::sync::OnceLock<Arc<Positions>>,
+    /// The lines of `text`, likewise built once.
+    lines: std::sync::OnceLock<Arc<crate::diagnostics::LineIndex>>,
 }
 
 impl SourceFile {
@@ -72,6 +78,8 @@ impl SourceFile {
             path: path.to_path_buf(),
             text,
             yaml,
+            positions: Default::default(),
+            lines: Default::default(),
         }
     }
 
@@ -82,14 +90,31 @@ impl SourceFile {
     /// The location of the value at `path`, or of the closest ancestor that exists.
     /// With `key_of`, the location of that key inside the mapping at `path` instead.
     pub fn locate(&self, path: &YamlPath, key_of: Option<&str>) -> Option<Location> {
-        let (line, col, len) = locate(self.yaml_text(), path, key_of)?;
+        let positions = self
+            .positions
+            .get_or_init(|| Arc::new(Positions::of(self.yaml_text())));
+        let (line, col, len) = positions.locate(path, key_of)?;
         Some(self.location(line, col, len))
+    }
+
+    /// This file with its YAML at `yaml` (an article's front matter).
+    pub fn with_yaml(&self, yaml: Range<usize>) -> SourceFile {
+        SourceFile {
+            path: self.path.clone(),
+            text: self.text.clone(),
+            yaml,
+            positions: Default::default(),
+            lines: Default::default(),
+        }
     }
 
     /// A location from a 1-based line and 0-based column of the YAML part.
     pub fn location(&self, line: usize, col: usize, len: usize) -> Location {
-        let line_offset = self.text[..self.yaml.start].matches('\n').count();
-        Location::from_line_col(&self.path, &self.text, line + line_offset, col, len)
+        let lines = self
+            .lines
+            .get_or_init(|| Arc::new(crate::diagnostics::LineIndex::new(&self.text)));
+        let line_offset = lines.line_of(self.yaml.start) - 1;
+        lines.location(&self.path, line + line_offset, col, len)
     }
 
     /// A location at the start of the file, for problems with the file as a whole.
@@ -226,12 +251,19 @@ impl SourceFile {
             path: file.path.clone(),
             text: Arc::from(text),
             yaml: file.yaml.start..file.yaml.end - removed,
+            positions: Default::default(),
+            lines: Default::default(),
         });
         warnings
     }
 
     fn yaml_error(&self, e: &serde_yaml::Error, path: &YamlPath) -> Diagnostic {
         let raw = e.to_string();
+        if is_duplicate_message(&raw)
+            && let Some(dup) = duplicate_key(self.yaml_text())
+        {
+            return self.duplicate_error(&dup);
+        }
         // serde_yaml appends " at line X column Y"; the location is shown separately.
         let message = raw
             .split(" at line ")
@@ -303,6 +335,147 @@ impl SourceFile {
             _ => d.label("wrong type of value"),
         };
         d
+    }
+}
+
+impl SourceFile {
+    /// The error for a key written twice in one mapping: at the second, naming the
+    /// first. YAML forbids it, and a parser that kept only one of the two would drop
+    /// the other's figures without a word.
+    pub fn duplicate_error(&self, dup: &Duplicate) -> Diagnostic {
+        let len = dup.key.chars().count().max(1);
+        let (line, col) = self.location(dup.first.0, dup.first.1, len).line_col();
+        let second = self.location(dup.second.0, dup.second.1, len);
+        let again = second.line_col().0;
+        Diagnostic::error(
+            Code::E010,
+            format!(
+                "the key `{}` is written twice in one mapping: on line {line} and on line {again}",
+                dup.key
+            ),
+        )
+        .at(Some(second))
+        .label(format!(
+            "`{}` again; the first is at {}:{line}:{col}",
+            dup.key,
+            self.path.display()
+        ))
+        .help(format!(
+            "a mapping holds each key once, and a reader would keep only one of the two: merge them (move the entries under line {again} into the `{}:` of line {line}), or rename one",
+            dup.key
+        ))
+    }
+}
+
+/// A key written twice in one mapping: the key, and (1-based line, 0-based column)
+/// of its first and second appearance in the YAML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub key: String,
+    pub first: (usize, usize),
+    pub second: (usize, usize),
+}
+
+/// Whether a deserializer's message is about a key given twice (serde's structs,
+/// serde_yaml's mappings, and [`UniqueMap`]).
+fn is_duplicate_message(m: &str) -> bool {
+    m.contains("duplicate field") || m.contains("duplicate entry") || m.contains("duplicate key")
+}
+
+/// The first key written twice in one mapping of `text`, by one pass over its
+/// parse events (linear; nothing is built).
+pub fn duplicate_key(text: &str) -> Option<Duplicate> {
+    use saphyr_parser::{Event, Parser};
+    use std::collections::HashMap;
+    enum Frame {
+        /// Keys seen, and whether the next node is a key.
+        Map(HashMap<String, (usize, usize)>, bool),
+        Seq,
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    // A node ended: in a mapping, a key is followed by a value and a value by a key.
+    fn done(stack: &mut [Frame]) {
+        if let Some(Frame::Map(_, key_next)) = stack.last_mut() {
+            *key_next = !*key_next;
+        }
+    }
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.ok()?;
+        match event {
+            Event::Scalar(value, ..) => {
+                if let Some(Frame::Map(keys, true)) = stack.last_mut() {
+                    let at = (span.start.line(), span.start.col());
+                    if let Some(first) = keys.get(value.as_ref()) {
+                        return Some(Duplicate {
+                            key: value.to_string(),
+                            first: *first,
+                            second: at,
+                        });
+                    }
+                    keys.insert(value.to_string(), at);
+                }
+                done(&mut stack);
+            }
+            Event::Alias(_) => done(&mut stack),
+            Event::MappingStart(..) => stack.push(Frame::Map(HashMap::new(), true)),
+            Event::SequenceStart(..) => stack.push(Frame::Seq),
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                done(&mut stack);
+            }
+            Event::DocumentStart(_) => stack.clear(),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A mapping that refuses a key given twice (serde's maps keep the last, silently).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UniqueMap<V>(pub indexmap::IndexMap<String, V>);
+
+impl<V> UniqueMap<V> {
+    pub fn new() -> Self {
+        UniqueMap(indexmap::IndexMap::new())
+    }
+}
+
+impl<V> Default for UniqueMap<V> {
+    fn default() -> Self {
+        UniqueMap::new()
+    }
+}
+
+impl<V: serde::Serialize> serde::Serialize for UniqueMap<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for UniqueMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+            type Value = UniqueMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = indexmap::IndexMap::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    if out.contains_key(&k) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
+                    }
+                    let v = m.next_value()?;
+                    out.insert(k, v);
+                }
+                Ok(UniqueMap(out))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
     }
 }
 
@@ -456,6 +629,85 @@ fn path_from_serde(path: &serde_path_to_error::Path) -> YamlPath {
             })
             .collect(),
     )
+}
+
+/// Every value's and key's position in one YAML text, by path: (1-based line,
+/// 0-based column, length in characters).
+#[derive(Debug, Default)]
+pub struct Positions {
+    values: std::collections::HashMap<Vec<Seg>, (usize, usize, usize)>,
+    keys: std::collections::HashMap<Vec<Seg>, (usize, usize, usize)>,
+}
+
+impl Positions {
+    pub fn of(text: &str) -> Positions {
+        let mut p = Positions::default();
+        if let Ok(docs) = MarkedYaml::load_from_str(text)
+            && let Some(root) = docs.first()
+        {
+            p.walk(root, &mut Vec::new());
+        }
+        p
+    }
+
+    fn walk(&mut self, node: &MarkedYaml<'_>, path: &mut Vec<Seg>) {
+        self.values
+            .entry(path.clone())
+            .or_insert_with(|| value_marker(node));
+        match &node.data {
+            YamlData::Mapping(map) => {
+                for (key, value) in map.iter() {
+                    let Some(k) = scalar_text(key) else { continue };
+                    let len = k.chars().count();
+                    path.push(Seg::Key(k));
+                    self.keys
+                        .entry(path.clone())
+                        .or_insert_with(|| marker_of(key, len));
+                    self.walk(value, path);
+                    path.pop();
+                }
+            }
+            YamlData::Sequence(seq) => {
+                for (i, item) in seq.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    self.walk(item, path);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// As [`locate`] finds it.
+    pub fn locate(&self, path: &YamlPath, key_of: Option<&str>) -> Option<(usize, usize, usize)> {
+        let depth = (0..=path.0.len())
+            .rev()
+            .find(|&d| self.values.contains_key(&path.0[..d]))?;
+        let found = &path.0[..depth];
+        if let Some(k) = key_of {
+            let mut key = found.to_vec();
+            key.push(Seg::Key(k.to_string()));
+            if let Some(at) = self.keys.get(&key) {
+                return Some(*at);
+            }
+        }
+        self.values.get(found).copied()
+    }
+}
+
+fn value_marker(node: &MarkedYaml<'_>) -> (usize, usize, usize) {
+    let len = match &node.data {
+        YamlData::Value(_) | YamlData::Representation(..) => {
+            let (s, e) = (node.span.start, node.span.end);
+            if s.line() == e.line() && e.index() > s.index() {
+                e.index() - s.index()
+            } else {
+                1
+            }
+        }
+        _ => 1,
+    };
+    marker_of(node, len)
 }
 
 /// Finds `path` in `text`: (1-based line, 0-based column, length in characters).

@@ -28,11 +28,12 @@ pub enum Code {
     W003,
     W004,
     W005,
+    W006,
 }
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 24] = [
         Code::E010,
         Code::E011,
         Code::E012,
@@ -56,6 +57,7 @@ impl Code {
         Code::W003,
         Code::W004,
         Code::W005,
+        Code::W006,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +86,7 @@ impl Code {
             Code::W003 => "W003",
             Code::W004 => "W004",
             Code::W005 => "W005",
+            Code::W006 => "W006",
         }
     }
 
@@ -135,6 +138,9 @@ impl Code {
             }
             Code::W004 => "warning: a symbolic link under `content/` is not read",
             Code::W005 => "warning: `preferred` on a figure that no other figure disagrees with",
+            Code::W006 => {
+                "warning: the correction record is incomplete or was not published: the repository is a shallow clone or cannot be read, or a commit gives a date or text that cannot be shown"
+            }
         }
     }
 }

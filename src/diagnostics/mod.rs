@@ -5,6 +5,7 @@
 //! Every stage pushes [`Diagnostic`]s instead of returning early, so one run reports
 //! every problem in the content rather than the first one.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -62,14 +63,107 @@ impl Location {
         }
     }
 
-    /// 1-based line and column (column counted in characters, as editors do).
+    /// 1-based line and column (column counted in characters, as editors do). One
+    /// call reads the text before the span once; many positions in one source are
+    /// for a [`LineIndex`].
     pub fn line_col(&self) -> (usize, usize) {
-        let before = &self.source[..self.span.start.min(self.source.len())];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        let before = &self.source.as_bytes()[..self.span.start.min(self.source.len())];
+        let line = memchr::memchr_iter(b'\n', before).count() + 1;
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        (line, count_chars(&before[line_start..]) + 1)
     }
+}
+
+/// Lines and character counts of one source, computed once for all of its
+/// diagnostics: finding a position is then a binary search and at most one block
+/// of counting, so thousands of diagnostics in one big file cost linear time.
+pub struct LineIndex {
+    /// Byte offset of every line's start.
+    starts: Vec<usize>,
+    /// Characters before each [`BLOCK`]-byte block.
+    chars: Vec<usize>,
+    len: usize,
+    source: Arc<str>,
+}
+
+const BLOCK: usize = 4096;
+
+impl fmt::Debug for LineIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LineIndex({} lines)", self.starts.len())
+    }
+}
+
+impl LineIndex {
+    pub fn new(source: &Arc<str>) -> LineIndex {
+        let bytes = source.as_bytes();
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        let mut chars = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let mut n = 0;
+        for block in bytes.chunks(BLOCK) {
+            chars.push(n);
+            n += count_chars(block);
+        }
+        chars.push(n);
+        LineIndex {
+            starts,
+            chars,
+            len: bytes.len(),
+            source: source.clone(),
+        }
+    }
+
+    /// Characters in the first `at` bytes.
+    fn chars_before(&self, at: usize) -> usize {
+        let at = at.min(self.len);
+        let block = at / BLOCK;
+        self.chars[block] + count_chars(&self.source.as_bytes()[block * BLOCK..at])
+    }
+
+    /// The 1-based line holding byte `at`.
+    pub fn line_of(&self, at: usize) -> usize {
+        self.starts.partition_point(|&s| s <= at.min(self.len))
+    }
+
+    /// The byte range of 1-based `line`, without its line break.
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).map_or(self.len, |&next| next - 1);
+        start..end
+    }
+
+    /// The byte of 1-based `line` and 0-based character column `col` (the line's
+    /// end when it is shorter; the source's end past the last line).
+    pub fn offset(&self, line: usize, col: usize) -> usize {
+        let Some(&start) = self.starts.get(line.max(1) - 1) else {
+            return self.len;
+        };
+        let text = &self.source[start..self.line_range(line.max(1)).end];
+        start + text.char_indices().nth(col).map_or(text.len(), |(b, _)| b)
+    }
+
+    /// A location in this source from a 1-based line and 0-based column.
+    pub fn location(&self, file: &Path, line: usize, col: usize, len_chars: usize) -> Location {
+        let start = self.offset(line, col);
+        Location {
+            file: file.to_path_buf(),
+            source: self.source.clone(),
+            span: start..advance_chars(&self.source, start, len_chars.max(1)),
+        }
+    }
+
+    /// 1-based line and column (in characters) of byte `at`.
+    pub fn line_col(&self, at: usize) -> (usize, usize) {
+        let line = self.line_of(at);
+        let start = self.starts[line - 1];
+        (line, self.chars_before(at) - self.chars_before(start) + 1)
+    }
+}
+
+/// Characters in `bytes` of UTF-8, counted as the bytes that start one.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl fmt::Debug for Location {
@@ -176,11 +270,19 @@ impl Diagnostic {
 
     /// Renders like rustc: styled when `color` is set, plain text otherwise.
     pub fn render(&self, color: bool) -> String {
+        let index = self.location.as_ref().map(|l| LineIndex::new(&l.source));
+        self.render_with(color, index.as_ref())
+    }
+
+    /// [`Self::render`] with the line index of the location's source.
+    fn render_with(&self, color: bool, index: Option<&LineIndex>) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
         let path;
+        let excerpt_text: Cow<'_, str>;
+        let mut fix_column: Option<(String, String)> = None;
         let title = level
             .primary_title(self.message.as_str())
             .id(self.code.as_str());
@@ -201,13 +303,57 @@ impl Diagnostic {
                 if end <= start && start < src.len() {
                     end = start + src[start..].chars().next().map_or(0, char::len_utf8);
                 }
-                let mut annotation = AnnotationKind::Primary.span(start..end.max(start));
+                // Only the lines the span is on go to the renderer, which reads all
+                // it is given: a diagnostic costs its lines, not its file (a 300 KB
+                // one-paragraph article with thousands of warnings was quadratic).
+                let built;
+                let index = match index {
+                    Some(i) => i,
+                    None => {
+                        built = LineIndex::new(&loc.source);
+                        &built
+                    }
+                };
+                let line = index.line_of(start);
+                let first = index.line_range(line).start;
+                let last = index.line_range(index.line_of(end.max(start))).end.max(end);
+                let (mut excerpt, mut at, mut shift) = (Cow::Borrowed(&src[first..last]), first, 0);
+                let mut origin = None;
+                if last - first > LONG_LINE {
+                    // A very long line: a window around the span, and the position
+                    // given outright (the renderer would count it in the window).
+                    let a = floor(start.saturating_sub(WINDOW)).max(first);
+                    let mut b = (end + WINDOW).min(last);
+                    while !src.is_char_boundary(b) {
+                        b += 1;
+                    }
+                    let col = index.line_col(start).1;
+                    origin = Some(col);
+                    let lead = if a > first { "…" } else { "" };
+                    let tail = if b < last { "…" } else { "" };
+                    excerpt = Cow::Owned(format!("{lead}{}{tail}", &src[a..b]));
+                    // The excerpt's byte 0 stands for `a` less the lead's bytes.
+                    shift = lead.len();
+                    at = a;
+                }
+                let mut annotation =
+                    AnnotationKind::Primary.span(start - at + shift..end.max(start) - at + shift);
                 if let Some(label) = &self.label {
                     annotation = annotation.label(label.as_str());
                 }
+                excerpt_text = excerpt;
+                if let Some(col) = origin {
+                    // The renderer counts the column in the window: say the real one.
+                    let shown = excerpt_text[..start - at + shift].chars().count() + 1;
+                    fix_column = Some((
+                        format!("{path}:{line}:{shown}"),
+                        format!("{path}:{line}:{col}"),
+                    ));
+                }
                 title.element(
-                    Snippet::source(&*loc.source)
+                    Snippet::source(&*excerpt_text)
                         .path(path.as_str())
+                        .line_start(line)
                         .fold(true)
                         .annotation(annotation),
                 )
@@ -222,7 +368,11 @@ impl Diagnostic {
         } else {
             Renderer::plain()
         };
-        renderer.render(&[group])
+        let out = renderer.render(&[group]);
+        match fix_column {
+            Some((shown, real)) => out.replacen(&shown, &real, 1),
+            None => out,
+        }
     }
 }
 
@@ -231,6 +381,11 @@ impl fmt::Display for Diagnostic {
         f.write_str(&self.render(false))
     }
 }
+
+/// A source line longer than this (in bytes) is shown as a window of about
+/// [`WINDOW`] bytes either side of the span.
+const LONG_LINE: usize = 2000;
+const WINDOW: usize = 240;
 
 /// All diagnostics of a run; the build fails when any of them is an error.
 #[derive(Debug, Default, Clone)]
@@ -259,9 +414,10 @@ impl Diagnostics {
 
     /// Orders by file and position so output is stable whatever order the stages ran in.
     pub fn sort(&mut self) {
+        let mut indexes = SourceIndexes::default();
         self.0.sort_by_cached_key(|d| {
             let (file, line, col) = d.location.as_ref().map_or((PathBuf::new(), 0, 0), |l| {
-                let (line, col) = l.line_col();
+                let (line, col) = indexes.of(&l.source).line_col(l.span.start);
                 (l.file.clone(), line, col)
             });
             (d.severity, file, line, col, d.code, d.message.clone())
@@ -271,8 +427,10 @@ impl Diagnostics {
     /// Every diagnostic followed by a one-line summary, ready for the terminal.
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
+        let mut indexes = SourceIndexes::default();
         for d in &self.0 {
-            out.push_str(&d.render(color));
+            let index = d.location.as_ref().map(|l| indexes.of(&l.source));
+            out.push_str(&d.render_with(color, index));
             out.push_str("\n\n");
         }
         let errors = self.errors().count();
@@ -290,6 +448,19 @@ impl Diagnostics {
             ));
         }
         out
+    }
+}
+
+/// The line index of each source that diagnostics point into, by the address of
+/// its text (the diagnostics hold the texts, so an address is not reused meanwhile).
+#[derive(Default)]
+struct SourceIndexes(std::collections::HashMap<usize, LineIndex>);
+
+impl SourceIndexes {
+    fn of(&mut self, source: &Arc<str>) -> &LineIndex {
+        self.0
+            .entry(Arc::as_ptr(source) as *const u8 as usize)
+            .or_insert_with(|| LineIndex::new(source))
     }
 }
 

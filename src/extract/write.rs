@@ -41,22 +41,156 @@ fn scalar(v: &str) -> String {
 /// The indentation of a line, or `None` for a blank or comment line.
 fn indent(line: &str) -> Option<usize> {
     let t = line.trim_start_matches(' ');
-    (!t.is_empty() && !t.starts_with('#')).then(|| line.len() - t.len())
+    let t = t.trim_end_matches(['\n', '\r']);
+    (!t.trim().is_empty() && !t.starts_with('#'))
+        .then(|| line.len() - line.trim_start_matches(' ').len())
 }
 
-/// `key:` (nothing but a comment after it) at the start of `line`.
-fn key_of(line: &str) -> Option<&str> {
-    let t = line.trim_start_matches(' ');
-    let (k, rest) = t.split_once(':')?;
-    let rest = rest.trim();
-    (!k.is_empty()
-        && !k.contains([' ', '"', '\'', '-'])
-        && (rest.is_empty() || rest.starts_with('#')))
-    .then_some(k)
+/// What follows a key's colon on its line.
+#[derive(Debug, PartialEq, Eq)]
+enum Rest {
+    /// Nothing (or a comment, or only a tag such as `!!map`): a block follows.
+    Block,
+    /// An empty value: `{}`, `[]`, `~`, `null`.
+    Empty,
+    /// A collection written in flow style, with something in it.
+    Flow,
+    /// A scalar.
+    Scalar,
+}
+
+/// `key:` at the start of `line` (after its indentation), its key unquoted, what
+/// follows it, and the byte where the value starts.
+fn key_line(line: &str) -> Option<(String, Rest, usize)> {
+    let start = line.len() - line.trim_start_matches(' ').len();
+    let t = &line[start..];
+    let (key, after) = match t.as_bytes().first()? {
+        q @ (b'"' | b'\'') => {
+            let close = t[1..].find(*q as char)? + 1;
+            (t[1..close].to_string(), &t[close + 1..])
+        }
+        b'-' | b'#' | b'[' | b'{' | b'?' => return None,
+        _ => {
+            let colon = t.find(": ").or_else(|| {
+                t.trim_end_matches(['\n', '\r'])
+                    .strip_suffix(':')
+                    .map(|k| k.len())
+            })?;
+            let k = &t[..colon];
+            if k.is_empty() || k.contains(['"', '\'']) || k.trim() != k {
+                return None;
+            }
+            (k.to_string(), &t[colon..])
+        }
+    };
+    let after = after.strip_prefix(':')?;
+    if !(after.is_empty() || after.starts_with([' ', '\t', '\n', '\r'])) {
+        return None;
+    }
+    let value_at = line.len() - after.len();
+    let mut v = after.trim();
+    // A comment, then a tag: neither is the value.
+    if v.starts_with('#') {
+        v = "";
+    } else if let Some(at) = v.find(" #") {
+        v = v[..at].trim_end();
+    }
+    // A tag (`!!map`) or an anchor (`&figs`) before the value: neither is it.
+    while v.starts_with(['!', '&']) {
+        v = v.split_once(' ').map_or("", |(_, r)| r.trim());
+    }
+    let rest = match v {
+        "" => Rest::Block,
+        "{}" | "[]" | "~" | "null" | "Null" | "NULL" => Rest::Empty,
+        _ if v.starts_with(['{', '[']) => Rest::Flow,
+        _ => Rest::Scalar,
+    };
+    Some((key, rest, value_at))
+}
+
+/// `line` with its value (an empty `{}`, `[]`, `~` or `null`) taken off, keeping
+/// the key and a comment, so that a block can follow it.
+fn emptied(line: &str, value_at: usize) -> String {
+    let eol = &line[line.trim_end_matches(['\n', '\r']).len()..];
+    let comment = line[value_at..]
+        .find(" #")
+        .map(|at| line[value_at + at..].trim_end_matches(['\n', '\r']))
+        .unwrap_or("");
+    format!("{}{comment}{eol}", &line[..value_at])
+}
+
+/// The line break a file uses: `\r\n`, a lone `\r` (old Mac files) or `\n`.
+fn line_break(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else if text.contains('\r') && !text.contains('\n') {
+        "\r"
+    } else {
+        "\n"
+    }
 }
 
 /// `text` with `proposals` merged in, and each proposal's byte range in the result.
+/// Every line of the file is kept as it was, in the file's own line breaks; a
+/// layout the merge cannot add to (a flow collection holding figures) is refused
+/// with the reason, and the result is read back to prove it holds every figure the
+/// file held and every proposal.
 pub fn merge(text: &str, proposals: &[Proposal]) -> Result<(String, Vec<Range<usize>>), String> {
+    if proposals.is_empty() {
+        return Ok((text.to_string(), Vec::new()));
+    }
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        // A byte-order mark stays where it is, in front of everything.
+        let (out, spans) = merge(rest, proposals)?;
+        let bom = '\u{feff}'.len_utf8();
+        let spans = spans.iter().map(|s| s.start + bom..s.end + bom).collect();
+        return Ok((format!("\u{feff}{out}"), spans));
+    }
+    let eol = line_break(text);
+    let (out, spans) = if eol == "\n" {
+        merge_lines(text, proposals)?
+    } else {
+        let (out, spans) = merge_lines(&text.replace(eol, "\n"), proposals)?;
+        // Offsets move by one byte per line break before them (CRLF) or not at all.
+        let grow = eol.len() - 1;
+        let at = |i: usize| i + out[..i].matches('\n').count() * grow;
+        let spans = spans.iter().map(|s| at(s.start)..at(s.end)).collect();
+        (out.replace('\n', eol), spans)
+    };
+    verify(text, &out, proposals)?;
+    Ok((out, spans))
+}
+
+/// Proves that `merged` holds, indicator by indicator, the figures `text` held and
+/// the proposals: a layout read wrongly must never drop or hide a figure.
+fn verify(text: &str, merged: &str, proposals: &[Proposal]) -> Result<(), String> {
+    fn counts(text: &str) -> Result<std::collections::BTreeMap<String, usize>, String> {
+        let v: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        let mut out = std::collections::BTreeMap::new();
+        if let Some(figures) = v.get("figures").and_then(|f| f.as_mapping()) {
+            for (k, list) in figures {
+                let n = list.as_sequence().map_or(0, Vec::len);
+                out.insert(k.as_str().unwrap_or_default().to_string(), n);
+            }
+        }
+        Ok(out)
+    }
+    let mut want = counts(text).map_err(|e| {
+        format!("the file cannot be read as YAML ({e}); run `indicity check` to see where")
+    })?;
+    for p in proposals {
+        *want.entry(p.indicator.clone()).or_default() += 1;
+    }
+    match counts(merged) {
+        Ok(got) if got == want => Ok(()),
+        _ => Err(
+            "the figures could not be added without changing what the file means (its layout is one `extract --write` does not know); nothing was written: add them by hand from `indicity extract` without --write"
+                .to_string(),
+        ),
+    }
+}
+
+fn merge_lines(text: &str, proposals: &[Proposal]) -> Result<(String, Vec<Range<usize>>), String> {
     // Lines with their terminators, so that joining them gives `text` back exactly.
     let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
     if lines.last().is_some_and(|l| !l.ends_with('\n')) {
@@ -65,19 +199,29 @@ pub fn merge(text: &str, proposals: &[Proposal]) -> Result<(String, Vec<Range<us
     }
     let figures = lines
         .iter()
-        .position(|l| indent(l) == Some(0) && key_of(l) == Some("figures"));
+        .position(|l| indent(l) == Some(0) && key_line(l).is_some_and(|(k, _, _)| k == "figures"));
     let figures = match figures {
-        Some(i) => i,
-        None => {
-            if lines
-                .iter()
-                .any(|l| indent(l) == Some(0) && l.starts_with("figures:"))
-            {
-                return Err(
-                    "`figures:` is written in flow style ({…}); write it as a block (one indicator per line) to let `extract --write` add to it"
-                        .to_string(),
-                );
+        Some(i) => {
+            let (_, rest, at) = key_line(&lines[i]).expect("found above");
+            match rest {
+                Rest::Block => {}
+                Rest::Empty => lines[i] = emptied(&lines[i], at),
+                Rest::Flow => {
+                    return Err(format!(
+                        "`figures:` is written in flow style ({{…}}) on line {}; write it as a block (one indicator per line) to let `extract --write` add to it",
+                        i + 1
+                    ));
+                }
+                Rest::Scalar => {
+                    return Err(format!(
+                        "`figures:` on line {} holds a single value, not the indicators; it must be a mapping of indicators to lists of figures",
+                        i + 1
+                    ));
+                }
             }
+            i
+        }
+        None => {
             lines.push("figures:\n".to_string());
             lines.len() - 1
         }
@@ -94,9 +238,28 @@ pub fn merge(text: &str, proposals: &[Proposal]) -> Result<(String, Vec<Range<us
     let mut i = figures + 1;
     while i < block_end {
         if indent(&lines[i]) == Some(child)
-            && let Some(k) = key_of(&lines[i])
+            && let Some((id, rest, at)) = key_line(&lines[i])
         {
-            let id = k.to_string();
+            // Only a list that gets a proposal is touched.
+            let wanted = proposals.iter().any(|p| p.indicator == id);
+            match rest {
+                Rest::Block => {}
+                Rest::Empty if wanted => lines[i] = emptied(&lines[i], at),
+                Rest::Empty => {}
+                Rest::Flow if wanted => {
+                    return Err(format!(
+                        "`{id}:` on line {} is written in flow style ([…]); write its figures as a block list (one `- period:` per figure) to let `extract --write` add to it",
+                        i + 1
+                    ));
+                }
+                Rest::Scalar if wanted => {
+                    return Err(format!(
+                        "`{id}:` on line {} holds a single value, not a list of figures; write its figures as a block list (one `- period:` per figure)",
+                        i + 1
+                    ));
+                }
+                Rest::Flow | Rest::Scalar => {}
+            }
             let mut last = i;
             let mut dash = None;
             let mut j = i + 1;
@@ -318,6 +481,66 @@ mod tests {
         let file = "name: 示例区\nlevel: district";
         let (out, _) = merge(file, &[p("incubators", 3.0, "孵化器3家")]).unwrap();
         assert!(out.starts_with("name: 示例区\nlevel: district\nfigures:\n  incubators:\n"));
-        assert!(merge("name: x\nfigures: {}\n", &[p("incubators", 3.0, "q")]).is_err());
+        // Nothing to add: the file as it is, not a `figures:` more.
+        assert_eq!(merge(file, &[]).unwrap().0, file);
+    }
+
+    #[test]
+    fn merge_keeps_the_files_line_breaks_and_fills_empty_shapes() {
+        let one = [p("incubators", 3.0, "孵化器3家")];
+        // CRLF and CR-only files stay so, every line of them.
+        for eol in ["\r\n", "\r"] {
+            let file = format!(
+                "name: x{eol}figures:{eol}  incubators:{eol}    - period: 2022{eol}      value: 2{eol}      source: a{eol}      quote: 孵化器2家{eol}"
+            );
+            let (out, spans) = merge(&file, &one).unwrap();
+            assert!(out.starts_with(&file), "{out:?}");
+            assert!(!out.replace(eol, "").contains(['\n', '\r']), "{out:?}");
+            assert!(out[spans[0].clone()].contains("孵化器3家"));
+        }
+        // Empty values, quoted keys and tags take a block.
+        for figures in [
+            "figures: {}",
+            "figures: ~",
+            "figures: !!map",
+            "\"figures\":",
+            "'figures': {}   # none yet",
+        ] {
+            let file = format!("name: x\n{figures}\n");
+            let (out, _) = merge(&file, &one).unwrap_or_else(|e| panic!("{figures}: {e}"));
+            let v: serde_yaml::Value = serde_yaml::from_str(&out).unwrap();
+            assert_eq!(
+                v["figures"]["incubators"][0]["value"], 3,
+                "{figures}: {out}"
+            );
+        }
+        // Another indicator's empty value and anchors are left as they are.
+        let other = "figures: &all\n  rd_spending: []   # none yet\n  tech_smes: ~\n";
+        let (out, _) = merge(other, &one).unwrap();
+        assert!(out.starts_with(other), "{out}");
+        // An empty flow list of the indicator takes a block too.
+        let (out, _) = merge("figures:\n  incubators: []\n", &one).unwrap();
+        assert!(out.contains("  incubators:\n    - period: 2023"), "{out}");
+    }
+
+    #[test]
+    fn merge_refuses_a_layout_it_would_misread_and_says_why() {
+        let one = [p("incubators", 3.0, "孵化器3家")];
+        // The indicator written as a flow list: appending a second `incubators:`
+        // block would make a duplicate key and lose the first list.
+        let flow = "figures:\n  incubators: [{period: 2022, value: 2, source: a, quote: q}]\n";
+        let err = merge(flow, &one).unwrap_err();
+        assert!(
+            err.contains("`incubators:` on line 2") && err.contains("flow"),
+            "{err}"
+        );
+        // Another indicator's flow list is left alone, and kept.
+        let other = "figures:\n  rd_spending: [{period: 2022, value: 2, source: a, quote: q}]\n";
+        let (out, _) = merge(other, &one).unwrap();
+        assert!(out.starts_with(other));
+        let err = merge("figures: {incubators: []}\n", &one).unwrap_err();
+        assert!(err.contains("flow style"), "{err}");
+        let err = merge("figures: 3\n", &one).unwrap_err();
+        assert!(err.contains("single value"), "{err}");
     }
 }

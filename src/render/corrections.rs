@@ -15,7 +15,7 @@ impl<'a> Renderer<'a> {
         let mut p = fed.page("corrections", "corrections.html");
         p.add(&fed.templates.get("corrections.xml"));
         if let Some(h) = self.history {
-            p.json(&h.corrections);
+            p.json(&h.corrections).json(&h.note);
         }
         for (i, pl) in self.site.places.iter().enumerate() {
             p.add(&pl.slug).add(&fed.heads[i]);
@@ -29,6 +29,7 @@ impl<'a> Renderer<'a> {
         let rows: Vec<CorrectionRow> = all.iter().map(|c| self.correction_row(c, &root)).collect();
         let mut ctx = self.context(PAGE);
         ctx.insert("corrections", &rows);
+        ctx.insert("record_note", &self.history.and_then(|h| h.note.as_deref()));
         self.page("corrections.html", PAGE, &ctx, out)?;
 
         let abs = |p: &str| urls::absolute(&self.base_url, p);

@@ -27,7 +27,9 @@ use crate::content::Site;
 pub enum Output {
     Index,
     NotFound,
-    Sitemap,
+    /// `sitemap.xml`, with its parts when the site has more URLs than one sitemap
+    /// may list (then `sitemap.xml` is the index of `sitemap-1.xml`…).
+    Sitemap(u32),
     Feed,
     /// `/corrections/` and its feed.
     Corrections,
@@ -48,7 +50,9 @@ impl Output {
         match self {
             Output::Index => vec!["index.html".into()],
             Output::NotFound => vec!["404.html".into()],
-            Output::Sitemap => vec!["sitemap.xml".into()],
+            Output::Sitemap(parts) => std::iter::once("sitemap.xml".to_string())
+                .chain((1..=*parts).map(|k| format!("sitemap-{k}.xml")))
+                .collect(),
             Output::Feed => vec!["atom.xml".into()],
             Output::Corrections => vec![
                 urls::file_of(super::corrections::PAGE),
@@ -161,7 +165,9 @@ impl<'a> Renderer<'a> {
         let singles: [Single<'_, 'a>; 7] = [
             (Output::Index, &|f| self.fed_index(f)),
             (Output::NotFound, &|f| self.fed_not_found(f)),
-            (Output::Sitemap, &|f| self.fed_sitemap(f)),
+            (Output::Sitemap(sitemap_parts(site)), &|f| {
+                self.fed_sitemap(f)
+            }),
             (Output::Feed, &|f| self.fed_feed(f)),
             (Output::Corrections, &|f| self.fed_corrections(f)),
             (Output::FiguresCsv, &|f| self.fed_figures_csv(f)),
@@ -321,12 +327,25 @@ impl Fed<'_> {
     }
 }
 
+/// How many URLs one sitemap file may list (the sitemaps.org protocol's limit).
+pub const SITEMAP_MAX: usize = 50_000;
+
+/// The number of part files the sitemap needs: none when one file holds every URL.
+pub fn sitemap_parts(site: &Site) -> u32 {
+    let urls = 2 + site.places.len() + site.indicators.len() + site.articles.len();
+    if urls <= SITEMAP_MAX {
+        0
+    } else {
+        urls.div_ceil(SITEMAP_MAX) as u32
+    }
+}
+
 /// Every file the site generates (static files aside).
 pub fn generated_files(site: &Site) -> std::collections::HashSet<String> {
     let mut outputs = vec![
         Output::Index,
         Output::NotFound,
-        Output::Sitemap,
+        Output::Sitemap(sitemap_parts(site)),
         Output::Feed,
         Output::Corrections,
         Output::FiguresCsv,
@@ -380,7 +399,7 @@ impl Pages {
             match o {
                 Output::Index => pages.index = true,
                 Output::NotFound => pages.not_found = true,
-                Output::Sitemap => pages.sitemap = true,
+                Output::Sitemap(_) => pages.sitemap = true,
                 Output::Feed => pages.feed = true,
                 Output::Corrections => pages.corrections = true,
                 Output::FiguresCsv => pages.figures_csv = true,

@@ -66,12 +66,30 @@ impl<'a> Renderer<'a> {
             loc: abs(urls::article(&a.id)),
             lastmod: a.meta.date.clone(),
         }));
-        let mut ctx = self.context("");
-        ctx.insert("urls", &urls_out);
-        let xml = self.tera.render("sitemap.xml", &ctx).map_err(|e| {
-            Diagnostic::error(Code::E014, format!("template `sitemap.xml` failed:\n{e}"))
-        })?;
-        out.write("sitemap.xml", xml.as_bytes()).map_err(io_err)
+        let render = |urls: &[SitemapUrl], file: &str| -> Result<(), Diagnostic> {
+            let mut ctx = self.context("");
+            ctx.insert("urls", urls);
+            let xml = self.tera.render("sitemap.xml", &ctx).map_err(|e| {
+                Diagnostic::error(Code::E014, format!("template `sitemap.xml` failed:\n{e}"))
+            })?;
+            out.write(file, xml.as_bytes()).map_err(io_err)
+        };
+        if super::fed::sitemap_parts(self.site) == 0 {
+            return render(&urls_out, "sitemap.xml");
+        }
+        // More URLs than one sitemap may list: parts, and `sitemap.xml` as their index.
+        let mut index = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for (k, part) in urls_out.chunks(super::fed::SITEMAP_MAX).enumerate() {
+            let file = format!("sitemap-{}.xml", k + 1);
+            render(part, &file)?;
+            index.push_str("<sitemap><loc>");
+            pulldown_cmark_escape::escape_html(&mut index, &abs(file)).ok();
+            index.push_str("</loc></sitemap>\n");
+        }
+        index.push_str("</sitemapindex>\n");
+        out.write("sitemap.xml", index.as_bytes()).map_err(io_err)
     }
 
     /// The Atom feed lists dated articles, newest first. Undated ones are left out

@@ -151,7 +151,7 @@ impl Shared {
         let mut live = lock(&self.live);
         if self.data_stale.load(Ordering::SeqCst) {
             match live.as_mut().map(Live::write_data) {
-                Some(Err(d)) => eprint!("{}", d.render(false)),
+                Some(Err(d)) => crate::say!("{}", d.render(false)),
                 _ => self.data_stale.store(false, Ordering::SeqCst),
             }
         }
@@ -231,7 +231,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
         .map_err(|e| Error::Usage(format!("not a TCP address: {e}")))?;
     let url = format!("http://{addr}/");
     if !opts.bind.is_loopback() {
-        eprintln!(
+        crate::sayln!(
             "warning: listening on {addr}: other machines can reach this preview (the default, 127.0.0.1, keeps it to this one)"
         );
     }
@@ -286,13 +286,13 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
         } else {
             // The first build of a large site takes a while: stop now. What its threads
             // write meanwhile is removed by the next start.
-            eprintln!("stopped during the first build");
+            crate::sayln!("stopped during the first build");
             let _ = std::fs::remove_dir_all(&build_dir);
             std::process::exit(130);
         }
     });
 
-    eprintln!("building {} …", root.display());
+    crate::sayln!("building {} …", root.display());
     let mut live = Live::new(&root, &out, &url);
     let first = live.rebuild_all();
     started.store(true, Ordering::SeqCst);
@@ -309,21 +309,21 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
             )
         })
     };
-    eprintln!(
+    crate::sayln!(
         "serving {} at {url} from {} (Ctrl-C to stop)",
         root.display(),
         out.display()
     );
     if opts.open {
         if let Err(e) = open::that_detached(&url) {
-            eprintln!("warning: cannot open a browser: {e}");
+            crate::sayln!("warning: cannot open a browser: {e}");
         }
     }
 
     for message in rx {
         match message {
             Message::Stop => break,
-            Message::WatchFailed(e) => eprintln!("warning: watching the site: {e}"),
+            Message::WatchFailed(e) => crate::sayln!("warning: watching the site: {e}"),
             Message::Changed(paths) => {
                 let mut live = lock(&shared.live);
                 let outcome = live
@@ -344,7 +344,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
         }
     }
 
-    eprintln!("stopping");
+    crate::sayln!("stopping");
     shared.stop();
     stopping.store(true, Ordering::SeqCst);
     drop(watcher);
@@ -361,15 +361,15 @@ fn report(outcome: &Outcome, shared: &Shared, color: bool) {
         Outcome::Nothing => {}
         Outcome::Failed(d) => {
             shared.failed(d);
-            eprint!("{}", d.render(color));
-            eprintln!(
+            crate::say!("{}", d.render(color));
+            crate::sayln!(
                 "fix the errors above and save; until then, open pages show the last good build"
             );
         }
         Outcome::Rebuilt(r) => {
             shared.rebuilt();
             if !r.warnings.0.is_empty() {
-                eprint!("{}", r.warnings.render(color));
+                crate::say!("{}", r.warnings.render(color));
             }
             let changed = r
                 .changed
@@ -383,7 +383,7 @@ fn report(outcome: &Outcome, shared: &Shared, color: bool) {
                 .map(|(name, d)| format!("{name} {}", d.as_millis()))
                 .collect::<Vec<_>>()
                 .join(", ");
-            eprintln!(
+            crate::sayln!(
                 "{} {} pages ({} files) in {} ms{}{}{}",
                 if r.full { "built" } else { "rebuilt" },
                 r.pages,

@@ -217,7 +217,7 @@ impl Live {
             render::load_templates(&self.root).map_err(|d| Error::Content(Diagnostics(vec![d])))?;
         let staging = Staging::create(&self.out).map_err(|e| io_error(&self.out, e))?;
         let pages = Pages::all(&checked.site);
-        let history = crate::history::read(&self.root);
+        let history = crate::history::read(&self.root, crate::content::cache::Caching::On);
         let renderer = Renderer::new(&checked.site, &checked.provenance, &tera, &self.base_url)
             .with_history(&history);
         renderer
