@@ -122,7 +122,12 @@ pub fn read(root: &Path, caching: Caching) -> History {
         Ok(h) => h.unwrap_or_default().indexed(),
         Err(why) => History {
             problems: vec![format!(
-                "the git repository of the site cannot be read ({why}), so no correction record is published; run `git fsck` to see what is damaged"
+                "the git repository of the site cannot be read ({why}), so no correction record is published; {}",
+                if partial_clone(root) {
+                    "it is a partial clone (`--filter`), which lacks the old versions of the place files: clone it whole, or run `git fetch --refetch` without a filter"
+                } else {
+                    "run `git fsck` to see what is damaged"
+                }
             )],
             note: Some(
                 "本站的 git 仓库无法完整读取，更正记录暂不发布；修复仓库后重新构建即可恢复。"
@@ -131,6 +136,16 @@ pub fn read(root: &Path, caching: Caching) -> History {
             ..History::default()
         },
     }
+}
+
+/// Whether the repository of `root` is a partial clone, whose missing objects are
+/// no damage.
+fn partial_clone(root: &Path) -> bool {
+    gix::discover(root).is_ok_and(|repo| {
+        repo.config_snapshot()
+            .string("extensions.partialClone")
+            .is_some()
+    })
 }
 
 /// A repository object that should be there and is not, or does not decode.

@@ -782,3 +782,53 @@ fn a_closed_pipe_ends_no_command_with_a_panic() {
         assert!(["0", "1"].contains(&code.as_str()), "{cmd}: exit {code}");
     }
 }
+
+/// A hundred figures citing one article: every quote found in one pass, and a wrong
+/// value among them still refused at its line.
+#[test]
+fn many_figures_citing_one_article_are_each_proved() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_indicity"))
+        .args(["init", root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let months: Vec<(i32, u32, u32)> = (0..120)
+        .map(|i| (2013 + i / 12, (i % 12) as u32 + 1, 100 + i as u32))
+        .collect();
+    let body: String = months
+        .iter()
+        .map(|(y, m, v)| format!("{y}年{m}月，全市高新技术企业达{v}家。\n\n"))
+        .collect();
+    fs::write(
+        root.join("content/articles/example/2024-01-15-shili-gongzuo.md"),
+        format!("---\ntitle: 月报汇编\ndate: 2024-01-15\ncity: example\n---\n\n{body}"),
+    )
+    .unwrap();
+    let mut place = String::from(
+        "name: 示例市\nname_en: Example City\nprovince: 示例省\nlevel: prefecture\nfigures:\n  high_tech_enterprises:\n",
+    );
+    for (y, m, v) in &months {
+        place.push_str(&format!(
+            "    - period: {y}-{m:02}\n      value: {v}\n      source: example/2024-01-15-shili-gongzuo\n      quote: {y}年{m}月，全市高新技术企业达{v}家\n"
+        ));
+    }
+    fs::write(root.join("content/cities/example.yaml"), &place).unwrap();
+    let o = indicity(root, &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("120 figures"), "{}", stderr(&o));
+    // The 77th figure's value mistyped.
+    let wrong = place.replacen("      value: 176\n", "      value: 177\n", 1);
+    assert_ne!(wrong, place);
+    let line = wrong[..wrong.find("      value: 177\n").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    fs::write(root.join("content/cities/example.yaml"), &wrong).unwrap();
+    let err = check_fails(root);
+    assert!(
+        err.contains(&format!("--> content/cities/example.yaml:{line}:14")),
+        "{err}"
+    );
+}

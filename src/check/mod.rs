@@ -651,8 +651,9 @@ fn locate_in_article(
         joined.push_str(&r.text);
         joined.push('\u{1}');
     }
-    // All the article's quotes in one automaton, one pass over the text: searched one
-    // by one, a thousand figures citing one long article read it a thousand times.
+    // Every quote of the article found in one pass over its text when there are
+    // many: searched one by one, a thousand figures citing one long article read it
+    // a thousand times.
     let mut needles: Vec<&str> = Vec::new();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for w in wanted {
@@ -666,8 +667,18 @@ fn locate_in_article(
         let run = starts.partition_point(|&s| s <= at) - 1;
         (run, at - starts[run]..at - starts[run] + len)
     };
-    match aho_corasick::AhoCorasick::new(&needles) {
-        Ok(ac) => {
+    // Building an automaton costs more than a few searches: one search per quote
+    // for the usual handful, one pass for many.
+    let automaton = (needles.len() > 64)
+        .then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(&needles)
+                .ok()
+        })
+        .flatten();
+    match automaton {
+        Some(ac) => {
             // Each quote's occurrences as a search for it alone finds them: left
             // to right, none overlapping the one before.
             let mut last_end: Vec<usize> = vec![0; needles.len()];
@@ -683,8 +694,7 @@ fn locate_in_article(
                     .push(place(m.start(), m.len()));
             }
         }
-        Err(_) => {
-            // Too many patterns for one automaton: one search per quote.
+        None => {
             for needle in &needles {
                 let found: Vec<_> = memchr::memmem::find_iter(joined.as_bytes(), needle.as_bytes())
                     .map(|at| place(at, needle.len()))
