@@ -192,12 +192,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .unwrap_or_else(|| checked.site.config.base_url.clone());
     let read = Instant::now();
     let history = history::read(&opts.root, caching);
-    for p in &history.problems {
-        checked.warnings.push(
-            Diagnostic::warning(Code::W006, p.clone())
-                .help("the site is built and published; the record shows what could be read"),
-        );
-    }
+    checked.warnings.extend(history.warnings());
     checked.timings.push(("history", read.elapsed()));
     let renderer = render::Renderer::new(&checked.site, &checked.provenance, &tera, &base_url)
         .with_history(&history);

@@ -6,9 +6,11 @@
 //! output, never depends on the order the file system lists entries in.
 
 pub mod cache;
+mod duplicates;
 mod figure;
 pub mod model;
 pub mod period;
+mod positions;
 pub mod yaml;
 
 use std::collections::BTreeMap;

@@ -218,6 +218,8 @@ impl Live {
         let staging = Staging::create(&self.out).map_err(|e| io_error(&self.out, e))?;
         let pages = Pages::all(&checked.site);
         let history = crate::history::read(&self.root, crate::content::cache::Caching::On);
+        let mut warnings = checked.warnings;
+        warnings.extend(history.warnings());
         let renderer = Renderer::new(&checked.site, &checked.provenance, &tera, &self.base_url)
             .with_history(&history);
         renderer
@@ -243,7 +245,7 @@ impl Live {
             files,
             full: true,
             data_pending: false,
-            warnings: checked.warnings,
+            warnings,
             took: started.elapsed(),
             stages: Vec::new(),
             changed: Vec::new(),

@@ -14,6 +14,10 @@
 //! commit it was read up to, so a build reads only the commits made since the last
 //! one; a site that is not in a repository has no history and builds as before.
 
+mod saved;
+
+use saved::{Saved, cache_path};
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -21,7 +25,7 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::content::cache::{Caching, tool_id};
+use crate::content::cache::Caching;
 use crate::content::{Bound, Period, Status};
 
 /// Every correction of the site, newest first.
@@ -101,6 +105,17 @@ impl History {
                     && c.status == status
                     && !matches!(c.change, Change::Deleted { .. })
             })
+    }
+
+    /// What is wrong with the record, as warnings for the curator (W006).
+    pub fn warnings(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        self.problems
+            .iter()
+            .map(|p| {
+                crate::diagnostics::Diagnostic::warning(crate::diagnostics::Code::W006, p.clone())
+                    .help("the site is built and published; the record shows what could be read")
+            })
+            .collect()
     }
 
     fn indexed(mut self) -> History {
@@ -471,93 +486,6 @@ impl State {
         }
         self.files = now;
     }
-}
-
-/// [`State`] as the cache holds it.
-#[derive(Serialize, Deserialize)]
-struct Saved {
-    head: Option<String>,
-    tree: Option<String>,
-    started: bool,
-    files: BTreeMap<String, String>,
-    /// slug → name and figures (indicator, period, status, value, bound).
-    places: BTreeMap<String, (String, SavedFigures)>,
-    corrections: Vec<Correction>,
-    #[serde(default)]
-    last_time: Option<(String, String)>,
-}
-
-type SavedFigures = Vec<(String, Period, Status, f64, Option<Bound>)>;
-
-impl From<&State> for Saved {
-    fn from(s: &State) -> Saved {
-        Saved {
-            head: s.head.map(|h| h.to_string()),
-            tree: s.tree.map(|t| t.to_string()),
-            started: s.started,
-            files: s
-                .files
-                .iter()
-                .map(|(k, v)| (k.clone(), v.to_string()))
-                .collect(),
-            places: s
-                .places
-                .iter()
-                .map(|(slug, p)| {
-                    let figures = p
-                        .figures
-                        .iter()
-                        .map(|((i, period, status), (v, b))| (i.clone(), *period, *status, *v, *b))
-                        .collect();
-                    (slug.clone(), (p.name.clone(), figures))
-                })
-                .collect(),
-            corrections: s.corrections.clone(),
-            last_time: s.last_time.clone(),
-        }
-    }
-}
-
-impl From<Saved> for State {
-    fn from(s: Saved) -> State {
-        let id = |h: &str| gix::ObjectId::from_hex(h.as_bytes()).ok();
-        State {
-            head: s.head.as_deref().and_then(id),
-            tree: s.tree.as_deref().and_then(id),
-            started: s.started,
-            files: s
-                .files
-                .iter()
-                .filter_map(|(k, v)| Some((k.clone(), id(v)?)))
-                .collect(),
-            places: s
-                .places
-                .into_iter()
-                .map(|(slug, (name, figures))| {
-                    let figures = figures
-                        .into_iter()
-                        .map(|(i, period, status, v, b)| ((i, period, status), (v, b)))
-                        .collect();
-                    (slug, PlaceState { name, figures })
-                })
-                .collect(),
-            corrections: s.corrections,
-            last_time: s.last_time,
-        }
-    }
-}
-
-/// Where the history's state is cached, when caching is on: one file per site and
-/// build of indicity, holding the commit it was read up to.
-fn cache_path(root: &Path, cities: &Path, shallow: &[gix::ObjectId]) -> Option<PathBuf> {
-    let tool = tool_id()?;
-    let dir = crate::content::cache::dir(root, "")?;
-    let mut key = format!("{tool}\n{}", cities.display());
-    for id in shallow {
-        key.push_str(&format!("\n{id}"));
-    }
-    let key = xxhash_rust::xxh3::xxh3_128(key.as_bytes());
-    Some(dir.join(format!("history-{key:032x}.json")))
 }
 
 /// The place files of a tree of `content/cities/`: slug → blob. Only the names a
