@@ -235,7 +235,7 @@ impl Snapshot {
             .set_permissions(fs::Permissions::from_mode(mode & 0o7777))
             .map_err(io)?;
         tmp.as_file().sync_all().map_err(io)?;
-        if !self.unchanged().map_err(io)? || !self.still_at_path() {
+        if !self.unchanged().map_err(io)? || !self.is_at(&self.path) {
             return Err(ReplaceError::Changed);
         }
         let (_, tmp_path) = tmp.keep().map_err(|e| io(e.error))?;
@@ -300,10 +300,6 @@ impl Snapshot {
     #[cfg(not(unix))]
     fn is_at(&self, _: &Path) -> bool {
         true
-    }
-
-    fn still_at_path(&self) -> bool {
-        self.is_at(&self.path)
     }
 }
 

@@ -517,7 +517,6 @@ fn an_edit_made_while_extract_writes_is_never_lost() {
     let t = std::time::Instant::now();
     assert!(extract_write(dir.path()).status.success());
     let run = t.elapsed().as_micros() as u64;
-    let (mut added, mut refused) = (0, 0);
     for trial in 0..40u64 {
         fs::write(&path, head).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_indicity"))
@@ -544,7 +543,6 @@ fn an_edit_made_while_extract_writes_is_never_lost() {
         );
         if o.status.success() {
             assert!(text.contains("value: 620"), "trial {trial}: {text}");
-            added += 1;
         } else {
             assert!(
                 stderr(&o).contains("changed while extract"),
@@ -552,8 +550,6 @@ fn an_edit_made_while_extract_writes_is_never_lost() {
                 stderr(&o)
             );
             assert!(!text.contains("value: 620"), "trial {trial}: {text}");
-            refused += 1;
         }
     }
-    assert_eq!(added + refused, 40);
 }

@@ -211,7 +211,12 @@ fn read<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
     crate::content::cache::load(path).unwrap_or_default()
 }
 
-/// Whether `id` has the shape of the ids `check` gives marks (`q-` and 8 hex digits).
+/// The id of the mark on a quote: `q-` and 8 hex digits of its normalised text.
+pub fn mark_id(normalized: &str) -> String {
+    format!("q-{:08x}", xxh3_64(normalized.as_bytes()) as u32)
+}
+
+/// Whether `id` has the shape [`mark_id`] gives.
 pub fn is_mark_id(id: &str) -> bool {
     id.strip_prefix("q-")
         .is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))

@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::content::yaml::YamlPath;
 use crate::content::{Article, Figure, Place, Site};
@@ -750,7 +749,7 @@ fn locate_in_article(
                 found.push((
                     run,
                     range,
-                    format!("q-{:08x}", xxh3_64(needle.as_bytes()) as u32),
+                    cache::mark_id(&needle),
                     w.fig,
                     w.view,
                     w.quote_index == 0,
