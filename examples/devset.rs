@@ -11,7 +11,7 @@
 //! cargo run --release --example devset -- extract [--seeds] [-v]
 //! ```
 
-#[path = "../tests/common/mutants.rs"]
+#[path = "../tests/it/common/mutants.rs"]
 mod mutants;
 
 use std::collections::BTreeMap;

@@ -8,7 +8,7 @@
 //! mark it links to and the title of its source), and of each article as other pages
 //! list it. A fingerprint may change when the output does not (that only costs a
 //! render); it must never stay the same when the output changes, which
-//! `tests/incremental.rs` holds by comparing incremental outputs with full builds.
+//! `tests/it/incremental.rs` holds by comparing incremental outputs with full builds.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;

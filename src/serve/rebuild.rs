@@ -10,7 +10,7 @@
 //!
 //! Every change since the last good state is kept until a rebuild succeeds, so fixing
 //! one of two broken files and then the other ends in the same state as a full build;
-//! `tests/serve.rs` and `tests/serve_edits.rs` compare the two after every edit.
+//! `tests/it/serve.rs` and `tests/it/serve_edits.rs` compare the two after every edit.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -2,11 +2,9 @@
 //! makes the repository, commit by commit (a value corrected, the place file renamed,
 //! a figure moved to another period, a figure deleted), and reads what the pages say.
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 
 const OLD: &str = "content/cities/lanzhou.yaml";
 const NEW: &str = "content/cities/lanzhou-shi.yaml";

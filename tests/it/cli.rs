@@ -1,12 +1,10 @@
 //! The command as a curator meets it: exit codes, error messages that point at the
 //! exact YAML value, output that is never half-written, and builds that repeat exactly.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// `file:line:col` (1-based, column in characters) of the first occurrence of `needle`
 /// in `file` under `root`, computed independently of the program under test.

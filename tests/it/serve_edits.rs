@@ -10,17 +10,15 @@
 //! different files, with the first difference of each. `random_toggles` takes
 //! `SEED=n STEPS=n BROKEN=1` from the environment.
 
-mod common;
-
 use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::time::Duration;
 
-use common::edits::{self, t};
-use common::server::{self, BASE, LiveSite, Server};
-use common::{replace_in, site_copy, tree};
+use crate::common::edits::{self, t};
+use crate::common::server::{self, BASE, LiveSite, Server};
+use crate::common::{replace_in, site_copy, tree};
 use indicity::serve::rebuild::Outcome;
 
 const FUZHOU: &str = "content/cities/fuzhou.yaml";

@@ -7,8 +7,6 @@
 //! of the pieces real input is made of. Every case must return, not panic; the
 //! commands themselves must exit 0, 1 or 2, never 101 (panic) or 134 (abort).
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,7 +20,7 @@ use indicity::content::{ArticleMeta, SiteConfig};
 use indicity::{clean, markdown, serve};
 
 fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = common::repo().join("tests/fuzz").join(target);
+    let dir = crate::common::repo().join("tests/fuzz").join(target);
     let mut out: Vec<(PathBuf, Vec<u8>)> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -305,7 +303,7 @@ proptest! {
         parts in proptest::collection::vec(0..PIECES.len(), 0..80),
         which in 0..3usize,
     ) {
-        let site = common::site_copy();
+        let site = crate::common::site_copy();
         let file = ["content/cities/fuzhou.yaml", "content/site.yaml",
             "content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md"][which];
         fs::write(site.path().join(file), assembled(&parts)).unwrap();

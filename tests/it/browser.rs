@@ -11,12 +11,10 @@
 //! Run on its own: `cargo test --test browser` (add `-- --nocapture` to see the report
 //! of a passing run).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{commit, git, replace_in};
+use crate::common::{commit, git, replace_in};
 
 const FUZHOU: &str = "content/cities/fuzhou.yaml";
 
@@ -61,7 +59,7 @@ fn with_corrections(root: &Path) {
 
 #[test]
 fn the_site_in_a_real_browser_and_the_validators() {
-    let repo = common::repo();
+    let repo = crate::common::repo();
     for (path, what) in [
         ("node_modules/playwright-core", "playwright-core"),
         ("node_modules/axe-core", "axe-core"),
@@ -73,9 +71,9 @@ fn the_site_in_a_real_browser_and_the_validators() {
              (the browser suite also needs /usr/bin/chromium, fonts-noto-cjk and java)"
         );
     }
-    let site = common::site_copy();
+    let site = crate::common::site_copy();
     with_corrections(site.path());
-    let out = common::build(site.path());
+    let out = crate::common::build(site.path());
     let run = Command::new("node")
         .arg(repo.join("tests/browser/run.mjs"))
         .arg(&out)

@@ -3,13 +3,11 @@
 //! Each is built on a copy of the bundled site with an invented second article about
 //! 兰州 that restates (or contradicts) one sentence of the real one.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::mutants::{is_caught, mutants};
-use common::*;
+use crate::common::mutants::{is_caught, mutants};
+use crate::common::*;
 
 const PLACE: &str = "content/cities/lanzhou.yaml";
 const REAL: &str = "lanzhou/2022-08-21-shengshi-keji-bumen-gongtui";

@@ -3,12 +3,10 @@
 //! destroy or write outside what they are given; deep or explosive input is a located
 //! error, never a crash.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{indicity, replace_in, sel, site_copy, stderr};
+use crate::common::{indicity, replace_in, sel, site_copy, stderr};
 
 const ARTICLE: &str = "content/articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu.md";
 const PLACE: &str = "content/cities/fuzhou.yaml";

@@ -3,11 +3,9 @@
 //! the same words where they are the article's must stay. Then a property test wraps
 //! the golden seed articles in random page chrome and requires each back exactly.
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 use indicity::clean::{self, Action, Cleaned, Options};
 use proptest::prelude::*;
 

@@ -1,13 +1,11 @@
 //! What a reader sees in the built site, checked on the parsed HTML of the bundled
 //! content: charts, tables, figure links, articles, data files and links.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// Builds the bundled site once per test into a private directory.
 fn built() -> (tempfile::TempDir, std::path::PathBuf) {

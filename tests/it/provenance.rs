@@ -2,12 +2,10 @@
 //! a figure (a digit, ×10, ÷10, another period, another unit scale, a truncated quote)
 //! is refused with the right file and line.
 
-mod common;
-
 use std::fs;
 
-use common::mutants::{help_misleads, is_caught, mutants};
-use common::*;
+use crate::common::mutants::{help_misleads, is_caught, mutants};
+use crate::common::*;
 
 #[test]
 fn every_curated_figure_passes_and_every_mutant_is_caught() {

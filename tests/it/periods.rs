@@ -3,15 +3,13 @@
 //! passes, a wrong one is refused at its line, and nothing the text does not date
 //! passes silently.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
 /// A site with one place and one article (`title`, `date`, `body`) and the figures
 /// given as YAML lines under `figures:`.
 fn site(title: &str, date: Option<&str>, body: &str, figures: &str) -> tempfile::TempDir {
-    let site = common::site_copy();
+    let site = crate::common::site_copy();
     let root = site.path();
     fs::remove_dir_all(root.join("content/articles")).unwrap();
     for f in fs::read_dir(root.join("content/cities")).unwrap() {
@@ -283,10 +281,10 @@ fn the_headline_quote_is_marked_in_the_articles_title() {
         NO_NUMBER,
         &figure("makerspaces", "2023", "9", "9家众创空间", ""),
     );
-    let out = common::build(s.path());
-    let page = common::html(&out, "articles/xian/undated-bao-gao/index.html");
+    let out = crate::common::build(s.path());
+    let page = crate::common::html(&out, "articles/xian/undated-bao-gao/index.html");
     let marked: Vec<String> = page
-        .select(&common::sel("h1 mark"))
+        .select(&crate::common::sel("h1 mark"))
         .map(|m| m.text().collect())
         .collect();
     assert_eq!(marked, vec!["9家众创空间"]);

@@ -2,13 +2,11 @@
 //! judgement, the guarantee that no line disappears without a rule saying so, and
 //! arbitrary input that must never make it panic.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use indicity::clean::{self, Action};
 
 const SEEDS: [&str; 5] = [

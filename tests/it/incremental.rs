@@ -8,16 +8,14 @@
 //!
 //! `PROPTEST_CASES` sets how many sequences are tried (16 by default).
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::edits::{FUZHOU, FZ_A, Toggle, breaking, switch, t, valid};
-use common::server::diff_trees;
-use common::{site_copy, tree};
+use crate::common::edits::{FUZHOU, FZ_A, Toggle, breaking, switch, t, valid};
+use crate::common::server::diff_trees;
+use crate::common::{site_copy, tree};
 use indicity::BuildOptions;
 use proptest::prelude::*;
 

@@ -2,15 +2,13 @@
 //! real sockets, reloads pages, shows errors over the last good page, recovers, and
 //! never serves a file outside its output.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::server::{Events, LiveSite, Server, get, request};
-use common::{replace_in, sel, site_copy, tree};
+use crate::common::server::{Events, LiveSite, Server, get, request};
+use crate::common::{replace_in, sel, site_copy, tree};
 use indicity::serve::rebuild::Outcome;
 
 const FUZHOU: &str = "content/cities/fuzhou.yaml";
@@ -474,7 +472,7 @@ fn the_first_build_failing_still_serves_the_errors() {
 
 #[test]
 fn the_live_page_in_a_real_browser() {
-    let repo = common::repo();
+    let repo = crate::common::repo();
     assert!(
         repo.join("node_modules/playwright-core").exists(),
         "playwright-core is not installed: run ./scripts/test (it also installs chromium)"

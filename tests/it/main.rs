@@ -1,0 +1,20 @@
+//! Every integration test, in one binary: the crate links once instead of once per
+//! file, which on two cores was most of the test suite's build time.
+
+mod common;
+
+mod browser;
+mod clean;
+mod clean_shapes;
+mod cli;
+mod corrections;
+mod extract;
+mod fuzz;
+mod history;
+mod hostile;
+mod incremental;
+mod periods;
+mod provenance;
+mod serve;
+mod serve_edits;
+mod site;
