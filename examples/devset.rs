@@ -24,7 +24,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use indicity::check::to_simplified;
+use indicity::text::script::to_simplified;
 
 #[derive(Debug, Deserialize)]
 struct Entry {
@@ -931,7 +931,7 @@ fn same_fig(w: &Want, p: &indicity::extract::Proposal) -> bool {
     w.0 == p.indicator
         && w.1 == p.period.to_string()
         && w.2 == p.status.as_str()
-        && indicity::check::numbers::same(w.3, p.value)
+        && indicity::text::numbers::same(w.3, p.value)
 }
 
 /// Runs `extract` on every (article, place, gold) of a site whose place files hold no
@@ -988,7 +988,7 @@ fn score_extract(
             // indicator or period read.
             let real = wants
                 .iter()
-                .any(|w| indicity::check::numbers::same(w.3, p.value));
+                .any(|w| indicity::text::numbers::same(w.3, p.value));
             t.right += usize::from(real);
             if is_core(&p.indicator) {
                 c.proposed += 1;

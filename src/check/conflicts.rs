@@ -8,8 +8,7 @@
 use crate::content::{Article, Figure, Place, Site};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::format;
-use crate::markdown;
-use crate::text::{Normalized, normalize};
+use crate::text::{Normalized, normalize, punct};
 
 /// The figures of `place` sharing one indicator, period and status, in file order.
 pub(super) fn check(site: &Site, place: &Place, group: &[&Figure], diags: &mut Diagnostics) {
@@ -153,21 +152,19 @@ fn side(site: &Site, f: &Figure, unit: &str) -> String {
 /// The sentence of `article` holding `quote`, as the article writes it.
 fn sentence_of(article: &Article, quote: &str) -> Option<String> {
     let needle = normalize(quote);
-    let mut runs = markdown::runs(article.body());
-    runs.push(article.meta.title.clone());
-    for run in &runs {
+    for run in &article.texts() {
         let n = Normalized::new(run);
         // `find` gives the range in `run` itself.
         let Some(range) = n.find(&needle) else {
             continue;
         };
-        let ends = ['。', '！', '？', '；', ';', '!', '?', '\n'];
+        let ends = |c: char| punct::SENTENCE_SPLITS.contains(&c) || c == '\n';
         let start = run[..range.start]
             .rfind(ends)
             .map_or(0, |i| i + run[i..].chars().next().map_or(1, char::len_utf8));
         let end = run[range.end..]
             .char_indices()
-            .find(|(_, c)| ends.contains(c))
+            .find(|(_, c)| ends(*c))
             .map_or(run.len(), |(i, c)| range.end + i + c.len_utf8());
         return Some(run[start..end].trim().to_string());
     }

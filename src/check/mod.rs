@@ -15,23 +15,17 @@ use crate::content::yaml::YamlPath;
 use crate::content::{Article, Figure, Place, Site};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::markdown;
-use crate::text::{Normalized, normalize};
+use crate::text::script::to_simplified;
+use crate::text::{Normalized, normalize, punct};
 
 pub mod cache;
 mod conflicts;
-pub mod numbers;
-pub mod period;
+pub mod dating;
+pub mod derived;
 pub mod provenance;
 mod unrecorded;
 
 use cache::ArticleCache;
-
-/// Traditional → Simplified with OpenCC's phrase-level rules; the converter is built
-/// once, and only when a quote is not found as written.
-pub fn to_simplified(s: &str) -> String {
-    static OPENCC: std::sync::OnceLock<opencc_fmmseg::OpenCC> = std::sync::OnceLock::new();
-    OPENCC.get_or_init(opencc_fmmseg::OpenCC::new).t2s(s, true)
-}
 
 /// A figure, by position: `site.places[place].figures[figure]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -512,12 +506,8 @@ fn scan(
             {
                 return (id, (marks, figure_marks, Vec::new()), Vec::new());
             }
-            // The body's runs, then the title: quotes are searched in both.
-            let mut runs: Vec<Normalized> = markdown::runs(article.body())
-                .iter()
-                .map(|r| Normalized::new(r))
-                .collect();
-            runs.push(Normalized::new(&article.meta.title));
+            let runs: Vec<Normalized> =
+                article.texts().iter().map(|r| Normalized::new(r)).collect();
             let quotes = if want.is_empty() {
                 Default::default()
             } else {
@@ -759,7 +749,7 @@ fn locate_in_article(
         }
     }
     // A figure whose quotes were all found must also agree with them.
-    let doc = period::Document::of(article, runs);
+    let doc = dating::Document::of(article, runs);
     for (fig, quotes) in hits.values() {
         if let Some(quotes) = quotes.iter().cloned().collect::<Option<Vec<_>>>() {
             let indicator = &site.indicators[&fig.indicator];
@@ -845,7 +835,7 @@ fn closest_passage(quote: &str, runs: &[Normalized]) -> Option<String> {
     }
     let mut best: Option<(usize, &str)> = None;
     for run in runs {
-        for sentence in run.text.split_inclusive(['。', '；', ';', '！', '？']) {
+        for sentence in run.text.split_inclusive(punct::SENTENCE_SPLITS) {
             let s = pairs(sentence);
             let score = q.iter().filter(|p| s.contains(p)).count();
             if score > 0 && best.is_none_or(|(b, _)| score > b) {

@@ -8,12 +8,14 @@
 
 use std::ops::Range;
 
-use super::numbers::{self, Mention, Unit, same};
-use super::period;
+use super::dating;
+use super::derived;
 use crate::content::{Figure, Indicator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::format;
-use crate::text::Normalized;
+use crate::text::numbers::{self, Mention, Unit, same};
+use crate::text::words::declines;
+use crate::text::{Normalized, punct};
 
 /// Where a quote was found: its normal form, and its range in run `run` (normal form).
 #[derive(Debug, Clone)]
@@ -29,11 +31,11 @@ pub struct QuoteHit {
 pub fn verify(
     fig: &Figure,
     indicator: &Indicator,
-    doc: &period::Document,
+    doc: &dating::Document,
     quotes: &[QuoteHit],
     runs: &[Normalized],
 ) -> Vec<Diagnostic> {
-    let unit = Unit::of(indicator);
+    let unit = Unit::with_words(&indicator.unit, &indicator.unit_words);
     let mentions: Vec<(usize, Mention)> = quotes
         .iter()
         .enumerate()
@@ -46,13 +48,13 @@ pub fn verify(
         )),
         None => out.extend(check_value(fig, indicator, &unit, quotes, &mentions, runs)),
     }
-    let located: Vec<(String, Vec<period::Occurrence<'_>>)> = quotes
+    let located: Vec<(String, Vec<dating::Occurrence<'_>>)> = quotes
         .iter()
         .map(|q| {
             let occurrences = q
                 .occurrences
                 .iter()
-                .map(|(run, range)| period::Occurrence {
+                .map(|(run, range)| dating::Occurrence {
                     run: *run,
                     paragraph: &runs[*run].text,
                     range: range.clone(),
@@ -61,25 +63,8 @@ pub fn verify(
             (q.text.clone(), occurrences)
         })
         .collect();
-    out.extend(period::check(fig, &located, doc));
+    out.extend(dating::check(fig, &located, doc));
     out
-}
-
-/// Whether text ending here says what follows fell: "下降8.2%", "同比减少3家".
-fn declines(before: &str) -> bool {
-    [
-        "下降",
-        "减少",
-        "下滑",
-        "下跌",
-        "回落",
-        "降低",
-        "降落",
-        "负增长",
-        "减",
-    ]
-    .iter()
-    .any(|w| before.ends_with(w))
 }
 
 /// How the quote writes a mention, bound words and unit included: "突破4000家".
@@ -256,7 +241,7 @@ fn check_value(
 /// paragraph `text`) is an item of: before the list (`分别超过90家和870家`) or after it
 /// (`90家、870家以上`).
 fn list_bound(text: &str, range: Range<usize>, m: &Mention) -> Option<&'static str> {
-    let stops = [',', ';', '。', ':', '，', '；', '：', '!', '?'];
+    let stops = punct::CLAUSE_SPLITS;
     let start = text[..range.start].rfind(stops).map_or(0, |i| {
         i + text[i..].chars().next().map_or(1, char::len_utf8)
     });
@@ -360,7 +345,7 @@ fn check_derived(
     mentions: &[(usize, Mention)],
 ) -> Vec<Diagnostic> {
     let at = fig.origin.locate(Some("derived"));
-    let (result, operands) = match numbers::evaluate(expr) {
+    let (result, operands) = match derived::evaluate(expr) {
         Ok(r) => r,
         Err(e) => {
             return vec![
@@ -438,7 +423,7 @@ fn list_mentions(quotes: &[QuoteHit], mentions: &[(usize, Mention)]) -> String {
 /// punctuation mark (or the end of the previous number in the same unit) to the end
 /// of this number's unit.
 fn fragment(text: &str, m: &Mention, others: &[&Mention]) -> String {
-    let marks = ['，', ',', '。', ';', '；', '：', ':', '(', '（', ')', '）'];
+    let marks = |c: char| punct::CLAUSE_SPLITS.contains(&c) || "(（)）".contains(c);
     let mut start = text[..m.span.start].rfind(marks).map_or(0, |i| {
         i + text[i..].chars().next().map_or(1, char::len_utf8)
     });

@@ -10,13 +10,17 @@ use std::collections::BTreeSet;
 
 use aho_corasick::AhoCorasick;
 
-use super::numbers::{self, Unit};
 use crate::content::{Article, Site};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::format;
-use crate::text::{Normalized, normalize};
+use crate::text::numbers::{self, Unit};
+use crate::text::{Normalized, normalize, punct};
 
-const CLAUSE_END: &[char] = &['，', ',', '。', ';', '；', '、', '：', ':', '(', '（'];
+/// A clause of a paragraph ends at a clause mark, an enumeration comma or an opening
+/// bracket: `研发投入(R&D)`, `高新技术企业、…`.
+fn clause_end(c: char) -> bool {
+    punct::CLAUSE_SPLITS.contains(&c) || c == punct::ENUMERATION || c == '(' || c == '（'
+}
 const CLAUSE_MAX: usize = 16;
 
 /// The names and aliases of every indicator, as one automaton: one pass per paragraph.
@@ -35,7 +39,7 @@ impl<'a> Matcher<'a> {
                 let w = normalize(w);
                 if !w.is_empty() {
                     words.push(w);
-                    owner.push((i.id.as_str(), Unit::of(i)));
+                    owner.push((i.id.as_str(), Unit::with_words(&i.unit, &i.unit_words)));
                 }
             }
         }
@@ -93,7 +97,7 @@ fn article_warnings(
             let end = after
                 .char_indices()
                 .take(CLAUSE_MAX)
-                .find(|(_, c)| CLAUSE_END.contains(c))
+                .find(|(_, c)| clause_end(*c))
                 .map_or_else(
                     || {
                         after

@@ -18,6 +18,7 @@ pub mod place;
 mod repair;
 mod structure;
 
+use crate::text::punct::{TERMINAL, char_len, ends_sentence};
 use std::fmt;
 
 use crate::content::ArticleMeta;
@@ -414,23 +415,6 @@ pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
         flags: doc.flags,
         place: guess,
     })
-}
-
-/// Sentence-ending punctuation: a line ending in one of these is a finished sentence.
-pub(crate) const TERMINAL: &[char] = &[
-    '。', '！', '？', '!', '?', '；', ';', '…', '”', '」', '』', '"',
-];
-
-pub(crate) fn ends_sentence(s: &str) -> bool {
-    // A closing quote or bracket ends a sentence only after a full stop: "……。”".
-    let core = s
-        .trim_end()
-        .trim_end_matches(['”', '」', '』', '"', '）', ')', '’']);
-    core.ends_with(['。', '！', '？', '!', '?', '；', ';', '…'])
-}
-
-pub(crate) fn char_len(s: &str) -> usize {
-    s.chars().count()
 }
 
 #[cfg(test)]

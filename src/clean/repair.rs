@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Action, Doc, Line, TERMINAL, char_len, ends_sentence};
-use crate::text::is_cjk;
+use crate::text::{is_cjk, punct};
 
 /// "會(huì)" → "會": a pinyin gloss right after a character. Only a parenthesised
 /// syllable with a tone mark counts, so "(区)", "(AI)" and "(2022-2025年)" stay.
@@ -39,7 +39,7 @@ pub fn pinyin(doc: &mut Doc) {
 /// written in Traditional characters (a share of characters changes on conversion).
 pub fn traditional(doc: &mut Doc) {
     let all: String = doc.lines.iter().map(|l| l.text.as_str()).collect();
-    let converted = crate::check::to_simplified(&all);
+    let converted = crate::text::script::to_simplified(&all);
     let han = all.chars().filter(|c| is_cjk(*c)).count();
     let changed = all
         .chars()
@@ -51,7 +51,7 @@ pub fn traditional(doc: &mut Doc) {
     }
     doc.found.traditional = true;
     doc.rewrite("traditional-to-simplified", |t| {
-        Some(crate::check::to_simplified(t))
+        Some(crate::text::script::to_simplified(t))
     });
     for v in [
         &mut doc.found.title,
@@ -61,7 +61,7 @@ pub fn traditional(doc: &mut Doc) {
     .into_iter()
     .flatten()
     {
-        *v = crate::check::to_simplified(v);
+        *v = crate::text::script::to_simplified(v);
     }
 }
 
@@ -498,7 +498,7 @@ pub fn headings(doc: &mut Doc) {
         let line = &doc.lines[i];
         let t = line.text.trim();
         let short = (2..=30).contains(&char_len(t));
-        let sentence = ends_sentence(t) || t.ends_with(['，', ',', '、', '：', ':']);
+        let sentence = punct::ends_clause(t);
         let bracketed =
             t.starts_with(['(', '（', '[', '【']) && t.ends_with([')', '）', ']', '】']);
         let last = i + 1 == n;

@@ -569,6 +569,16 @@ impl Article {
     pub fn body(&self) -> &str {
         &self.file.text[self.body_range.clone()]
     }
+
+    /// The texts a quote is looked for in: the body's runs ([`crate::markdown::runs`]),
+    /// then the title, last (a headline can be the only sentence that states a number,
+    /// and its run is [`crate::check::TITLE_RUN`]). `check`, `extract` and the
+    /// conflict messages all read an article this way.
+    pub fn texts(&self) -> Vec<String> {
+        let mut runs = crate::markdown::runs(self.body());
+        runs.push(self.meta.title.clone());
+        runs
+    }
 }
 
 /// Everything under `content/`, loaded.

@@ -4,11 +4,10 @@
 //! Each number of the article is read the way `check` reads a quote: its value and
 //! unit ([`numbers`]), the indicator the words before it name ([`vocab`]), its
 //! status and bound from the wording, its period by the very levels `check` applies
-//! ([`period::supported`]). A proposal is kept only when `check` would pass it as
+//! ([`dating::supported`]). A proposal is kept only when `check` would pass it as
 //! printed: each one is verified as it is made, and the whole place file with the
 //! proposals merged in is checked again before anything is printed or written.
 
-mod sentence;
 pub mod vocab;
 pub mod write;
 
@@ -16,17 +15,17 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::check::numbers::{self, Mention, Unit};
-use crate::check::period::{self, Document};
+use crate::check::dating::{self, Document};
 use crate::check::provenance::{self, QuoteHit};
 use crate::content::yaml::SourceFile;
 use crate::content::{Article, Bound, Figure, Origin, OriginPath, Period, Site, Status};
 use crate::diagnostics::Diagnostics;
 use crate::format;
-use crate::markdown;
+use crate::text::numbers::{self, Mention, Unit};
+use crate::text::punct::{self, Sentence};
+use crate::text::words::declines;
 use crate::text::{Normalized, normalize};
 
-use sentence::Sentence;
 use vocab::Vocabulary;
 
 /// One figure the article states, as it would be written in the place file.
@@ -299,10 +298,7 @@ struct Read {
 }
 
 fn read_article(site: &Site, article: &Article, vocab: &Vocabulary) -> Read {
-    let texts: Vec<String> = markdown::runs(article.body())
-        .into_iter()
-        .chain(std::iter::once(article.meta.title.clone()))
-        .collect();
+    let texts = article.texts();
     let runs: Vec<Normalized> = texts.iter().map(|t| Normalized::new(t)).collect();
     let doc = Document::of(article, &runs);
     let origin = Origin {
@@ -319,15 +315,12 @@ fn read_article(site: &Site, article: &Article, vocab: &Vocabulary) -> Read {
     // Headings and the title repeat a paragraph's key figure, without the words that
     // date it or make it a goal: the paragraphs are read first, and a heading's
     // reading of a number the paragraphs already gave is dropped.
-    let heading = |r: usize| {
-        r + 1 == runs.len()
-            || runs[r].text.chars().count() <= 40 && !crate::clean::ends_sentence(&runs[r].text)
-    };
+    let heading = |r: usize| r + 1 == runs.len() || punct::is_short_heading(&runs[r].text);
     let plan = is_target(&runs[runs.len() - 1].text);
     for pass in [false, true] {
         let body = read.proposals.len();
         for (r, run) in runs.iter().enumerate().filter(|(r, _)| heading(*r) == pass) {
-            for s in sentence::split(&run.text) {
+            for s in punct::sentences(&run.text) {
                 let ctx = Context {
                     site,
                     article,
@@ -448,7 +441,7 @@ fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read) {
             subject = Some(window_start);
         }
         let indicator = &site.indicators[&named.id];
-        let unit = Unit::of(indicator);
+        let unit = Unit::with_words(&indicator.unit, &indicator.unit_words);
         let Some((mut value, hi)) = m.in_unit(&unit) else {
             continue;
         };
@@ -635,14 +628,14 @@ fn choose_period(
         hit.text.clone(),
         hit.occurrences
             .iter()
-            .map(|(run, range)| period::Occurrence {
+            .map(|(run, range)| dating::Occurrence {
                 run: *run,
                 paragraph: &runs[*run].text,
                 range: range.clone(),
             })
             .collect(),
     )];
-    let (years, _) = period::supported(fig, &located, doc);
+    let (years, _) = dating::supported(fig, &located, doc);
     let mut years = years?;
     years.sort_unstable();
     years.dedup();
@@ -667,7 +660,7 @@ fn choose_period(
     // one of its other sentences (`10月底达到…`) does not.
     let paragraph = &runs[hit.run].text[..s.start];
     let paragraph = paragraph
-        .find([',', '，', ':', '：'])
+        .find(punct::CLAUSE_MARKS)
         .map_or("", |i| &paragraph[..i]);
     let paragraph = if paragraph.chars().count() <= 12 {
         paragraph
@@ -796,7 +789,7 @@ fn heading_before(runs: &[Normalized], run: usize) -> Option<&str> {
         .iter()
         .rev()
         .map(|r| r.text.as_str())
-        .find(|t| t.chars().count() <= 40 && !crate::clean::ends_sentence(t))
+        .find(|t| punct::is_short_heading(t))
 }
 
 /// Whether the words before a number state a year before the article's (a plan
@@ -811,12 +804,6 @@ fn states_past_year(before: &str, doc: &Document) -> bool {
         .any(|v| v < y)
         || before.contains("去年")
         || before.contains("上年")
-}
-
-fn declines(before: &str) -> bool {
-    ["下降", "减少", "下滑", "下跌", "回落", "降低", "负增长"]
-        .iter()
-        .any(|w| before.ends_with(w))
 }
 
 fn is_target(before: &str) -> bool {

@@ -10,9 +10,9 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::check::numbers::Unit;
 use crate::content::Site;
 use crate::text::normalize;
+use crate::text::numbers::Unit;
 
 /// Words that make a count a flow ("new in the period").
 const FLOW: &[&str] = &[
@@ -194,7 +194,7 @@ impl Vocabulary {
             let (core, flow, net, growth, level) = parse(&ind.name);
             parts.push(Parts {
                 id: ind.id.clone(),
-                unit: Unit::of(ind),
+                unit: Unit::with_words(&ind.unit, &ind.unit_words),
                 flow,
                 net,
                 growth,

@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 
-use indicity::check::numbers;
+use indicity::check::derived;
 use indicity::content::yaml::SourceFile;
 use indicity::content::{ArticleMeta, SiteConfig};
+use indicity::text::numbers;
 use indicity::{clean, markdown, serve};
 
 fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
@@ -130,7 +131,7 @@ fn the_corpus_of_every_target_is_handled() {
         yaml_target(&text(&b));
     }
     for (_, b) in corpus("expression") {
-        let _ = numbers::evaluate(&text(&b));
+        let _ = derived::evaluate(&text(&b));
     }
     for (_, b) in corpus("numbers") {
         let t = text(&b);
@@ -248,7 +249,7 @@ proptest! {
     #[test]
     fn expressions_and_numbers(parts in proptest::collection::vec(0..PIECES.len(), 0..40)) {
         let t = assembled(&parts);
-        let _ = numbers::evaluate(&t);
+        let _ = derived::evaluate(&t);
         for m in numbers::mentions(&t) {
             let _ = numbers::year_mention(&t, &m);
         }
