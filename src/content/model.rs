@@ -291,25 +291,49 @@ pub enum Cite {
 
 impl Figure {
     /// Everything of the figure that a page or a data file can show: all of it but
-    /// its position in its file. Compared and hashed by derive, so a field added to
-    /// [`Figure`] and to this view is seen by every comparison at once.
+    /// its position in its file. Compared and hashed by derive, so incremental builds
+    /// and `serve` re-render a page when any of it changes. The figure is taken apart
+    /// field by field, with no `..`: a field added to [`Figure`] does not compile until
+    /// it is either shown here or said not to be.
     pub fn shown(&self) -> FigureShown<'_> {
+        let Figure {
+            indicator,
+            period,
+            value,
+            status,
+            bound,
+            source,
+            quotes,
+            also,
+            preferred,
+            // Follows from the other figures' `preferred`, which they show.
+            alternative: _,
+            overridden,
+            derived,
+            note,
+            // Where the figure is written, which no page shows.
+            origin: _,
+        } = self;
         FigureShown {
-            indicator: &self.indicator,
-            period: self.period,
-            value: self.value.to_bits(),
-            status: self.status,
-            bound: self.bound,
-            source: &self.source,
-            quotes: &self.quotes,
-            also: &self.also,
-            preferred: self.preferred,
-            overridden: self
-                .overridden
-                .as_ref()
-                .map(|o| (o.reason.as_str(), o.original.to_bits(), o.support.as_ref())),
-            derived: self.derived.as_deref(),
-            note: self.note.as_deref(),
+            indicator,
+            period: *period,
+            value: value.to_bits(),
+            status: *status,
+            bound: *bound,
+            source,
+            quotes,
+            also,
+            preferred: *preferred,
+            overridden: overridden.as_ref().map(|o| {
+                let Override {
+                    reason,
+                    original,
+                    support,
+                } = o;
+                (reason.as_str(), original.to_bits(), support.as_ref())
+            }),
+            derived: derived.as_deref(),
+            note: note.as_deref(),
         }
     }
 

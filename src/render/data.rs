@@ -1,6 +1,7 @@
 //! The data files: `/data/figures.csv` with its descriptor, and one CSV per place
 //! and per indicator, each with a JSON twin holding the same rows.
 
+use super::columns::{COLUMNS, Fields, Kind};
 use super::fed::Fed;
 use super::*;
 
@@ -80,50 +81,16 @@ impl<'a> Renderer<'a> {
             let place_name = p.full_name();
             for f in figs {
                 let ind = &self.site.indicators[&f.indicator];
-                let (period, value) = (f.period.to_string(), format::plain(f.value));
                 let source_url = urls::absolute(&self.base_url, &urls::article(&f.source));
-                let quote = f.quotes.join(" | ");
-                let others: Vec<(&str, &[String])> = f.citations().skip(1).collect();
-                let other_sources = others
-                    .iter()
-                    .map(|(s, _)| *s)
-                    .collect::<Vec<_>>()
-                    .join(" | ");
-                let other_quotes = others
-                    .iter()
-                    .map(|(_, q)| q.join(" … "))
-                    .collect::<Vec<_>>()
-                    .join(" | ");
-                let preferred = if f.alternative { "no" } else { "yes" };
-                let original = f
-                    .overridden
-                    .as_ref()
-                    .map_or(String::new(), |o| format::plain(o.original));
-                let reason = f.overridden.as_ref().map_or("", |o| o.reason.as_str());
                 let corrected = self.corrected(p, f);
-                let record: [&str; datapackage::COLUMNS.len()] = [
-                    &p.slug,
-                    &place_name,
-                    &p.province,
-                    &ind.id,
-                    &ind.name,
-                    &period,
-                    &value,
-                    &ind.unit,
-                    f.status.as_str(),
-                    f.bound.map_or("", |b| b.as_str()),
-                    f.derived.as_deref().unwrap_or(""),
-                    &f.source,
-                    &source_url,
-                    &quote,
-                    &other_sources,
-                    &other_quotes,
-                    preferred,
-                    &original,
-                    reason,
-                    &corrected,
-                ];
-                let row = Row::of(&record);
+                let row = Row::of(&Fields {
+                    place: p,
+                    place_name: &place_name,
+                    indicator: ind,
+                    figure: f,
+                    source_url: &source_url,
+                    corrected: &corrected,
+                });
                 for w in [
                     place_csv.as_mut(),
                     all_csv.as_mut(),
@@ -158,58 +125,49 @@ struct Table {
     rows: usize,
 }
 
-/// The columns of free text, which the CSV guards (`datapackage::csv_text`); the
-/// others hold identifiers, numbers and dates the site writes itself.
-fn guarded(column: &str) -> bool {
-    matches!(
-        column,
-        "place_name"
-            | "province"
-            | "indicator_name"
-            | "unit"
-            | "derived"
-            | "quote"
-            | "other_quotes"
-            | "override_reason"
-    )
-}
-
 /// A figure's row, encoded once for every file it goes to: the CSV's cells and the
 /// JSON object.
 struct Row<'r> {
-    cells: [std::borrow::Cow<'r, str>; datapackage::COLUMNS.len()],
+    cells: [std::borrow::Cow<'r, str>; COLUMNS.len()],
     json: Vec<u8>,
 }
 
 impl<'r> Row<'r> {
-    fn of(record: &[&'r str; datapackage::COLUMNS.len()]) -> Row<'r> {
-        let cells = std::array::from_fn(|i| {
-            if guarded(datapackage::COLUMNS[i].0) {
-                datapackage::csv_text(record[i])
-            } else {
-                std::borrow::Cow::Borrowed(record[i])
-            }
-        });
+    fn of(fields: &Fields<'r>) -> Row<'r> {
+        let record: [Cow<'r, str>; COLUMNS.len()] =
+            std::array::from_fn(|i| (COLUMNS[i].read)(fields));
         let mut json = Vec::with_capacity(512);
         json.push(b'{');
-        for (i, ((name, kind, _), cell)) in datapackage::COLUMNS.iter().zip(record).enumerate() {
+        for (i, (column, cell)) in COLUMNS.iter().zip(&record).enumerate() {
+            let (name, kind) = (column.name, column.kind);
             if i > 0 {
                 json.push(b',');
             }
             json.push(b'"');
             json.extend_from_slice(name.as_bytes());
             json.extend_from_slice(b"\":");
-            if *kind == "number" {
+            if kind == Kind::Number {
                 json.extend_from_slice(if cell.is_empty() {
                     b"null"
                 } else {
                     cell.as_bytes()
                 });
             } else {
-                serde_json::to_writer(&mut json, cell).expect("a string serializes");
+                serde_json::to_writer(&mut json, cell.as_ref()).expect("a string serializes");
             }
         }
         json.push(b'}');
+        let mut column = COLUMNS.iter();
+        let cells = record.map(|cell| {
+            if !column.next().is_some_and(|c| c.free_text) {
+                return cell;
+            }
+            let guarded = match datapackage::csv_text(&cell) {
+                Cow::Owned(s) => Some(s),
+                Cow::Borrowed(_) => None,
+            };
+            guarded.map_or(cell, Cow::Owned)
+        });
         Row { cells, json }
     }
 }
@@ -217,7 +175,7 @@ impl<'r> Row<'r> {
 impl Table {
     fn open(out: &Staging, csv_rel: &str) -> Result<Table, Diagnostic> {
         let mut csv = csv::Writer::from_writer(out.stream(csv_rel).map_err(io_err)?);
-        csv.write_record(datapackage::COLUMNS.map(|(name, _, _)| name))
+        csv.write_record(COLUMNS.iter().map(|c| c.name))
             .map_err(csv_err)?;
         let json = out.stream(&urls::json_of(csv_rel)).map_err(io_err)?;
         Ok(Table { csv, json, rows: 0 })

@@ -12,63 +12,8 @@ use serde_json::{Value, json};
 
 use crate::content::Site;
 
+use super::columns::COLUMNS;
 use super::urls;
-
-/// The columns of every data CSV, in order, with their type and meaning.
-pub const COLUMNS: [(&str, &str, &str); 20] = [
-    ("place", "string", "地区标识（页面地址 /cities/<place>/）"),
-    ("place_name", "string", "地区全称"),
-    ("province", "string", "所属省级行政区"),
-    ("indicator", "string", "指标标识（见 indicators）"),
-    ("indicator_name", "string", "指标名称"),
-    (
-        "period",
-        "string",
-        "时期：2022、2023-H1、2023-Q2 或 2023-05",
-    ),
-    ("value", "number", "数值，单位见 unit"),
-    ("unit", "string", "单位"),
-    ("status", "string", "actual（实际值）或 target（目标）"),
-    (
-        "bound",
-        "string",
-        "数值的精确程度：> 突破/超过，>= 以上，< 不足，<= 以内，~ 约；空为确数",
-    ),
-    (
-        "derived",
-        "string",
-        "由原文数字推算时的算式；空为原文直接给出",
-    ),
-    ("source", "string", "出处文章标识"),
-    ("source_url", "string", "出处文章的地址，文中高亮该句"),
-    ("quote", "string", "原文句子片段；多句以 \" | \" 分隔"),
-    (
-        "other_sources",
-        "string",
-        "陈述同一数字的其他出处文章标识，以 \" | \" 分隔；空为仅一个出处",
-    ),
-    (
-        "other_quotes",
-        "string",
-        "其他出处的原文句子片段，与 other_sources 一一对应，以 \" | \" 分隔（一处多句以 \" … \" 连接）",
-    ),
-    (
-        "preferred",
-        "string",
-        "yes：本站页面采用的数字；no：与采用的数字矛盾、仅作记录的其他来源所称（同一地区、指标、时期与类型）",
-    ),
-    (
-        "original_value",
-        "number",
-        "编者更正前原文所称的数值；空为未更正",
-    ),
-    ("override_reason", "string", "编者更正的理由"),
-    (
-        "corrected",
-        "string",
-        "本站此前发布过的数值及其更正日期（据站点的 git 历史），如 \"3795@2024-03-02\"，多次以 \" | \" 分隔；空为未更正",
-    ),
-];
 
 /// What the CSV does to a text cell a spreadsheet would run as a formula.
 pub const FORMULA_NOTE: &str = "以 = + - @ 或制表符开头的文字单元格前加一个撇号（'），以免电子表格把它当作公式执行（OWASP CSV Injection）";
@@ -88,21 +33,22 @@ pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn descriptor(site: &Site, base_url: &str) -> String {
     let fields: Vec<Value> = COLUMNS
         .iter()
-        .map(|(name, kind, description)| {
-            let mut field = json!({ "name": name, "type": kind, "description": description });
-            let constraints = match *name {
-                "place" | "indicator" | "period" | "value" | "source" | "quote" => {
-                    json!({ "required": true })
-                }
-                "status" => json!({ "required": true, "enum": ["actual", "target"] }),
-                "bound" => json!({ "enum": [">", ">=", "<", "<=", "~"] }),
-                "preferred" => json!({ "required": true, "enum": ["yes", "no"] }),
-                _ => Value::Null,
+        .map(|c| {
+            let mut field = json!({
+                "name": c.name,
+                "type": c.kind.frictionless(),
+                "description": c.description,
+            });
+            let constraints = match (c.required, c.values) {
+                (true, Some(values)) => json!({ "required": true, "enum": values }),
+                (true, None) => json!({ "required": true }),
+                (false, Some(values)) => json!({ "enum": values }),
+                (false, None) => Value::Null,
             };
             if !constraints.is_null() {
                 field["constraints"] = constraints;
             }
-            if *name == "source_url" {
+            if c.name == "source_url" {
                 field["format"] = json!("uri");
             }
             field

@@ -8,6 +8,7 @@
 
 mod article;
 mod cite;
+mod columns;
 mod corrections;
 mod data;
 mod datapackage;
