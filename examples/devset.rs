@@ -1002,7 +1002,7 @@ fn score_extract(
                     p.period,
                     p.status,
                     p.value,
-                    p.quote
+                    p.quote()
                 );
             }
         }

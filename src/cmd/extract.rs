@@ -76,7 +76,7 @@ pub fn run(args: Args) -> Result<(), Error> {
                     p.indicator,
                     p.period,
                     crate::format::plain(p.value),
-                    p.quote
+                    p.quote()
                 );
             }
         }

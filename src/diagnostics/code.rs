@@ -164,10 +164,10 @@ mod tests {
     /// The README's table of codes lists exactly these codes, with these meanings.
     #[test]
     fn the_readme_lists_every_code_and_no_other() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../docs/errors.md");
         let start = readme
             .find("### Error codes")
-            .expect("README has an error-code table");
+            .expect("docs/errors.md has an error-code table");
         let table = &readme[start..];
         let table = &table[..table.find("\n## ").unwrap_or(table.len())];
         let listed: Vec<(String, String)> = table
@@ -189,7 +189,7 @@ mod tests {
             .collect();
         assert_eq!(
             listed, ours,
-            "README.md's table of error codes and `Code` differ"
+            "docs/errors.md's table of error codes and `Code` differ"
         );
     }
 

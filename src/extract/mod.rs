@@ -28,18 +28,27 @@ use crate::text::{Normalized, normalize};
 
 use vocab::Vocabulary;
 
-/// One figure the article states, as it would be written in the place file.
-#[derive(Debug, Clone, PartialEq)]
+/// One figure the article states: the very [`Figure`] `check` proved, with one
+/// quote, and why it is only a guess when it is one.
+#[derive(Debug, Clone)]
 pub struct Proposal {
-    pub indicator: String,
-    pub period: Period,
-    pub value: f64,
-    pub status: Status,
-    pub bound: Option<Bound>,
-    pub source: String,
-    pub quote: String,
+    pub figure: Figure,
     /// Why it is only a guess (printed commented out, with `--all`).
     pub doubt: Option<String>,
+}
+
+impl Proposal {
+    /// The sentence it is proposed from, as the article writes it.
+    pub fn quote(&self) -> &str {
+        self.figure.quotes.first().map_or("", String::as_str)
+    }
+}
+
+impl std::ops::Deref for Proposal {
+    type Target = Figure;
+    fn deref(&self) -> &Figure {
+        &self.figure
+    }
 }
 
 /// A number stated in an indicator-like unit that no indicator's name explains.
@@ -600,13 +609,7 @@ fn choose_quote(
         fig.period = period;
         if provenance::verify(&fig, indicator, doc, std::slice::from_ref(&hit), runs).is_empty() {
             return Some(Proposal {
-                indicator: d.indicator.to_string(),
-                period,
-                value: fig.value,
-                status: fig.status,
-                bound: fig.bound,
-                source: article.id.clone(),
-                quote: original,
+                figure: fig,
                 doubt: None,
             });
         }

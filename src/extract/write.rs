@@ -10,24 +10,60 @@
 use std::ops::Range;
 
 use super::{Extraction, Proposal};
+use crate::content::Figure;
 use crate::format;
 
-/// One figure as the list item of a place file, indented by `dash` spaces.
-pub fn entry(p: &Proposal, dash: usize) -> String {
+/// One figure as the list item of a place file, indented by `dash` spaces, its keys
+/// in the order of [`Figure`]'s fields (the order the README's example writes).
+/// The figure is taken apart with no `..`: a field added to [`Figure`] does not
+/// compile until it is written here or said not to be.
+pub fn entry(f: &Figure, dash: usize) -> String {
+    let Figure {
+        indicator: _, // the list's key, not the item's
+        period,
+        value,
+        status,
+        bound,
+        source,
+        quotes,
+        // Further sources, a preference between sources and an override are the
+        // curator's decisions: `extract` proposes none of them.
+        also: _,
+        preferred: _,
+        alternative: _,
+        overridden: _,
+        derived,
+        note,
+        origin: _,
+    } = f;
     let pad = " ".repeat(dash);
-    let mut s = format!("{pad}- period: {}\n", p.period);
+    let mut s = format!("{pad}- period: {period}\n");
     let field = |s: &mut String, k: &str, v: &str| {
         s.push_str(&format!("{pad}  {k}: {v}\n"));
     };
-    field(&mut s, "value", &format::stated(p.value));
-    if p.status != crate::content::Status::Actual {
-        field(&mut s, "status", p.status.as_str());
+    field(&mut s, "value", &format::stated(*value));
+    if *status != crate::content::Status::Actual {
+        field(&mut s, "status", status.as_str());
     }
-    if let Some(b) = p.bound {
+    if let Some(b) = bound {
         field(&mut s, "bound", &scalar(b.as_str()));
     }
-    field(&mut s, "source", &scalar(&p.source));
-    field(&mut s, "quote", &scalar(&p.quote));
+    field(&mut s, "source", &scalar(source));
+    match quotes.as_slice() {
+        [one] => field(&mut s, "quote", &scalar(one)),
+        many => {
+            s.push_str(&format!("{pad}  quote:\n"));
+            for q in many {
+                s.push_str(&format!("{pad}    - {}\n", scalar(q)));
+            }
+        }
+    }
+    if let Some(d) = derived {
+        field(&mut s, "derived", &scalar(d));
+    }
+    if let Some(n) = note {
+        field(&mut s, "note", &scalar(n));
+    }
     s
 }
 
@@ -396,7 +432,7 @@ pub fn print(ex: &Extraction, all: bool) -> String {
             format::plain(p.value),
             p.indicator,
             p.period,
-            p.quote
+            p.quote()
         ));
     }
     for (p, why) in &ex.dropped {
@@ -405,7 +441,7 @@ pub fn print(ex: &Extraction, all: bool) -> String {
             p.indicator,
             p.period,
             format::plain(p.value),
-            p.quote
+            p.quote()
         ));
     }
     if !ex.unassigned.is_empty() {
@@ -425,14 +461,30 @@ mod tests {
     use crate::content::{Period, Status};
 
     fn p(indicator: &str, value: f64, quote: &str) -> Proposal {
+        let file = crate::content::yaml::SourceFile::new(
+            std::path::Path::new("test.yaml"),
+            std::sync::Arc::from(""),
+        );
         Proposal {
-            indicator: indicator.to_string(),
-            period: Period::Year(2023),
-            value,
-            status: Status::Actual,
-            bound: None,
-            source: "demo/2024-01-05-report".to_string(),
-            quote: quote.to_string(),
+            figure: Figure {
+                indicator: indicator.to_string(),
+                period: Period::Year(2023),
+                value,
+                status: Status::Actual,
+                bound: None,
+                source: "demo/2024-01-05-report".to_string(),
+                quotes: vec![quote.to_string()],
+                also: Vec::new(),
+                preferred: false,
+                alternative: false,
+                overridden: None,
+                derived: None,
+                note: None,
+                origin: crate::content::Origin {
+                    file: std::sync::Arc::new(file),
+                    at: crate::content::OriginPath::Root,
+                },
+            },
             doubt: None,
         }
     }
@@ -462,7 +514,7 @@ mod tests {
             "{out}"
         );
         for (s, p) in spans.iter().zip(&props) {
-            assert!(out[s.clone()].contains(&p.quote));
+            assert!(out[s.clone()].contains(p.quote()));
         }
         let removed: String = {
             let mut o = out.clone();
@@ -474,6 +526,22 @@ mod tests {
             o
         };
         assert_eq!(removed, file);
+    }
+
+    #[test]
+    fn an_entry_writes_every_field_a_figure_has_in_one_order() {
+        let mut one = p("incubators", 3.0, "孵化器3家");
+        assert_eq!(
+            entry(&one, 4),
+            "    - period: 2023\n      value: 3\n      source: demo/2024-01-05-report\n      quote: 孵化器3家\n"
+        );
+        one.figure.quotes.push("新增1家".to_string());
+        one.figure.status = crate::content::Status::Target;
+        one.figure.note = Some("含省级".to_string());
+        assert_eq!(
+            entry(&one, 0),
+            "- period: 2023\n  value: 3\n  status: target\n  source: demo/2024-01-05-report\n  quote:\n    - 孵化器3家\n    - 新增1家\n  note: 含省级\n"
+        );
     }
 
     #[test]

@@ -121,13 +121,7 @@ impl<'a> Renderer<'a> {
                     place: p.full_name(),
                     place_href: format!("{root}{}#{}", urls::place(&p.slug), f.anchor()),
                     indicator: &ind.name,
-                    period_label: f.period.label_zh(),
-                    value: format::plain(value),
-                    display: format::number(value),
-                    bound: f.bound.map(|b| b.symbol()),
-                    unit: &ind.unit,
-                    status: f.status.as_str(),
-                    quote,
+                    figure: FigureCtx::of(f, value, ind, quote),
                     mark: self.prov.cite_mark_of(r, view as u32).map(String::as_str),
                     note,
                 }
@@ -167,14 +161,8 @@ struct CitedCtx<'a> {
     place: String,
     place_href: String,
     indicator: &'a str,
-    period_label: String,
-    /// The value exactly as in the YAML, for machines (`data-value`).
-    value: String,
-    display: String,
-    bound: Option<&'static str>,
-    unit: &'a str,
-    status: &'static str,
-    quote: Cow<'a, str>,
+    #[serde(flatten)]
+    figure: FigureCtx<'a>,
     /// The id of the marked sentence on the page.
     mark: Option<&'a str>,
     /// The figure as published differs from what this article states.

@@ -444,14 +444,7 @@ impl<'a> Renderer<'a> {
         RowCtx {
             anchor: f.anchor(),
             period: f.period.to_string(),
-            period_label: f.period.label_zh(),
-            value: format::plain(f.value),
-            display: format::number(f.value),
-            bound: f.bound.map(|b| b.symbol()),
-            unit: &ind.unit,
-            status: f.status.as_str(),
-            status_label: f.status.label_zh(),
-            quote: quote_of(f),
+            figure: FigureCtx::of(f, f.value, ind, quote_of(f)),
             source_title: article.map_or(f.source.as_str(), |a| a.meta.title.as_str()),
             source_publisher: article.and_then(|a| a.meta.publisher.as_deref()),
             source_date: article.and_then(|a| a.meta.date.as_deref()),
@@ -673,13 +666,11 @@ struct ArticleRef {
     href: String,
 }
 
-/// One figure with its source, as place and indicator pages list it. Borrows what the
-/// site already holds: tera copies every field into its own values anyway, and there
-/// are hundreds of thousands of rows.
+/// A figure as every page and template shows it: a place page's row, an indicator
+/// page's row and an article page's list all start from this, flattened into their
+/// own context so templates read `row.display` and `f.display` alike.
 #[derive(Serialize)]
-struct RowCtx<'a> {
-    anchor: String,
-    period: String,
+struct FigureCtx<'a> {
     period_label: String,
     /// The value exactly as in the YAML, for machines (`data-value`).
     value: String,
@@ -690,6 +681,33 @@ struct RowCtx<'a> {
     status: &'static str,
     status_label: &'static str,
     quote: Cow<'a, str>,
+}
+
+impl<'a> FigureCtx<'a> {
+    /// `value` and `quote` are the figure's own, or what one of its sources states.
+    fn of(f: &Figure, value: f64, ind: &'a Indicator, quote: Cow<'a, str>) -> FigureCtx<'a> {
+        FigureCtx {
+            period_label: f.period.label_zh(),
+            value: format::plain(value),
+            display: format::number(value),
+            bound: f.bound.map(|b| b.symbol()),
+            unit: &ind.unit,
+            status: f.status.as_str(),
+            status_label: f.status.label_zh(),
+            quote,
+        }
+    }
+}
+
+/// One figure with its source, as place and indicator pages list it. Borrows what the
+/// site already holds: tera copies every field into its own values anyway, and there
+/// are hundreds of thousands of rows.
+#[derive(Serialize)]
+struct RowCtx<'a> {
+    anchor: String,
+    period: String,
+    #[serde(flatten)]
+    figure: FigureCtx<'a>,
     source_title: &'a str,
     source_publisher: Option<&'a str>,
     source_date: Option<&'a str>,
