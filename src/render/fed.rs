@@ -160,46 +160,12 @@ impl<'a> Renderer<'a> {
     /// by the next build).
     pub fn fingerprints(&self, templates: &BTreeMap<String, u128>) -> Fingerprints {
         let fed = self.fed(templates);
-        let site = self.site;
-        type Single<'r, 'f> = (Output, &'r (dyn Fn(&Fed<'f>) -> u128 + Sync));
-        let singles: [Single<'_, 'a>; 7] = [
-            (Output::Index, &|f| self.fed_index(f)),
-            (Output::NotFound, &|f| self.fed_not_found(f)),
-            (Output::Sitemap(sitemap_parts(site)), &|f| {
-                self.fed_sitemap(f)
-            }),
-            (Output::Feed, &|f| self.fed_feed(f)),
-            (Output::Corrections, &|f| self.fed_corrections(f)),
-            (Output::FiguresCsv, &|f| self.fed_figures_csv(f)),
-            (Output::Datapackage, &|f| self.fed_datapackage(f)),
-        ];
-        let mut out: Vec<(Output, u128)> = singles
-            .into_par_iter()
-            .map(|(o, fed_by)| (o, fed_by(&fed)))
-            .collect();
-        let ids: Vec<&String> = site.indicators.keys().collect();
-        out.par_extend(ids.into_par_iter().flat_map_iter(|id| {
-            [
-                (Output::Indicator(id.clone()), self.fed_indicator(&fed, id)),
-                (
-                    Output::IndicatorCsv(id.clone()),
-                    self.fed_indicator_csv(&fed, id),
-                ),
-            ]
-        }));
-        out.par_extend(
-            site.places
-                .par_iter()
-                .enumerate()
-                .map(|(i, p)| (Output::Place(p.slug.clone()), self.fed_place(&fed, i))),
-        );
-        let articles: Vec<&crate::content::Article> = site.articles.values().collect();
-        out.par_extend(
-            articles
-                .into_par_iter()
-                .map(|a| (Output::Article(a.id.clone()), self.fed_article(&fed, a))),
-        );
-        out.into_iter().collect()
+        super::kinds::KINDS
+            .par_iter()
+            .flat_map_iter(|k| (k.fed_by)(self, &fed))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
     }
 
     fn fed(&self, templates: &BTreeMap<String, u128>) -> Fed<'a> {
@@ -332,7 +298,7 @@ pub const SITEMAP_MAX: usize = 50_000;
 
 /// The number of part files the sitemap needs: none when one file holds every URL.
 pub fn sitemap_parts(site: &Site) -> u32 {
-    let urls = 2 + site.places.len() + site.indicators.len() + site.articles.len();
+    let urls = super::kinds::sitemap_entries(site).len();
     if urls <= SITEMAP_MAX {
         0
     } else {
@@ -340,25 +306,7 @@ pub fn sitemap_parts(site: &Site) -> u32 {
     }
 }
 
-/// Every file the site generates (static files aside).
-pub fn generated_files(site: &Site) -> std::collections::HashSet<String> {
-    let mut outputs = vec![
-        Output::Index,
-        Output::NotFound,
-        Output::Sitemap(sitemap_parts(site)),
-        Output::Feed,
-        Output::Corrections,
-        Output::FiguresCsv,
-        Output::Datapackage,
-    ];
-    for id in site.indicators.keys() {
-        outputs.push(Output::Indicator(id.clone()));
-        outputs.push(Output::IndicatorCsv(id.clone()));
-    }
-    outputs.extend(site.places.iter().map(|p| Output::Place(p.slug.clone())));
-    outputs.extend(site.articles.keys().map(|id| Output::Article(id.clone())));
-    outputs.iter().flat_map(Output::files).collect()
-}
+pub use super::kinds::generated_files;
 
 /// The fingerprint of every file under `static/` that is published, but those where
 /// the site generates a file (`generated`: the generated one wins).

@@ -45,27 +45,18 @@ impl<'a> Renderer<'a> {
     }
 
     pub(super) fn sitemap(&self, out: &Staging) -> Result<(), Diagnostic> {
-        let mut urls_out = vec![SitemapUrl {
-            loc: self.base_url.clone(),
-            lastmod: None,
-        }];
         let abs = |p: String| urls::absolute(&self.base_url, &p);
-        urls_out.push(SitemapUrl {
-            loc: abs(super::corrections::PAGE.to_string()),
-            lastmod: None,
-        });
-        urls_out.extend(self.site.places.iter().map(|p| SitemapUrl {
-            loc: abs(urls::place(&p.slug)),
-            lastmod: None,
-        }));
-        urls_out.extend(self.site.indicators.keys().map(|id| SitemapUrl {
-            loc: abs(urls::indicator(id)),
-            lastmod: None,
-        }));
-        urls_out.extend(self.site.articles.values().map(|a| SitemapUrl {
-            loc: abs(urls::article(&a.id)),
-            lastmod: a.meta.date.clone(),
-        }));
+        let urls_out: Vec<SitemapUrl> = super::kinds::sitemap_entries(self.site)
+            .into_iter()
+            .map(|(path, lastmod)| SitemapUrl {
+                loc: if path.is_empty() {
+                    self.base_url.clone()
+                } else {
+                    abs(path)
+                },
+                lastmod,
+            })
+            .collect();
         let render = |urls: &[SitemapUrl], file: &str| -> Result<(), Diagnostic> {
             let mut ctx = self.context("");
             ctx.insert("urls", urls);

@@ -16,6 +16,7 @@ pub mod fed;
 mod feeds;
 mod index;
 mod indicator;
+pub mod kinds;
 mod place;
 mod templates;
 pub mod urls;
@@ -70,17 +71,7 @@ pub fn is_template(rel: &Path) -> bool {
     })
 }
 
-/// Whether a static file (relative to `static/`) sits where the site generates files;
-/// the generated one wins.
-pub fn shadowed_by_generated(rel: &Path) -> bool {
-    let first = rel
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().to_string())
-        .unwrap_or_default();
-    ["cities", "indicators", "articles", "data", "corrections"].contains(&first.as_str())
-        || ["index.html", "404.html", "sitemap.xml", "atom.xml"].contains(&first.as_str())
-}
+pub use kinds::shadowed_by_generated;
 
 /// Site-wide values every template sees.
 #[derive(Serialize)]
