@@ -104,7 +104,7 @@ const STARTER: &[&str] = &[
 
 const CATALOGUE: &str = include_str!("../../content/indicators.yaml");
 
-const SITE: &str = "# Site-wide settings. See the README, \"Content format\".
+const SITE: &str = "# Site-wide settings. See docs/content.md of indicity.
 title: 城市科创指标
 title_en: indicity
 description: 中国城市科技创新指标：每个数字都可追溯到它所出自的原文句子。

@@ -277,7 +277,10 @@ fn read(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFi
         Err(e) => {
             diags.push(
                 Diagnostic::error(Code::E013, format!("cannot read {}: {e}", rel.display())).help(
-                    format!("create {} (see the README for its format)", rel.display()),
+                    format!(
+                        "create {} (see docs/content.md for its format)",
+                        rel.display()
+                    ),
                 ),
             );
             None

@@ -327,7 +327,7 @@ impl SourceFile {
                 message
                     .split(", expected ")
                     .nth(1)
-                    .map_or("see the README for the keys".to_string(), |s| format!(
+                    .map_or("see docs/content.md for the keys".to_string(), |s| format!(
                         "expected {s}"
                     ))
             )),

@@ -14,7 +14,7 @@ use crate::content::Figure;
 use crate::format;
 
 /// One figure as the list item of a place file, indented by `dash` spaces, its keys
-/// in the order of [`Figure`]'s fields (the order the README's example writes).
+/// in the order of [`Figure`]'s fields (the order docs/content.md's example writes).
 /// The figure is taken apart with no `..`: a field added to [`Figure`] does not
 /// compile until it is written here or said not to be.
 pub fn entry(f: &Figure, dash: usize) -> String {

@@ -1,12 +1,11 @@
 //! `/data/datapackage.json`: a Frictionless Data Package descriptor
 //! (<https://specs.frictionlessdata.io/data-package/>) for the site's data.
 //!
-//! The figures are published once, as CSV (site-wide, per place and per indicator, all
-//! with the same columns). What a program needs beyond the CSV — the type and meaning
-//! of each column, which columns identify a row, what the indicators are — is here, in
-//! a standard form that pandas, R and the `frictionless` tools read. It replaces a
-//! `figures.json` that repeated every row of `figures.csv` with its keys (286 MB at
-//! 3,000 places) and said nothing about the columns.
+//! The figures are published as CSV (site-wide, per place and per indicator, all with
+//! the same columns, [`super::columns`]), each with a JSON twin of the same rows. What
+//! a program needs beyond the rows — the type and meaning of each column, which
+//! columns identify a row, what the indicators are — is here, in a standard form that
+//! pandas, R and the `frictionless` tools read.
 
 use serde_json::{Value, json};
 

@@ -350,7 +350,7 @@ impl<'a> Renderer<'a> {
         let mut html = Vec::with_capacity(64 * 1024);
         self.tera.render_to(template, ctx, &mut html).map_err(|e| {
             Diagnostic::error(Code::E014, format!("template `{template}` failed for /{dir}:\n{e}"))
-                .help("fix the template at the position shown (the README's Templates section lists the variables each page gets)")
+                .help("fix the template at the position shown (docs/templates.md lists the variables each page gets)")
         })?;
         out.write(&urls::file_of(dir), &html).map_err(io_err)
     }

@@ -2,7 +2,7 @@
 //
 //   node tests/browser/run.mjs [SITE_DIR]      (default: $INDICITY_SITE, else ./public)
 //
-// `cargo test --test browser` builds the bundled site into a temporary directory and
+// `cargo test --test it browser` builds the bundled site into a temporary directory and
 // runs this file on it; `./scripts/test` installs what it needs (Debian's chromium and
 // fonts-noto-cjk, `npm ci` for playwright-core, axe-core and vnu-jar).
 //

@@ -8,7 +8,7 @@
 //! installs what it needs (chromium, fonts-noto-cjk, `npm ci`); screenshots land in
 //! `target/screenshots/`.
 //!
-//! Run on its own: `cargo test --test browser` (add `-- --nocapture` to see the report
+//! Run on its own: `cargo test --test it browser` (add `-- --nocapture` to see the report
 //! of a passing run).
 
 use std::path::Path;
