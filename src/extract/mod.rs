@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::check::dating::{self, Document};
-use crate::check::provenance::{self, QuoteHit};
+use crate::check::values::{self, QuoteHit};
 use crate::content::yaml::SourceFile;
 use crate::content::{Article, Bound, Figure, Origin, OriginPath, Period, Site, Status};
 use crate::diagnostics::Diagnostics;
@@ -607,7 +607,7 @@ fn choose_quote(
             continue;
         };
         fig.period = period;
-        if provenance::verify(&fig, indicator, doc, std::slice::from_ref(&hit), runs).is_empty() {
+        if values::verify(&fig, indicator, doc, std::slice::from_ref(&hit), runs).is_empty() {
             return Some(Proposal {
                 figure: fig,
                 doubt: None,

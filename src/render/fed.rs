@@ -2,7 +2,7 @@
 //! `build` and `serve` render again exactly the outputs whose fingerprint changed.
 //!
 //! Each page module declares its own inputs next to the code that renders it (the
-//! `fed_*` functions of `index`, `place`, `indicator`, `article`, `feeds` and `data`);
+//! `fed_*` functions of `index`, `place`, `indicator`, `article`, `sitewide` and `data`);
 //! this module computes once what several of them read: a digest of the site-wide
 //! settings, of each place's own fields, of each figure as pages show it (with the
 //! mark it links to and the title of its source), and of each article as other pages

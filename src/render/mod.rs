@@ -13,11 +13,11 @@ mod corrections;
 mod data;
 mod datapackage;
 pub mod fed;
-mod feeds;
 mod index;
 mod indicator;
 pub mod kinds;
 mod place;
+mod sitewide;
 mod templates;
 pub mod urls;
 
