@@ -217,7 +217,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let (staging, rendered, removed) = match &before {
         Some(before) => {
             let (outputs, remove) = incremental::plan(before, &fingerprints, &output);
-            let staging = output::Staging::in_place(&output).map_err(|e| {
+            let staging = output::open(output::Mode::Incremental, &output).map_err(|e| {
                 Error::Output(format!("cannot write into {}: {e}", output.display()))
             })?;
             for f in &remove {
@@ -227,24 +227,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             }
             let pages = render::Pages::of(&checked.site, &outputs);
             renderer
-                .render(&pages, &opts.root, &staging)
-                .map_err(|d| output_or_content(d, &staging))?;
+                .render(&pages, &opts.root, &*staging)
+                .map_err(|d| output_or_content(d, &*staging))?;
             (staging, outputs.len(), remove.len())
         }
         None => {
-            let staging = output::Staging::create(&output).map_err(|e| {
+            let staging = output::open(output::Mode::Full, &output).map_err(|e| {
                 Error::Output(format!(
                     "cannot create the staging directory next to {}: {e}",
                     output.display()
                 ))
             })?;
             renderer
-                .render_all(&opts.root, &staging)
-                .map_err(|d| output_or_content(d, &staging))?;
+                .render_all(&opts.root, &*staging)
+                .map_err(|d| output_or_content(d, &*staging))?;
             (staging, fingerprints.len(), 0)
         }
     };
-    let (files, bytes, unchanged) = (staging.files(), staging.bytes(), staging.unchanged());
+    let tally = staging.tally();
+    let (files, bytes, unchanged) = (tally.files(), tally.bytes(), tally.unchanged());
     checked.timings.push(("render+write", t.elapsed()));
     // Thread-time totals inside render+write (they overlap with it, and with each
     // other on several cores).
@@ -253,7 +254,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .push(("  charts (thread time)", renderer.chart_time()));
     checked
         .timings
-        .push(("  writing (thread time)", staging.write_time()));
+        .push(("  writing (thread time)", tally.write_time()));
 
     let t = Instant::now();
     staging.commit().map_err(|e| {
@@ -279,7 +280,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 
 /// A render's errors: a template's are content errors; when every error is one of
 /// writing (a full disk fails every file alike), one output error naming the first.
-fn output_or_content(d: Diagnostics, staging: &output::Staging) -> Error {
+fn output_or_content(d: Diagnostics, staging: &dyn output::Writer) -> Error {
     let writes: Vec<&Diagnostic> = d.0.iter().filter(|d| d.code == Code::E013).collect();
     match writes.first() {
         Some(first) if writes.len() == d.0.len() => {

@@ -33,7 +33,7 @@ impl<'a> Renderer<'a> {
         p.done()
     }
 
-    pub(super) fn article(&self, a: &Article, out: &Staging) -> Result<(), Diagnostic> {
+    pub(super) fn article(&self, a: &Article, out: &dyn Writer) -> Result<(), Diagnostic> {
         let dir = urls::article(&a.id);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);

@@ -23,7 +23,7 @@ impl<'a> Renderer<'a> {
         p.done()
     }
 
-    pub(super) fn corrections(&self, out: &Staging) -> Result<(), Diagnostic> {
+    pub(super) fn corrections(&self, out: &dyn Writer) -> Result<(), Diagnostic> {
         let root = urls::root_from(PAGE);
         let all: &[Correction] = self.history.map_or(&[], |h| h.corrections.as_slice());
         let rows: Vec<CorrectionRow> = all.iter().map(|c| self.correction_row(c, &root)).collect();

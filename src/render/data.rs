@@ -38,7 +38,7 @@ impl<'a> Renderer<'a> {
     ///
     /// Per-place files are written for the places in `pages.places`, the others when
     /// `pages` selects them.
-    pub(super) fn data(&self, pages: &Pages, out: &Staging) -> Result<(), Diagnostic> {
+    pub(super) fn data(&self, pages: &Pages, out: &dyn Writer) -> Result<(), Diagnostic> {
         let rows_needed = pages.figures_csv || !pages.indicator_csvs.is_empty();
         if !rows_needed && !pages.datapackage && pages.places.is_empty() {
             return Ok(());
@@ -173,7 +173,7 @@ impl<'r> Row<'r> {
 }
 
 impl Table {
-    fn open(out: &Staging, csv_rel: &str) -> Result<Table, Diagnostic> {
+    fn open(out: &dyn Writer, csv_rel: &str) -> Result<Table, Diagnostic> {
         let mut csv = csv::Writer::from_writer(out.stream(csv_rel).map_err(io_err)?);
         csv.write_record(COLUMNS.iter().map(|c| c.name))
             .map_err(csv_err)?;
@@ -193,7 +193,7 @@ impl Table {
         Ok(())
     }
 
-    fn finish(mut self, out: &Staging) -> Result<(), Diagnostic> {
+    fn finish(mut self, out: &dyn Writer) -> Result<(), Diagnostic> {
         use std::io::Write as _;
         let end: &[u8] = if self.rows == 0 { b"[]\n" } else { b"\n]\n" };
         self.json.write_all(end).map_err(io_err)?;

@@ -25,7 +25,7 @@ impl<'a> Renderer<'a> {
         p.done()
     }
 
-    pub(super) fn index(&self, out: &Staging) -> Result<(), Diagnostic> {
+    pub(super) fn index(&self, out: &dyn Writer) -> Result<(), Diagnostic> {
         let mut ctx = self.context("");
         let headline: Vec<&Indicator> = self
             .site

@@ -23,7 +23,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub(super) fn indicator(&self, ind: &Indicator, out: &Staging) -> Result<(), Diagnostic> {
+    pub(super) fn indicator(&self, ind: &Indicator, out: &dyn Writer) -> Result<(), Diagnostic> {
         let dir = urls::indicator(&ind.id);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);

@@ -39,7 +39,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::format;
 use crate::history::History;
 use crate::markdown;
-use crate::output::Staging;
+use crate::output::Writer;
 
 pub const TEMPLATES_DIR: &str = "templates";
 pub const STATIC_DIR: &str = "static";
@@ -141,12 +141,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders and writes the whole site into `out`.
-    pub fn render_all(&self, root: &Path, out: &Staging) -> Result<(), Diagnostics> {
+    pub fn render_all(&self, root: &Path, out: &dyn Writer) -> Result<(), Diagnostics> {
         self.render(&Pages::all(self.site), root, out)
     }
 
     /// Renders and writes the outputs selected by `pages` into `out`.
-    pub fn render(&self, pages: &Pages, root: &Path, out: &Staging) -> Result<(), Diagnostics> {
+    pub fn render(&self, pages: &Pages, root: &Path, out: &dyn Writer) -> Result<(), Diagnostics> {
         // The data files are one sequential stream over every figure: written on one
         // core while the pages are rendered on the others.
         let (data, mut jobs) =
@@ -161,13 +161,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn pages(&self, pages: &Pages, root: &Path, out: &Staging) -> Vec<Result<(), Diagnostic>> {
+    fn pages(&self, pages: &Pages, root: &Path, out: &dyn Writer) -> Vec<Result<(), Diagnostic>> {
         let mut jobs: Vec<Result<(), Diagnostic>> = Vec::new();
         if pages.static_files {
             // Not where the site generates a file: the generated one wins.
             let generated = fed::generated_files(self.site);
             jobs.push(
-                out.copy_tree_into(&root.join(STATIC_DIR), "", |rel| {
+                out.copy_tree_into(&root.join(STATIC_DIR), "", &|rel| {
                     is_published(rel)
                         && !generated.contains(rel.to_string_lossy().replace('\\', "/").as_str())
                 })
@@ -343,7 +343,7 @@ impl<'a> Renderer<'a> {
         template: &str,
         dir: &str,
         ctx: &Context,
-        out: &Staging,
+        out: &dyn Writer,
     ) -> Result<(), Diagnostic> {
         // Into bytes: `render` would check the whole page is UTF-8 again to make a
         // String (6 % of a large build), and the page only goes to a file.

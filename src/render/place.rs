@@ -31,7 +31,7 @@ impl<'a> Renderer<'a> {
         &self,
         index: usize,
         place: &'a Place,
-        out: &Staging,
+        out: &dyn Writer,
     ) -> Result<(), Diagnostic> {
         let dir = urls::place(&place.slug);
         let root = urls::root_from(&dir);

@@ -34,7 +34,7 @@ impl<'a> Renderer<'a> {
         p.done()
     }
 
-    pub(super) fn not_found(&self, out: &Staging) -> Result<(), Diagnostic> {
+    pub(super) fn not_found(&self, out: &dyn Writer) -> Result<(), Diagnostic> {
         let mut ctx = self.context("");
         // Served at any URL, so its links are absolute paths rather than relative.
         ctx.insert("root", &urls::base_path(&self.base_url));
@@ -44,7 +44,7 @@ impl<'a> Renderer<'a> {
         out.write("404.html", html.as_bytes()).map_err(io_err)
     }
 
-    pub(super) fn sitemap(&self, out: &Staging) -> Result<(), Diagnostic> {
+    pub(super) fn sitemap(&self, out: &dyn Writer) -> Result<(), Diagnostic> {
         let abs = |p: String| urls::absolute(&self.base_url, &p);
         let urls_out: Vec<SitemapUrl> = super::kinds::sitemap_entries(self.site)
             .into_iter()
@@ -85,7 +85,7 @@ impl<'a> Renderer<'a> {
 
     /// The Atom feed lists dated articles, newest first. Undated ones are left out
     /// rather than given an invented date.
-    pub(super) fn feed(&self, out: &Staging) -> Result<(), Diagnostic> {
+    pub(super) fn feed(&self, out: &dyn Writer) -> Result<(), Diagnostic> {
         let mut dated: Vec<&Article> = self
             .site
             .articles

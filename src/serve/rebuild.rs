@@ -23,7 +23,7 @@ use crate::check::{self, FigureRef, Provenance};
 use crate::content::{self, ContentFile, Figure, Site};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::history::History;
-use crate::output::Staging;
+use crate::output::{InPlace, Recycling, Writer};
 use crate::render::fed::Fingerprints;
 use crate::render::{self, Pages, Renderer, STATIC_DIR, TEMPLATES_DIR};
 
@@ -158,12 +158,12 @@ impl Live {
         if self.data_todo.is_empty() {
             return Ok(0);
         }
-        let out = Staging::live(&self.out);
+        let out = InPlace::live(&self.out);
         let pages = Pages::of(&self.site, self.data_todo.keys());
         Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
             .with_history(&self.history)
             .render(&pages, &self.root, &out)?;
-        let files = out.files();
+        let files = out.tally().files();
         out.commit().map_err(|e| {
             Diagnostics(vec![Diagnostic::error(
                 Code::E013,
@@ -215,7 +215,7 @@ impl Live {
         let templates = render::template_digests(&self.root);
         let tera =
             render::load_templates(&self.root).map_err(|d| Error::Content(Diagnostics(vec![d])))?;
-        let staging = Staging::create(&self.out).map_err(|e| io_error(&self.out, e))?;
+        let staging = Recycling::create(&self.out).map_err(|e| io_error(&self.out, e))?;
         let pages = Pages::all(&checked.site);
         let history = crate::history::read(&self.root, crate::content::cache::Caching::On);
         let mut warnings = checked.warnings;
@@ -226,7 +226,7 @@ impl Live {
             .render(&pages, &self.root, &staging)
             .map_err(Error::Content)?;
         let fingerprints = renderer.fingerprints(&templates);
-        let files = staging.files();
+        let files = staging.tally().files();
         staging.commit().map_err(|e| io_error(&self.out, e))?;
         self.site = checked.site;
         self.prov = checked.provenance;
@@ -392,7 +392,7 @@ impl Live {
         statics.extend(std::mem::take(&mut self.pending_statics));
         lap("select", &mut stages);
 
-        let out = Staging::live(&self.out);
+        let out = InPlace::live(&self.out);
         // The site-wide data files are written later, by `write_data`.
         let data = pages.take_data();
         let written = self
@@ -403,7 +403,7 @@ impl Live {
                     .map_err(Error::Content)
             })
             .and_then(|()| {
-                let files = out.files();
+                let files = out.tally().files();
                 out.commit().map_err(|e| io_error(&self.out, e))?;
                 Ok(files)
             });
@@ -440,13 +440,13 @@ impl Live {
 
     /// Copies changed static files (or directories) into `out`, and removes the ones
     /// that are gone, by the rule `build` copies them with.
-    fn write_statics(&self, statics: &BTreeSet<String>, out: &Staging) -> Result<(), Error> {
+    fn write_statics(&self, statics: &BTreeSet<String>, out: &dyn Writer) -> Result<(), Error> {
         let base = self.root.join(STATIC_DIR);
         for rel in statics {
             let src = base.join(rel);
             let kind = std::fs::symlink_metadata(&src).map(|m| m.file_type());
             let result = match kind {
-                Ok(k) if k.is_dir() => out.copy_tree_into(&src, rel, render::is_published),
+                Ok(k) if k.is_dir() => out.copy_tree_into(&src, rel, &render::is_published),
                 Ok(k) if k.is_file() && render::is_published(Path::new(rel)) => {
                     std::fs::read(&src).and_then(|bytes| out.write(rel, &bytes))
                 }

@@ -837,7 +837,7 @@ fn a_sitemap_past_fifty_thousand_urls_is_an_index_of_parts() {
         indicity::render::Renderer::new(&site, &prov, &tera, "https://example.org/site/");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let staging = indicity::output::Staging::create(&out).unwrap();
+    let staging = indicity::output::Recycling::create(&out).unwrap();
     let sitemap = Output::Sitemap(parts);
     renderer
         .render(
