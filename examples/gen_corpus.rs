@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use indicity::clean::place::{DIVISIONS, short_name, slug_of};
+use indicity::gazetteer::{DIVISIONS, short_name, slug_of};
 
 /// (id, name, unit, typical size, yearly growth)
 const INDICATORS: [(&str, &str, &str, f64, f64); 15] = [
@@ -106,7 +106,7 @@ struct Place {
 }
 
 fn places(n: usize) -> Vec<Place> {
-    let by_code: std::collections::HashMap<&str, &indicity::clean::place::Division> =
+    let by_code: std::collections::HashMap<&str, &indicity::gazetteer::Division> =
         DIVISIONS.iter().map(|d| (d.code.as_str(), d)).collect();
     // Counties first (most of the places), then prefectures, in code order.
     let mut chosen: Vec<_> = DIVISIONS.iter().filter(|d| d.level == "county").collect();

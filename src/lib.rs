@@ -42,6 +42,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod extract;
 pub mod format;
+pub mod gazetteer;
 pub mod history;
 pub mod incremental;
 pub mod markdown;

@@ -214,7 +214,7 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
         .unwrap_or_else(|| "undated".to_string());
     let rel = dir_rel.join(format!(
         "{date}-{}.md",
-        clean::place::title_slug(&cleaned.meta.title)
+        crate::gazetteer::title_slug(&cleaned.meta.title)
     ));
     let target = base.join(&rel);
     if !opts.dry_run {

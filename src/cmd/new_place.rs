@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::Error;
-use crate::clean::place::{DIVISIONS, Division, short_name, slug_of};
+use crate::gazetteer::{DIVISIONS, Division, short_name, slug_of};
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -1,0 +1,285 @@
+//! Reading: every sentence of an article, each number in it with its unit, and the
+//! indicator the words before it name; numbers that are not figures are skipped.
+
+use super::*;
+
+/// What reading the article gave, before it is compared with the place file.
+pub(super) struct Read {
+    pub(super) proposals: Vec<Proposal>,
+    pub(super) unassigned: Vec<Unassigned>,
+}
+
+pub(super) fn read_article(site: &Site, article: &Article, vocab: &Vocabulary) -> Read {
+    let texts = article.texts();
+    let runs: Vec<Normalized> = texts.iter().map(|t| Normalized::new(t)).collect();
+    let doc = Document::of(article, &runs);
+    let origin = Origin {
+        file: Arc::new(SourceFile::new(
+            &PathBuf::from("extract.yaml"),
+            Arc::from(""),
+        )),
+        at: OriginPath::Root,
+    };
+    let mut read = Read {
+        proposals: Vec::new(),
+        unassigned: Vec::new(),
+    };
+    // Headings and the title repeat a paragraph's key figure, without the words that
+    // date it or make it a goal: the paragraphs are read first, and a heading's
+    // reading of a number the paragraphs already gave is dropped.
+    let heading = |r: usize| r + 1 == runs.len() || punct::is_short_heading(&runs[r].text);
+    let plan = is_target(&runs[runs.len() - 1].text);
+    for pass in [false, true] {
+        let body = read.proposals.len();
+        for (r, run) in runs.iter().enumerate().filter(|(r, _)| heading(*r) == pass) {
+            for s in punct::sentences(&run.text) {
+                let ctx = Context {
+                    site,
+                    article,
+                    vocab,
+                    runs: &runs,
+                    texts: &texts,
+                    run: r,
+                    doc: &doc,
+                    origin: &origin,
+                    plan,
+                };
+                read_sentence(&ctx, &s, &mut read);
+            }
+        }
+        if pass {
+            let headed = read.proposals.split_off(body);
+            let kept: Vec<Proposal> = headed
+                .into_iter()
+                .filter(|p| {
+                    !read
+                        .proposals
+                        .iter()
+                        .any(|b| b.indicator == p.indicator && numbers::same(b.value, p.value))
+                })
+                .collect();
+            read.proposals.extend(kept);
+        }
+    }
+    read
+}
+
+/// What reading one sentence needs of its article.
+pub(super) struct Context<'a> {
+    pub(super) site: &'a Site,
+    pub(super) article: &'a Article,
+    pub(super) vocab: &'a Vocabulary,
+    pub(super) runs: &'a [Normalized],
+    pub(super) texts: &'a [String],
+    pub(super) run: usize,
+    pub(super) doc: &'a Document,
+    pub(super) origin: &'a Origin,
+    /// The title announces goals (`力争…超1500家`): the article is a plan.
+    pub(super) plan: bool,
+}
+
+pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read) {
+    let Context {
+        site,
+        article,
+        vocab,
+        runs,
+        texts,
+        run,
+        doc,
+        origin,
+        plan,
+    } = *ctx;
+    let mentions = numbers::mentions(s.text);
+    // Where the last named subject's words start: a clause with none goes on about it.
+    let mut subject: Option<usize> = None;
+    let mut prev_end = 0;
+    for (k, m) in mentions.iter().enumerate() {
+        // Years and dates do not end the words before a number (`增速从2月的-5.7%`).
+        if skip(s.text, m) {
+            continue;
+        }
+        let window_start = prev_end;
+        let window = &s.text[window_start..m.span.start];
+        let mut expanded = vocab::expand(window);
+        let fits = |u: &Unit| states_unit(m, u);
+        // A number written before its noun (`新认定16家省级企业技术中心`): the noun right
+        // after the unit is the subject, and the quote runs to its end.
+        let qe = quote_end(s.text, m);
+        let mut end = qe;
+        if numbers::starts_with_unit(&m.rest) && !m.rest.starts_with('%') {
+            let clause_end = s.text[qe..]
+                .find([',', ';', ':', '，', '；', '：', '、', '('])
+                .map_or(s.text.len(), |i| qe + i);
+            let after = &s.text[qe..clause_end];
+            let after_x = vocab::expand(after);
+            if let Some(core_end) = vocab.leading_core(&after_x, &fits) {
+                let orig = after
+                    .char_indices()
+                    .map(|(i, c)| i + c.len_utf8())
+                    .find(|&i| vocab::expand(&after[..i]).len() >= core_end)
+                    .unwrap_or(after.len());
+                expanded.push_str(&after_x[..core_end]);
+                end = qe + orig;
+            }
+        }
+        prev_end = end;
+        let mut named = vocab.name(&expanded, &expanded, &fits);
+        let own = named.is_some();
+        if named.is_none()
+            && let Some(from) = subject
+            && (vocab.continues(&expanded) || window.chars().count() <= 2)
+        {
+            let earlier = vocab::expand(&s.text[from..m.span.start]);
+            named = vocab.name(&earlier, &expanded, &fits);
+        }
+        let Some(named) = named else {
+            if states_any_unit(m) {
+                let before: String = {
+                    let cs: Vec<char> = s.text[..m.span.start].chars().collect();
+                    cs[cs.len().saturating_sub(14)..].iter().collect()
+                };
+                read.unassigned.push(Unassigned {
+                    before,
+                    stated: stated(s.text, m),
+                });
+            }
+            continue;
+        };
+        if named.score <= 0 {
+            continue;
+        }
+        if own {
+            subject = Some(window_start);
+        }
+        let indicator = &site.indicators[&named.id];
+        let unit = Unit::with_words(&indicator.unit, &indicator.unit_words);
+        let Some((mut value, hi)) = m.in_unit(&unit) else {
+            continue;
+        };
+        // The rate of something the core names, not the core's own value.
+        if RATE_WORDS.iter().any(|w| named.after.contains(w)) && !indicator.name.contains('率') {
+            continue;
+        }
+        if unit.base == "%" && declines(&s.text[..m.span.start]) {
+            value = -value;
+        }
+        let bound = m
+            .bound
+            .and_then(|w| numbers::bounds_for(w).first())
+            .and_then(|b| serde_yaml::from_str::<Bound>(&format!("'{b}'")).ok());
+        let status = if is_target(&s.text[..m.span.start])
+            || heading_before(runs, run).is_some_and(is_target)
+            || plan && !states_past_year(&s.text[..m.span.start], doc)
+        {
+            Status::Target
+        } else {
+            Status::Actual
+        };
+        let mut doubt = hi.map(|h| {
+            format!(
+                "a range ({}–{}): the figure may be either end",
+                format::plain(value),
+                format::plain(h)
+            )
+        });
+        if named.score < 3 && doubt.is_none() {
+            doubt = Some(format!(
+                "the words before it only loosely name `{}`",
+                named.id
+            ));
+        }
+        if doubt.is_none()
+            && let Some(w) = ACTIVITY_WORDS.iter().find(|w| window.contains(*w))
+        {
+            doubt = Some(format!(
+                "`{w}`: it may count an activity, not the indicator"
+            ));
+        }
+        let previous_in_unit = mentions[..k]
+            .iter()
+            .rev()
+            .find(|p| p.in_unit(&unit).is_some() && !skip(s.text, p))
+            .map(|p| quote_end(s.text, p));
+        let draft = Draft {
+            end,
+            indicator: &named.id,
+            value,
+            status,
+            bound,
+            m,
+        };
+        let Some(p) = choose_quote(
+            article,
+            indicator,
+            runs,
+            texts,
+            run,
+            s,
+            &draft,
+            previous_in_unit,
+            doc,
+            origin,
+        ) else {
+            continue;
+        };
+        read.proposals.push(Proposal { doubt, ..p });
+    }
+}
+
+/// Numbers that are not figures of any indicator: years, dates, ordinals and ranks,
+/// phone numbers and codes.
+pub(super) fn skip(text: &str, m: &Mention) -> bool {
+    if m.ordinal || m.year().is_some() {
+        return true;
+    }
+    if m.rest
+        .starts_with(['月', '日', '号', '时', '期', '届', '版', '次', '批', '年'])
+        && !m.rest.starts_with("年度")
+    {
+        return true;
+    }
+    let before = &text[..m.span.start];
+    if NOT_A_COUNT
+        .iter()
+        .any(|w| before.ends_with(w) || before.ends_with(&format!("{w}:")))
+    {
+        return true;
+    }
+    // Seven or more digits and no unit: a phone number or a code.
+    let digits = text[m.span.clone()]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    if digits >= 7 && m.magnitude == 1.0 && !numbers::starts_with_unit(&m.rest) {
+        return true;
+    }
+    // `5G`, `3D`: part of a name.
+    if m.rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return true;
+    }
+    false
+}
+
+/// Whether the mention states a number in `unit` (not a bare number, which could be
+/// anything).
+pub(super) fn states_unit(m: &Mention, unit: &Unit) -> bool {
+    if m.in_unit(unit).is_none() {
+        return false;
+    }
+    if unit.base == "%" {
+        return m.rest.starts_with('%');
+    }
+    unit.words.iter().any(|w| m.rest.starts_with(w.as_str()))
+        || m.magnitude != 1.0 && unit.magnitude != 1.0 && !numbers::starts_with_unit(&m.rest)
+}
+
+/// Whether the mention states a unit at all (for listing the unassigned ones).
+pub(super) fn states_any_unit(m: &Mention) -> bool {
+    numbers::starts_with_unit(&m.rest) || m.rest.starts_with('%') || m.magnitude != 1.0
+}
+
+/// The number as stated, with its unit: `828家`, `1.57万家`.
+pub(super) fn stated(text: &str, m: &Mention) -> String {
+    text[m.span.start..quote_end(text, m)].to_string()
+}

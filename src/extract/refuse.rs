@@ -1,0 +1,68 @@
+//! Refusing: a proposal `check` would refuse next to the place file's figures is not
+//! proposed, and the reason is said.
+
+use super::*;
+
+/// The proposals (of list 0, the sure ones, or 1, the unsure ones added to them)
+/// that `check` refuses once merged into the place file: (index, the error).
+pub(super) fn refused(
+    site: &Site,
+    place: &crate::content::Place,
+    article: &Article,
+    earlier: &[Proposal],
+    ex: &Extraction,
+    list: usize,
+) -> Vec<(usize, String)> {
+    let mut all: Vec<&Proposal> = ex.proposals.iter().collect();
+    let first = all.len();
+    if list == 1 {
+        all.extend(&ex.unsure);
+    }
+    if all.len() == first && list == 1 || all.is_empty() {
+        return Vec::new();
+    }
+    // The earlier articles' proposals are in the file too, but not this check's to
+    // refuse: they cite articles this mini site does not hold.
+    let skip = earlier.len();
+    let owned: Vec<Proposal> = earlier.iter().chain(all.iter().copied()).cloned().collect();
+    let text = &place.origin.file.text;
+    let Ok((merged, spans)) = write::merge(text, &owned) else {
+        return Vec::new();
+    };
+    let rel = place.origin.file.path.clone();
+    let (loaded, load_diags) = crate::content::place_from_text(&rel, &merged);
+    let mut diags = Diagnostics::default();
+    diags.extend(load_diags.0);
+    if let Some(loaded) = loaded {
+        let mut mini = site.clone();
+        mini.places = vec![loaded];
+        mini.articles = site
+            .articles
+            .get_key_value(&article.id)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .into_iter()
+            .collect();
+        crate::check::check(&mini, None, &mut diags);
+    }
+    let mut out = Vec::new();
+    for d in diags.0.iter().filter(|d| d.is_error()) {
+        let Some(loc) = &d.location else { continue };
+        if loc.file != rel || *loc.source != *merged {
+            continue;
+        }
+        let at = loc.span.start;
+        let Some(k) = spans.iter().position(|s| s.contains(&at)) else {
+            continue;
+        };
+        let Some(k) = k.checked_sub(skip) else {
+            continue;
+        };
+        if k >= first || list == 0 {
+            let k = if list == 1 { k - first } else { k };
+            if !out.iter().any(|(i, _)| *i == k) {
+                out.push((k, format!("{} {}", d.code, d.message)));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,354 @@
+//! Reading the repository: the first-parent line of commits to `HEAD` that touched
+//! `content/cities/`, each read into the state of every place file (with gix).
+
+use super::*;
+
+pub(super) fn read_repo(root: &Path, caching: Caching) -> Result<Option<History>, Broken> {
+    let Ok(repo) = gix::discover(root) else {
+        return Ok(None);
+    };
+    let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+        return Ok(None);
+    };
+    let Some(prefix) = root.canonicalize().ok() else {
+        return Ok(None);
+    };
+    let Ok(rel) = prefix.strip_prefix(&workdir) else {
+        return Ok(None);
+    };
+    let cities: PathBuf = rel.join(crate::content::PLACES_DIR);
+    let head = match repo.head() {
+        Ok(h) if h.is_unborn() => return Ok(None),
+        Ok(_) => repo.head_commit().map_err(|e| format!("HEAD: {e}"))?,
+        Err(e) => return Err(format!("HEAD: {e}")),
+    };
+    let head_id = head.id().detach();
+    // Where a shallow clone's history ends: part of the cache key, so that the
+    // record is read again once the clone is deepened.
+    let shallow: Vec<gix::ObjectId> = repo
+        .shallow_commits()
+        .map_err(|e| format!("the list of shallow commits: {e}"))?
+        .map(|s| s.iter().copied().collect())
+        .unwrap_or_default();
+    let cache = cache_path(root, &cities, &shallow);
+    let mut state: State = cache
+        .as_ref()
+        .filter(|_| caching.reads())
+        .and_then(|p| crate::content::cache::load::<Saved>(p))
+        .map(State::from)
+        .unwrap_or_default();
+    // The first-parent line from HEAD back to where the cached state is (or to the
+    // first commit), newest first, with the tree of content/cities/ at each commit
+    // (`None`: there was none). A shallow clone ends where its commits end.
+    let mut line = Vec::new();
+    let mut commit = Some(head);
+    let mut resumed = false;
+    let mut cut_at = None;
+    while let Some(c) = commit {
+        let id = c.id().detach();
+        if state.head == Some(id) {
+            resumed = true;
+            break;
+        }
+        let tree = c
+            .tree()
+            .map_err(|e| format!("the tree of commit {id}: {e}"))?;
+        let tree = tree
+            .lookup_entry_by_path(&cities)
+            .map_err(|e| format!("the tree of commit {id}: {e}"))?
+            .filter(|e| e.mode().is_tree())
+            .map(|e| e.object_id());
+        let decoded = c.decode().map_err(|e| format!("commit {id}: {e}"))?;
+        let message = first_line(
+            decoded.message,
+            decoded.encoding.map(|e| -> &[u8] { e.as_ref() }),
+        );
+        let time = c.time().ok();
+        let parent = decoded.parents().next();
+        line.push((id, tree, time, message));
+        commit = match parent {
+            Some(p) if shallow.contains(&id) => {
+                let _ = p;
+                cut_at = Some(id);
+                None
+            }
+            Some(p) => Some(
+                repo.find_commit(p)
+                    .map_err(|e| format!("commit {p}, the parent of {id}: {e}"))?,
+            ),
+            None => None,
+        };
+    }
+    if !resumed {
+        // Not a descendant of the cached commit (a rewritten branch): read it all.
+        state = State::default();
+    }
+    line.reverse();
+    let mut problems = Vec::new();
+    let mut note = None;
+    if !line.is_empty() {
+        state.advance(&repo, &line, &mut problems)?;
+        state.head = Some(head_id);
+        if let Some(p) = &cache {
+            crate::content::cache::store(p, &Saved::from(&state));
+        }
+    }
+    if let Some(cut) = cut_at.or_else(|| shallow.first().copied()) {
+        problems.push(format!(
+            "the repository is a shallow clone (its history stops at commit {}), so corrections made before it are not in the record; run `git fetch --unshallow` for the whole record",
+            &cut.to_string()[..10]
+        ));
+        note =
+            Some("本站的这份 git 副本只有部分历史（浅克隆），更早的更正未列在这里。".to_string());
+    }
+    let mut corrections = state.corrections;
+    corrections.reverse();
+    Ok(Some(History {
+        corrections,
+        by_place: HashMap::new(),
+        problems,
+        note,
+    }))
+}
+
+/// The first line of a commit message, decoded as the commit says it is encoded
+/// (`encoding GBK`), with no character a page cannot hold.
+pub(super) fn first_line(message: &[u8], encoding: Option<&[u8]>) -> String {
+    let enc = encoding
+        .and_then(encoding_rs::Encoding::for_label)
+        .unwrap_or(encoding_rs::UTF_8);
+    let (text, _, _) = enc.decode(message);
+    let line = text.lines().next().unwrap_or_default();
+    clean_text(line)
+}
+
+/// `s` without the characters no page or feed may hold, spaces folded and trimmed.
+pub(super) fn clean_text(s: &str) -> String {
+    let kept: String = s
+        .chars()
+        .map(|c| if crate::chars::allowed(c) { c } else { ' ' })
+        .collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A commit's date and time as the record shows them (`YYYY-MM-DD`, RFC 3339), or
+/// `None` when they cannot be (a year before 1970 or after 9999).
+pub(super) fn stamp_time(t: gix::date::Time) -> Option<(String, String)> {
+    let date = t.format(gix::date::time::format::SHORT).ok()?;
+    let time = t.format(gix::date::time::format::ISO8601_STRICT).ok()?;
+    let year: i32 = date.get(..4)?.parse().ok()?;
+    (date.len() == 10 && (1970..=9999).contains(&year)).then_some((date, time))
+}
+
+/// Where the history is read up to: the state of every place file at `head`, and the
+/// corrections so far, oldest first. Saved between builds, so that a build after a
+/// new commit reads only that commit.
+#[derive(Default)]
+pub(super) struct State {
+    pub(super) head: Option<gix::ObjectId>,
+    pub(super) tree: Option<gix::ObjectId>,
+    /// Whether a `content/cities/` was seen yet: where the record starts, figures are
+    /// written, not corrected.
+    pub(super) started: bool,
+    pub(super) files: BTreeMap<String, gix::ObjectId>,
+    pub(super) places: HashMap<String, PlaceState>,
+    pub(super) corrections: Vec<Correction>,
+    /// The date and time of the last commit read whose date can be shown.
+    pub(super) last_time: Option<(String, String)>,
+}
+
+pub(super) type Commit = (
+    gix::ObjectId,
+    Option<gix::ObjectId>,
+    Option<gix::date::Time>,
+    String,
+);
+
+impl State {
+    /// Takes in `line`, the commits after `self.head`, oldest first. An object that
+    /// cannot be read stops it: a record read past a hole would be false.
+    fn advance(
+        &mut self,
+        repo: &gix::Repository,
+        line: &[Commit],
+        problems: &mut Vec<String>,
+    ) -> Result<(), Broken> {
+        let mut parsed: HashMap<gix::ObjectId, Option<PlaceState>> = HashMap::new();
+        for (id, tree, time, message) in line {
+            // A date that cannot be shown takes the one before it, so the record
+            // stays in order; the curator is told.
+            let shown = time.and_then(stamp_time);
+            if time.is_some() && shown.is_none() && tree != &self.tree {
+                problems.push(format!(
+                    "commit {} has a date outside the years 1970–9999 ({} seconds since 1970); the record shows its corrections with the date of the commit before it",
+                    &id.to_string()[..10],
+                    time.map_or(0, |t| t.seconds)
+                ));
+            }
+            if let Some(s) = shown {
+                self.last_time = Some(s);
+            }
+            if *tree == self.tree {
+                continue;
+            }
+            self.tree = *tree;
+            let now: BTreeMap<String, gix::ObjectId> = match tree {
+                Some(t) => list(repo, *t)?,
+                None => BTreeMap::new(),
+            };
+            // Parse every blob this commit brings, in parallel.
+            let fresh: Vec<(gix::ObjectId, Vec<u8>)> = now
+                .iter()
+                .filter(|(slug, b)| self.files.get(*slug) != Some(*b) && !parsed.contains_key(*b))
+                .map(|(_, b)| {
+                    repo.find_blob(*b)
+                        .map(|blob| (*b, blob.detach().data))
+                        .map_err(|e| format!("the place file {b} of commit {id}: {e}"))
+                })
+                .collect::<Result<_, _>>()?;
+            let states: Vec<(gix::ObjectId, Option<PlaceState>)> = fresh
+                .into_par_iter()
+                .map(|(b, data)| (b, PlaceState::parse(&data)))
+                .collect();
+            parsed.extend(states);
+            if !self.started {
+                self.started = tree.is_some();
+                for (slug, blob) in &now {
+                    if let Some(Some(s)) = parsed.get(blob) {
+                        self.places.insert(slug.clone(), s.clone());
+                    }
+                }
+                self.files = now;
+                continue;
+            }
+            let (date, time) = self.last_time.clone().unwrap_or_else(|| {
+                (
+                    "1970-01-01".to_string(),
+                    "1970-01-01T00:00:00+00:00".to_string(),
+                )
+            });
+            let stamp = Stamp {
+                commit: id.to_string(),
+                date,
+                time,
+                message: message.clone(),
+            };
+            self.commit(&stamp, now, &parsed);
+        }
+        Ok(())
+    }
+
+    /// The corrections of one commit, whose tree of `content/cities/` lists `now`.
+    fn commit(
+        &mut self,
+        stamp: &Stamp,
+        now: BTreeMap<String, gix::ObjectId>,
+        parsed: &HashMap<gix::ObjectId, Option<PlaceState>>,
+    ) {
+        let out = &mut self.corrections;
+        // The places the record lists a deletion for: only their arriving figures
+        // can be deletions undone (one pass per commit, not one per file).
+        let mut undoable: std::collections::HashSet<String> = out
+            .iter()
+            .filter(|c| matches!(c.change, Change::Deleted { .. }))
+            .map(|c| c.place.clone())
+            .collect();
+        let deleted: Vec<String> = self
+            .files
+            .keys()
+            .filter(|s| !now.contains_key(*s))
+            .cloned()
+            .collect();
+        let added: Vec<String> = now
+            .keys()
+            .filter(|s| !self.files.contains_key(*s))
+            .cloned()
+            .collect();
+        let state = |slug: &str| -> Option<PlaceState> { parsed.get(now.get(slug)?)?.clone() };
+        // Renames first: a deleted file and an added one that are the same place.
+        let mut unpaired = Vec::new();
+        let mut taken: Vec<&String> = Vec::new();
+        for old in &deleted {
+            let Some(before) = self.places.get(old).cloned() else {
+                continue;
+            };
+            let pair = added.iter().filter(|a| !taken.contains(a)).find(|a| {
+                state(a).is_some_and(|s| {
+                    (!s.name.is_empty() && s.name == before.name) || s.figures == before.figures
+                })
+            });
+            match pair {
+                Some(new) => {
+                    taken.push(new);
+                    for c in out.iter_mut().filter(|c| &c.place == old) {
+                        c.place = new.clone();
+                    }
+                    let after = state(new).unwrap_or_default();
+                    if undoable.contains(old) {
+                        undoable.insert(new.clone());
+                    }
+                    diff(stamp, new, &before, &after, out, &undoable);
+                    self.places.remove(old);
+                    self.places.insert(new.clone(), after);
+                }
+                None => unpaired.push(old.clone()),
+            }
+        }
+        for old in unpaired {
+            if let Some(before) = self.places.remove(&old) {
+                diff(stamp, &old, &before, &PlaceState::default(), out, &undoable);
+            }
+        }
+        for new in added.iter().filter(|a| !taken.contains(a)) {
+            if let Some(s) = state(new) {
+                // A file deleted before and now back: its figures are not deleted.
+                let keys: Vec<&(String, Period, Status)> = s.figures.keys().collect();
+                if undoable.contains(new) {
+                    restore(stamp, new, &s, &keys, out);
+                }
+                self.places.insert(new.clone(), s);
+            }
+        }
+        for (slug, blob) in &now {
+            if self.files.get(slug).is_some_and(|b| b != blob) {
+                // A file that no longer parses keeps its last readable state.
+                let Some(Some(after)) = parsed.get(blob).cloned() else {
+                    continue;
+                };
+                if let Some(before) = self.places.get(slug) {
+                    diff(stamp, slug, before, &after, out, &undoable);
+                }
+                self.places.insert(slug.clone(), after);
+            }
+        }
+        self.files = now;
+    }
+}
+
+/// The place files of a tree of `content/cities/`: slug → blob. Only the names a
+/// build reads as place files (`<slug>.yaml`, a valid slug) are places.
+pub(super) fn list(
+    repo: &gix::Repository,
+    tree: gix::ObjectId,
+) -> Result<BTreeMap<String, gix::ObjectId>, Broken> {
+    let broken = |e: &dyn std::fmt::Display| format!("the tree {tree} of content/cities/: {e}");
+    let tree = repo.find_tree(tree).map_err(|e| broken(&e))?;
+    let decoded = tree.decode().map_err(|e| broken(&e))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .filter(|e| e.mode.is_blob())
+        .filter_map(|e| {
+            let name = std::str::from_utf8(e.filename).ok()?;
+            let slug = name.strip_suffix(".yaml")?;
+            crate::content::is_slug(slug, '-').then(|| (slug.to_string(), e.oid.to_owned()))
+        })
+        .collect())
+}
+
+pub(super) struct Stamp {
+    pub(super) commit: String,
+    pub(super) date: String,
+    pub(super) time: String,
+    pub(super) message: String,
+}
