@@ -1,12 +1,12 @@
 //! Rebuild: the last good site stays in memory; a change redoes only what it feeds.
 //!
-//! The same stages as `build` (load → check → render → write), each narrowed to the
-//! changed files: the changed places and articles are read again, the checks that can
-//! see them are run again ([`check::recheck`]), and only the pages that show them are
-//! rendered again, into the served directory, where they replace the old ones only
-//! once all of them rendered. Anything that changes the shape of the site (a place or
-//! article added or removed, `site.yaml`, `indicators.yaml`) rebuilds everything, as
-//! `build` would.
+//! The same stages as `build` (load → check → render → write, [`crate::pipeline`]),
+//! each narrowed to the changed files: the changed places and articles are read
+//! again, the checks that can see them are run again ([`check::recheck`]), and only
+//! the pages that show them are rendered again, into the served directory, where
+//! they replace the old ones only once all of them rendered. Anything that changes
+//! the shape of the site (a place or article added or removed, `site.yaml`,
+//! `indicators.yaml`) rebuilds everything, through the pipeline as `build` runs it.
 //!
 //! Every change since the last good state is kept until a rebuild succeeds, so fixing
 //! one of two broken files and then the other ends in the same state as a full build;
@@ -20,21 +20,23 @@ use tera::Tera;
 
 use crate::Error;
 use crate::check::{self, FigureRef, Provenance};
+use crate::content::cache::Caching;
 use crate::content::{self, ContentFile, Figure, Site};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::history::History;
-use crate::output::{InPlace, Recycling, Writer};
+use crate::output::{Mode, Writer};
+use crate::pipeline::{self, Caches, Prepared};
 use crate::render::fed::Fingerprints;
-use crate::render::{self, Pages, Renderer, STATIC_DIR, TEMPLATES_DIR};
+use crate::render::{self, Pages, STATIC_DIR, TEMPLATES_DIR};
 
 /// The served site: what was last built without errors, and what changed since.
 pub struct Live {
     root: PathBuf,
     out: PathBuf,
-    base_url: String,
-    site: Site,
-    prov: Provenance,
-    tera: Tera,
+    /// The site as last built without errors, with its templates, correction
+    /// record (read at each full rebuild: commits made while serving show after the
+    /// next one) and address.
+    state: Prepared,
     /// Files (relative to the root) changed since the last good state.
     dirty: BTreeSet<PathBuf>,
     /// Nothing built yet, or the last full rebuild failed: the next one is full too.
@@ -46,16 +48,11 @@ pub struct Live {
     /// renders again exactly those whose fingerprint it changes. An output whose
     /// render failed keeps its old fingerprint, so the next change writes it too.
     fingerprints: Fingerprints,
-    /// The templates' digests the served pages were made with.
-    templates: BTreeMap<String, u128>,
     /// Data outputs rendered after the pages, by [`Live::write_data`], with their
     /// new fingerprints.
     data_todo: Fingerprints,
     /// Static files a change already taken in still has to write.
     pending_statics: BTreeSet<String>,
-    /// The correction record, read at each full rebuild (commits made while serving
-    /// show after the next one).
-    history: History,
 }
 
 /// What a rebuild did.
@@ -89,18 +86,20 @@ impl Live {
         Live {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
-            base_url: base_url.to_string(),
-            site: empty_site(),
-            prov: Provenance::default(),
-            tera: Tera::new(),
+            state: Prepared {
+                site: empty_site(),
+                provenance: Provenance::default(),
+                tera: Tera::new(),
+                templates: BTreeMap::new(),
+                history: History::default(),
+                base_url: base_url.to_string(),
+            },
             dirty: BTreeSet::new(),
             stale: true,
             cites: HashMap::new(),
             fingerprints: Fingerprints::new(),
-            templates: BTreeMap::new(),
             data_todo: Fingerprints::new(),
             pending_statics: BTreeSet::new(),
-            history: History::default(),
         }
     }
 
@@ -145,10 +144,7 @@ impl Live {
                 r.changed = changed;
                 Outcome::Rebuilt(r)
             }
-            Err(Error::Content(d)) => Outcome::Failed(d),
-            Err(Error::Usage(m) | Error::Output(m)) => {
-                Outcome::Failed(Diagnostics(vec![Diagnostic::error(Code::E013, m)]))
-            }
+            Err(e) => Outcome::Failed(diagnostics(e)),
         }
     }
 
@@ -158,21 +154,15 @@ impl Live {
         if self.data_todo.is_empty() {
             return Ok(0);
         }
-        let out = InPlace::live(&self.out);
-        let pages = Pages::of(&self.site, self.data_todo.keys());
-        Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
-            .with_history(&self.history)
-            .render(&pages, &self.root, &out)?;
-        let files = out.tally().files();
-        out.commit().map_err(|e| {
-            Diagnostics(vec![Diagnostic::error(
-                Code::E013,
-                format!("cannot write the data files in {}: {e}", self.out.display()),
-            )])
-        })?;
+        let pages = Pages::of(&self.state.site, self.data_todo.keys());
+        let written = pipeline::stage(Mode::Live, &self.out)
+            .and_then(|out| {
+                pipeline::write(&self.state.renderer(), &pages, &self.root, out, &self.out)
+            })
+            .map_err(diagnostics)?;
         self.fingerprints
             .extend(std::mem::take(&mut self.data_todo));
-        Ok(files)
+        Ok(written.files)
     }
 
     /// A change that `incremental` cannot narrow: a file added or removed, or one that
@@ -189,12 +179,13 @@ impl Live {
                 Some(ContentFile::Place(slug)) => {
                     !path.is_file()
                         || self
+                            .state
                             .site
                             .place(&slug)
                             .is_none_or(|p| p.origin.file.path != *rel)
                 }
                 Some(ContentFile::Article(id)) => {
-                    !path.is_file() || !self.site.articles.contains_key(&id)
+                    !path.is_file() || !self.state.site.articles.contains_key(&id)
                 }
                 None if rel.starts_with(content::PLACES_DIR)
                     || rel.starts_with(content::ARTICLES_DIR) =>
@@ -211,38 +202,23 @@ impl Live {
     /// Everything, as `build` does it, swapped in atomically.
     fn full(&mut self) -> Result<Rebuilt, Error> {
         let started = Instant::now();
-        let checked = crate::check(&self.root)?;
-        let templates = render::template_digests(&self.root);
-        let tera =
-            render::load_templates(&self.root).map_err(|d| Error::Content(Diagnostics(vec![d])))?;
-        let staging = Recycling::create(&self.out).map_err(|e| io_error(&self.out, e))?;
-        let pages = Pages::all(&checked.site);
-        let history = crate::history::read(&self.root, crate::content::cache::Caching::On);
-        let mut warnings = checked.warnings;
-        warnings.extend(history.warnings());
-        let renderer = Renderer::new(&checked.site, &checked.provenance, &tera, &self.base_url)
-            .with_history(&history);
-        renderer
-            .render(&pages, &self.root, &staging)
-            .map_err(Error::Content)?;
-        let fingerprints = renderer.fingerprints(&templates);
-        let files = staging.tally().files();
-        staging.commit().map_err(|e| io_error(&self.out, e))?;
-        self.site = checked.site;
-        self.prov = checked.provenance;
-        self.history = history;
-        self.fingerprints = fingerprints;
-        self.templates = templates;
+        let caches = Caches::new(&self.root, Caching::On);
+        let (state, warnings, _) = pipeline::prepare(&caches, Some(&self.state.base_url))?;
+        let out = pipeline::stage(Mode::Full, &self.out)?;
+        let pages = Pages::all(&state.site);
+        let renderer = state.renderer();
+        let written = pipeline::write(&renderer, &pages, &self.root, out, &self.out)?;
+        self.fingerprints = renderer.fingerprints(&state.templates);
+        self.state = state;
         self.data_todo.clear();
         self.pending_statics.clear();
         self.cites.clear();
-        for i in 0..self.site.places.len() {
+        for i in 0..self.state.site.places.len() {
             self.index_citations(i);
         }
-        self.tera = tera;
         Ok(Rebuilt {
             pages: pages.count(),
-            files,
+            files: written.files,
             full: true,
             data_pending: false,
             warnings,
@@ -309,16 +285,18 @@ impl Live {
         let mut old_places = Vec::new();
         for p in places {
             let i = self
+                .state
                 .site
                 .places
                 .binary_search_by(|q| q.slug.cmp(&p.slug))
                 .expect("a place that is not in the site is a structural change");
-            old_places.push((i, std::mem::replace(&mut self.site.places[i], p)));
+            old_places.push((i, std::mem::replace(&mut self.state.site.places[i], p)));
         }
         let mut old_articles = Vec::new();
         for a in articles {
             let id = a.id.clone();
             let old = self
+                .state
                 .site
                 .articles
                 .insert(id.clone(), a)
@@ -334,7 +312,11 @@ impl Live {
         // place cites, before or after.
         let mut rescanned = changed_articles.clone();
         for (i, old) in &old_places {
-            for f in old.figures.iter().chain(&self.site.places[*i].figures) {
+            for f in old
+                .figures
+                .iter()
+                .chain(&self.state.site.places[*i].figures)
+            {
                 rescanned.extend(f.sources().map(str::to_string));
             }
         }
@@ -342,26 +324,34 @@ impl Live {
         // Places whose figures can see a changed article (E024 reads its text).
         let mut checked_places = changed_places.clone();
         for r in &citing {
-            if self.site.places[r.place].figures[r.figure]
+            if self.state.site.places[r.place].figures[r.figure]
                 .sources()
                 .any(|s| changed_articles.contains(s))
             {
                 checked_places.insert(r.place);
             }
         }
-        let rescan = check::recheck(&self.site, &checked_places, &rescanned, &citing, &mut diags);
+        let rescan = check::recheck(
+            &self.state.site,
+            &checked_places,
+            &rescanned,
+            &citing,
+            &mut diags,
+        );
         diags.sort();
         if diags.has_errors() {
             for (i, p) in old_places {
-                self.site.places[i] = p;
+                self.state.site.places[i] = p;
             }
             for (id, a) in old_articles {
-                self.site.articles.insert(id, a);
+                self.state.site.articles.insert(id, a);
             }
             return Err(Error::Content(diags));
         }
         let changed_list: Vec<usize> = changed_places.iter().copied().collect();
-        self.prov.apply(&self.site, &changed_list, rescan);
+        self.state
+            .provenance
+            .apply(&self.state.site, &changed_list, rescan);
         for (i, old) in &old_places {
             for source in old.figures.iter().flat_map(Figure::sources) {
                 if let Some(refs) = self.cites.get_mut(source) {
@@ -371,44 +361,34 @@ impl Live {
             self.index_citations(*i);
         }
         if let Some(t) = tera {
-            self.tera = t;
+            self.state.tera = t;
         }
         if let Some(d) = digests {
-            self.templates = d;
+            self.state.templates = d;
         }
         // The change is in memory now; from here on, what it feeds is found by the
         // fingerprints until it is written.
         self.dirty.clear();
 
         lap("check", &mut stages);
-        let renderer = Renderer::new(&self.site, &self.prov, &self.tera, &self.base_url)
-            .with_history(&self.history);
-        let fingerprints = renderer.fingerprints(&self.templates);
+        let renderer = self.state.renderer();
+        let fingerprints = renderer.fingerprints(&self.state.templates);
         let changed: Fingerprints = fingerprints
             .into_iter()
             .filter(|(o, d)| self.fingerprints.get(o) != Some(d))
             .collect();
-        let mut pages = Pages::of(&self.site, changed.keys());
+        let mut pages = Pages::of(&self.state.site, changed.keys());
         statics.extend(std::mem::take(&mut self.pending_statics));
         lap("select", &mut stages);
 
-        let out = InPlace::live(&self.out);
         // The site-wide data files are written later, by `write_data`.
         let data = pages.take_data();
-        let written = self
-            .write_statics(&statics, &out)
-            .and_then(|()| {
-                renderer
-                    .render(&pages, &self.root, &out)
-                    .map_err(Error::Content)
-            })
-            .and_then(|()| {
-                let files = out.tally().files();
-                out.commit().map_err(|e| io_error(&self.out, e))?;
-                Ok(files)
-            });
+        let written = pipeline::stage(Mode::Live, &self.out).and_then(|out| {
+            self.write_statics(&statics, &*out)?;
+            pipeline::write(&renderer, &pages, &self.root, out, &self.out)
+        });
         let files = match written {
-            Ok(files) => files,
+            Ok(written) => written.files,
             Err(e) => {
                 // Nothing was written, and the fingerprints still say so: the next
                 // change writes it.
@@ -453,7 +433,7 @@ impl Live {
                 // Gone, a symbolic link, or an editor's scratch file: not published.
                 _ => out.remove(rel),
             };
-            result.map_err(|e| io_error(&src, e))?;
+            result.map_err(|e| Error::io("write", &src, e))?;
         }
         Ok(())
     }
@@ -463,7 +443,7 @@ impl Live {
     /// Adds the figures of place `i` to the citation index (keeping each list in
     /// order).
     fn index_citations(&mut self, i: usize) {
-        for (fi, f) in self.site.places[i].figures.iter().enumerate() {
+        for (fi, f) in self.state.site.places[i].figures.iter().enumerate() {
             let r = FigureRef {
                 place: i,
                 figure: fi,
@@ -492,7 +472,7 @@ impl Live {
             .copied()
             .collect();
         for &i in changed {
-            for (fi, f) in self.site.places[i].figures.iter().enumerate() {
+            for (fi, f) in self.state.site.places[i].figures.iter().enumerate() {
                 if f.sources().any(|s| articles.contains(s)) {
                     out.push(FigureRef {
                         place: i,
@@ -523,11 +503,13 @@ fn feeds_site(rel: &Path) -> bool {
     rel.strip_prefix(STATIC_DIR).is_ok_and(render::is_published)
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> Error {
-    Error::Content(Diagnostics(vec![Diagnostic::error(
-        Code::E013,
-        format!("cannot write {}: {e}", path.display()),
-    )]))
+/// A failed rebuild as `serve` shows it: the content's errors, or the one error of
+/// writing the output.
+fn diagnostics(e: Error) -> Diagnostics {
+    match e {
+        Error::Content(d) => d,
+        Error::Usage(m) | Error::Output(m) => Diagnostics(vec![Diagnostic::error(Code::E013, m)]),
+    }
 }
 
 fn empty_site() -> Site {
