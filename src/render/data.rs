@@ -2,7 +2,7 @@
 //! and per indicator, each with a JSON twin holding the same rows.
 
 use super::columns::{COLUMNS, Fields, Kind};
-use super::fed::Fed;
+use super::fed::{Fed, Output};
 use super::*;
 
 impl<'a> Renderer<'a> {
@@ -39,13 +39,13 @@ impl<'a> Renderer<'a> {
     /// Per-place files are written for the places in `pages.places`, the others when
     /// `pages` selects them.
     pub(super) fn data(&self, pages: &Pages, out: &dyn Writer) -> Result<(), Diagnostic> {
-        let rows_needed = pages.figures_csv || !pages.indicator_csvs.is_empty();
-        if !rows_needed && !pages.datapackage && pages.places.is_empty() {
+        let rows_needed = pages.has(&Output::FiguresCsv) || !pages.indicator_csvs.is_empty();
+        if !rows_needed && !pages.has(&Output::Datapackage) && pages.places.is_empty() {
             return Ok(());
         }
         let mut all_csv = None;
         let mut by_indicator: BTreeMap<&str, Table> = BTreeMap::new();
-        if pages.figures_csv {
+        if pages.has(&Output::FiguresCsv) {
             all_csv = Some(Table::open(out, urls::FIGURES_CSV)?);
         }
         for ind in self.site.indicators.keys() {
@@ -53,7 +53,7 @@ impl<'a> Renderer<'a> {
                 by_indicator.insert(ind, Table::open(out, &urls::indicator_csv(ind))?);
             }
         }
-        if pages.datapackage {
+        if pages.has(&Output::Datapackage) {
             out.write(
                 urls::DATAPACKAGE,
                 datapackage::descriptor(self.site, &self.base_url).as_bytes(),
@@ -63,7 +63,7 @@ impl<'a> Renderer<'a> {
         for (pi, p) in self.site.places.iter().enumerate() {
             let mut place_csv = if pages.places.contains(&pi) {
                 Some(Table::open(out, &urls::place_csv(&p.slug))?)
-            } else if pages.figures_csv
+            } else if pages.has(&Output::FiguresCsv)
                 || p.figures
                     .iter()
                     .any(|f| pages.indicator_csvs.contains(&f.indicator))

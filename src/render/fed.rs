@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3, Xxh3Builder};
 
-use super::{Pages, Renderer, STATIC_DIR, is_published, urls};
+use super::{Renderer, STATIC_DIR, is_published, urls};
 use crate::check::FigureRef;
 use crate::content::Site;
 
@@ -77,10 +77,27 @@ impl Output {
     /// Whether it is one of the site-wide data files, which `serve` writes after the
     /// pages.
     pub fn is_data(&self) -> bool {
-        matches!(
-            self,
-            Output::FiguresCsv | Output::Datapackage | Output::IndicatorCsv(_)
-        )
+        self.kind()
+            .is_some_and(|k| matches!(k.render, super::kinds::Render::Data))
+    }
+
+    /// Its kind in the registry; a static file is not generated and has none.
+    pub fn kind(&self) -> Option<&'static super::kinds::Kind> {
+        let name = match self {
+            Output::Index => "index",
+            Output::NotFound => "not found",
+            Output::Sitemap(_) => "sitemap",
+            Output::Feed => "feed",
+            Output::Corrections => "corrections",
+            Output::FiguresCsv => "figures data",
+            Output::Datapackage => "data package",
+            Output::IndicatorCsv(_) => "indicator data",
+            Output::Place(_) => "place",
+            Output::Indicator(_) => "indicator",
+            Output::Article(_) => "article",
+            Output::Static(_) => return None,
+        };
+        super::kinds::KINDS.iter().find(|k| k.name == name)
     }
 }
 
@@ -337,42 +354,6 @@ pub fn static_fingerprints(
         out.insert(Output::Static(rel), p.done());
     }
     Ok(out)
-}
-
-impl Pages {
-    /// The pages that write `outputs`.
-    pub fn of<'o>(site: &Site, outputs: impl IntoIterator<Item = &'o Output>) -> Pages {
-        let mut pages = Pages::default();
-        for o in outputs {
-            match o {
-                Output::Index => pages.index = true,
-                Output::NotFound => pages.not_found = true,
-                Output::Sitemap(_) => pages.sitemap = true,
-                Output::Feed => pages.feed = true,
-                Output::Corrections => pages.corrections = true,
-                Output::FiguresCsv => pages.figures_csv = true,
-                Output::Datapackage => pages.datapackage = true,
-                Output::IndicatorCsv(id) => {
-                    pages.indicator_csvs.insert(id.clone());
-                }
-                Output::Place(slug) => {
-                    if let Ok(i) = site.places.binary_search_by(|p| p.slug.cmp(slug)) {
-                        pages.places.insert(i);
-                    }
-                }
-                Output::Indicator(id) => {
-                    pages.indicators.insert(id.clone());
-                }
-                Output::Article(id) => {
-                    pages.articles.insert(id.clone());
-                }
-                Output::Static(rel) => {
-                    pages.statics.insert(rel.clone());
-                }
-            }
-        }
-        pages
-    }
 }
 
 #[cfg(test)]

@@ -10,14 +10,33 @@
 use rayon::prelude::*;
 
 use super::fed::{Fed, Output, sitemap_parts};
-use super::{Renderer, urls};
+use super::{Pages, Renderer, urls};
 use crate::content::Site;
+use crate::diagnostics::Diagnostic;
+use crate::output::Writer;
+
+/// What rendering one output gives.
+pub type Written = Result<(), Diagnostic>;
+
+/// How a kind is rendered.
+pub enum Render {
+    /// Its one output, when selected.
+    Single(for<'r, 'f> fn(&'r Renderer<'f>, &dyn Writer) -> Written),
+    /// A page per selected key, rendered in parallel.
+    Each(for<'r, 'f> fn(&'r Renderer<'f>, &Pages, &dyn Writer) -> Vec<Written>),
+    /// A data file, written by the one sequential pass over every figure
+    /// ([`Renderer::data`]), on one core while the pages render on the others.
+    Data,
+}
 
 /// A page as the sitemap lists it: its path and its last change.
 pub type SitemapEntry = (String, Option<String>);
 
 pub struct Kind {
     pub name: &'static str,
+    /// Whether it has an output per key (a place, an indicator, an article) rather
+    /// than one.
+    pub keyed: bool,
     /// Where it is published, as the manual writes it (`/cities/<slug>/`).
     pub url: &'static str,
     /// The templates it renders; none for data files.
@@ -28,6 +47,7 @@ pub struct Kind {
     /// The pages of it the sitemap lists, in the sitemap's order: each one's path
     /// (relative to the output; empty for the home page) and its last change.
     pub sitemap: Option<fn(&Site) -> Vec<SitemapEntry>>,
+    pub render: Render,
     /// Its outputs in a site.
     pub outputs: fn(&Site) -> Vec<Output>,
     /// The fingerprint of each of its outputs: what it is fed by ([`super::fed`]).
@@ -42,72 +62,88 @@ fn one(o: Output) -> Vec<Output> {
 pub const KINDS: &[Kind] = &[
     Kind {
         name: "index",
+        keyed: false,
         url: "/",
         templates: &["index.html"],
         claims: &["index.html"],
+        render: Render::Single(|r, out| r.index(out)),
         sitemap: Some(|_| vec![(String::new(), None)]),
         outputs: |_| one(Output::Index),
         fed_by: |r, f| vec![(Output::Index, r.fed_index(f))],
     },
     Kind {
         name: "not found",
+        keyed: false,
         url: "/404.html",
         templates: &["404.html"],
         claims: &["404.html"],
+        render: Render::Single(|r, out| r.not_found(out)),
         sitemap: None,
         outputs: |_| one(Output::NotFound),
         fed_by: |r, f| vec![(Output::NotFound, r.fed_not_found(f))],
     },
     Kind {
         name: "sitemap",
+        keyed: false,
         url: "/sitemap.xml",
         templates: &["sitemap.xml"],
         claims: &["sitemap.xml"],
+        render: Render::Single(|r, out| r.sitemap(out)),
         sitemap: None,
         outputs: |site| one(Output::Sitemap(sitemap_parts(site))),
         fed_by: |r, f| vec![(Output::Sitemap(sitemap_parts(r.site)), r.fed_sitemap(f))],
     },
     Kind {
         name: "feed",
+        keyed: false,
         url: "/atom.xml",
         templates: &["atom.xml"],
         claims: &["atom.xml"],
+        render: Render::Single(|r, out| r.feed(out)),
         sitemap: None,
         outputs: |_| one(Output::Feed),
         fed_by: |r, f| vec![(Output::Feed, r.fed_feed(f))],
     },
     Kind {
         name: "corrections",
+        keyed: false,
         url: "/corrections/",
         templates: &["corrections.html", "corrections.xml"],
         claims: &["corrections"],
+        render: Render::Single(|r, out| r.corrections(out)),
         sitemap: Some(|_| vec![(super::corrections::PAGE.to_string(), None)]),
         outputs: |_| one(Output::Corrections),
         fed_by: |r, f| vec![(Output::Corrections, r.fed_corrections(f))],
     },
     Kind {
         name: "figures data",
+        keyed: false,
         url: "/data/figures.csv",
         templates: &[],
         claims: &["data"],
+        render: Render::Data,
         sitemap: None,
         outputs: |_| one(Output::FiguresCsv),
         fed_by: |r, f| vec![(Output::FiguresCsv, r.fed_figures_csv(f))],
     },
     Kind {
         name: "data package",
+        keyed: false,
         url: "/data/datapackage.json",
         templates: &[],
         claims: &["data"],
+        render: Render::Data,
         sitemap: None,
         outputs: |_| one(Output::Datapackage),
         fed_by: |r, f| vec![(Output::Datapackage, r.fed_datapackage(f))],
     },
     Kind {
         name: "indicator data",
+        keyed: true,
         url: "/data/indicators/<id>.csv",
         templates: &[],
         claims: &["data"],
+        render: Render::Data,
         sitemap: None,
         outputs: |site| {
             site.indicators
@@ -124,9 +160,22 @@ pub const KINDS: &[Kind] = &[
     },
     Kind {
         name: "place",
+        keyed: true,
         url: "/cities/<slug>/",
         templates: &["place.html"],
         claims: &["cities"],
+        render: Render::Each(|r, pages, out| {
+            let selected: Vec<usize> = pages
+                .places
+                .iter()
+                .copied()
+                .filter(|&i| i < r.site.places.len())
+                .collect();
+            selected
+                .into_par_iter()
+                .map(|i| r.place(i, &r.site.places[i], out))
+                .collect()
+        }),
         sitemap: Some(|site| {
             site.places
                 .iter()
@@ -150,9 +199,21 @@ pub const KINDS: &[Kind] = &[
     },
     Kind {
         name: "indicator",
+        keyed: true,
         url: "/indicators/<id>/",
         templates: &["indicator.html"],
         claims: &["indicators"],
+        render: Render::Each(|r, pages, out| {
+            let selected: Vec<&crate::content::Indicator> = pages
+                .indicators
+                .iter()
+                .filter_map(|id| r.site.indicators.get(id))
+                .collect();
+            selected
+                .into_par_iter()
+                .map(|ind| r.indicator(ind, out))
+                .collect()
+        }),
         sitemap: Some(|site| {
             site.indicators
                 .keys()
@@ -174,9 +235,21 @@ pub const KINDS: &[Kind] = &[
     },
     Kind {
         name: "article",
+        keyed: true,
         url: "/articles/<place>/<file>/",
         templates: &["article.html"],
         claims: &["articles"],
+        render: Render::Each(|r, pages, out| {
+            let selected: Vec<&crate::content::Article> = pages
+                .articles
+                .iter()
+                .filter_map(|id| r.site.articles.get(id))
+                .collect();
+            selected
+                .into_par_iter()
+                .map(|a| r.article(a, out))
+                .collect()
+        }),
         sitemap: Some(|site| {
             site.articles
                 .values()
@@ -274,6 +347,31 @@ mod tests {
                 assert!(root.join("templates").join(t).is_file(), "{t}");
             }
         }
+    }
+
+    /// The one match still written per kind, `Output::kind`, must agree with the
+    /// registry; and selecting every output of the site selects what a full build does.
+    #[test]
+    fn every_output_belongs_to_its_kind_and_selects_it() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, _) = crate::content::load_uncached(root);
+        assert!(!site.places.is_empty());
+        let mut all = Vec::new();
+        for k in KINDS {
+            let outputs = (k.outputs)(&site);
+            assert!(!outputs.is_empty(), "{}", k.name);
+            // The bundled site has several places, indicators and articles.
+            assert_eq!(k.keyed, outputs.len() > 1, "{}", k.name);
+            for o in &outputs {
+                assert_eq!(o.kind().map(|k| k.name), Some(k.name), "{o:?}");
+            }
+            all.extend(outputs);
+        }
+        let mut full = Pages::all(&site);
+        full.static_files = false;
+        assert_eq!(Pages::of(&site, &all), full);
+        let names: std::collections::BTreeSet<_> = KINDS.iter().map(|k| k.name).collect();
+        assert_eq!(names.len(), KINDS.len(), "two kinds share a name");
     }
 
     #[test]

@@ -17,17 +17,17 @@ mod index;
 mod indicator;
 pub mod kinds;
 mod place;
+mod select;
 mod sitewide;
 mod templates;
 pub mod urls;
 
-pub use templates::{PAGE_TEMPLATES, digests as template_digests, load_templates};
+pub use templates::{digests as template_digests, load_templates, page_templates};
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
@@ -71,7 +71,9 @@ pub fn is_template(rel: &Path) -> bool {
     })
 }
 
+use kinds::Render;
 pub use kinds::shadowed_by_generated;
+pub use select::Pages;
 
 /// Site-wide values every template sees.
 #[derive(Serialize)]
@@ -181,48 +183,15 @@ impl<'a> Renderer<'a> {
                     .map_err(io_err),
             );
         }
-        if pages.index {
-            jobs.push(self.index(out));
+        for kind in kinds::KINDS {
+            match kind.render {
+                Render::Single(render) if pages.singles.contains(kind.name) => {
+                    jobs.push(render(self, out));
+                }
+                Render::Each(render) => jobs.extend(render(self, pages, out)),
+                Render::Single(_) | Render::Data => {}
+            }
         }
-        if pages.not_found {
-            jobs.push(self.not_found(out));
-        }
-        if pages.sitemap {
-            jobs.push(self.sitemap(out));
-        }
-        if pages.feed {
-            jobs.push(self.feed(out));
-        }
-        if pages.corrections {
-            jobs.push(self.corrections(out));
-        }
-        jobs.par_extend(
-            pages
-                .places
-                .iter()
-                .filter(|&&i| i < self.site.places.len())
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|&i| self.place(i, &self.site.places[i], out)),
-        );
-        jobs.par_extend(
-            pages
-                .indicators
-                .iter()
-                .filter_map(|id| self.site.indicators.get(id))
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|ind| self.indicator(ind, out)),
-        );
-        jobs.par_extend(
-            pages
-                .articles
-                .iter()
-                .filter_map(|id| self.site.articles.get(id))
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|a| self.article(a, out)),
-        );
         jobs
     }
 
@@ -469,87 +438,6 @@ impl<'a> Renderer<'a> {
             date: article.and_then(|a| a.meta.date.clone()),
             href: self.sentence_href(fref, view, &c.source, root),
         }
-    }
-}
-
-/// Which outputs a render writes: a full build all of them, an incremental build or
-/// `serve` those whose fingerprint changed ([`fed`]).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Pages {
-    /// Copy the whole `static/` tree.
-    pub static_files: bool,
-    /// Copy these files of `static/` (by their path there).
-    pub statics: BTreeSet<String>,
-    pub index: bool,
-    pub not_found: bool,
-    pub sitemap: bool,
-    pub feed: bool,
-    /// `/corrections/` and its feed.
-    pub corrections: bool,
-    /// `/data/figures.csv`.
-    pub figures_csv: bool,
-    /// `/data/datapackage.json`.
-    pub datapackage: bool,
-    /// The per-indicator CSVs, by id.
-    pub indicator_csvs: BTreeSet<String>,
-    /// Place pages, with their charts and CSVs, by index into `site.places`.
-    pub places: BTreeSet<usize>,
-    /// Indicator pages and their charts, by id.
-    pub indicators: BTreeSet<String>,
-    /// Article pages, by id.
-    pub articles: BTreeSet<String>,
-}
-
-impl Pages {
-    pub fn all(site: &Site) -> Pages {
-        Pages {
-            static_files: true,
-            statics: BTreeSet::new(),
-            index: true,
-            not_found: true,
-            sitemap: true,
-            feed: true,
-            corrections: true,
-            figures_csv: true,
-            datapackage: true,
-            indicator_csvs: site.indicators.keys().cloned().collect(),
-            places: (0..site.places.len()).collect(),
-            indicators: site.indicators.keys().cloned().collect(),
-            articles: site.articles.keys().cloned().collect(),
-        }
-    }
-
-    /// Whether any site-wide data file is selected.
-    pub fn has_data(&self) -> bool {
-        self.figures_csv || self.datapackage || !self.indicator_csvs.is_empty()
-    }
-
-    /// Takes the site-wide data files out of the selection, into a selection of
-    /// their own.
-    pub fn take_data(&mut self) -> Pages {
-        Pages {
-            figures_csv: std::mem::take(&mut self.figures_csv),
-            datapackage: std::mem::take(&mut self.datapackage),
-            indicator_csvs: std::mem::take(&mut self.indicator_csvs),
-            ..Pages::default()
-        }
-    }
-
-    /// How many pages (not data files) are selected.
-    pub fn count(&self) -> usize {
-        [
-            self.index,
-            self.not_found,
-            self.sitemap,
-            self.feed,
-            self.corrections,
-        ]
-        .iter()
-        .filter(|&&b| b)
-        .count()
-            + self.places.len()
-            + self.indicators.len()
-            + self.articles.len()
     }
 }
 

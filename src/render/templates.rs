@@ -25,19 +25,14 @@ pub fn load_templates(root: &Path) -> Result<Tera, Diagnostic> {
     Ok(tera)
 }
 
-/// The templates the renderer renders pages with; every other template is a part
-/// of these (`extends`, `include`, `import`).
-pub const PAGE_TEMPLATES: [&str; 9] = [
-    "index.html",
-    "place.html",
-    "indicator.html",
-    "article.html",
-    "404.html",
-    "sitemap.xml",
-    "atom.xml",
-    "corrections.html",
-    "corrections.xml",
-];
+/// The templates the renderer renders pages with, as the kinds declare them
+/// ([`super::kinds::KINDS`]); every other template is a part of these (`extends`,
+/// `include`, `import`).
+pub fn page_templates() -> impl Iterator<Item = &'static str> {
+    super::kinds::KINDS
+        .iter()
+        .flat_map(|k| k.templates.iter().copied())
+}
 
 /// Page template → a digest of its source and of every template it is made of, read
 /// from `extends`, `include` and `import` (tera does not expose its dependency graph).
@@ -77,7 +72,7 @@ pub fn digests(root: &Path) -> BTreeMap<String, u128> {
         seen
     };
     let made_of: Vec<(&str, BTreeSet<String>)> =
-        PAGE_TEMPLATES.iter().map(|p| (*p, parts(p))).collect();
+        page_templates().map(|p| (p, parts(p))).collect();
     let unnamed: Vec<&String> = sources
         .keys()
         .filter(|t| !made_of.iter().any(|(_, parts)| parts.contains(*t)))
