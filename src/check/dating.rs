@@ -11,6 +11,9 @@
 //! compared with or grows from (`较…`, `比…`, `在…的基础上`, `由…的…增长到`) are not its
 //! period. When no level says, the period cannot be verified, which is an error of
 //! its own, not a silent pass.
+//!
+//! One job, the dating policy (the words themselves are [`crate::text::time`]); its
+//! length is the levels and their tests.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -2,6 +2,8 @@
 //! certain — pinyin glued after characters, Traditional characters, a document cut
 //! into numbered page chunks, hard line breaks — and restore the structure the page
 //! lost (section headings, "一是…二是…" items).
+//!
+//! One job, the repairs; each is a short pass with its tests (a quarter of the file).
 
 use std::sync::LazyLock;
 

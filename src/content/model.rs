@@ -3,6 +3,9 @@
 //! These types are the loaded, validated shape of `content/`. Each figure remembers
 //! the file and YAML path it came from, so a later stage can point the curator at the
 //! exact value it objects to.
+//!
+//! One job, the types of the loaded site and their small accessors; long because a
+//! figure has many parts, each documented.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

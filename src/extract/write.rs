@@ -6,6 +6,9 @@
 //! indicator's list under `figures:` (in that list's own indentation), and indicators
 //! the file lacks are added at the end of `figures:`. Every other line is left as it
 //! was.
+//!
+//! One job, proposals as YAML; a third of it is the tests of the merge, which must
+//! never lose a curator's byte.
 
 use std::ops::Range;
 

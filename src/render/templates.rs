@@ -71,8 +71,7 @@ pub fn digests(root: &Path) -> BTreeMap<String, u128> {
         }
         seen
     };
-    let made_of: Vec<(&str, BTreeSet<String>)> =
-        page_templates().map(|p| (p, parts(p))).collect();
+    let made_of: Vec<(&str, BTreeSet<String>)> = page_templates().map(|p| (p, parts(p))).collect();
     let unnamed: Vec<&String> = sources
         .keys()
         .filter(|t| !made_of.iter().any(|(_, parts)| parts.contains(*t)))
