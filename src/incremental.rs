@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::cache::tool_id;
+use crate::cache::tool_id;
 use crate::output::MARKER;
 use crate::render::fed::{Fingerprints, Output};
 
@@ -34,10 +34,7 @@ fn record_path(root: &Path, output: &Path) -> Option<(PathBuf, String)> {
         "{:032x}.json",
         xxhash_rust::xxh3::xxh3_128(output.as_bytes())
     );
-    Some((
-        crate::content::cache::dir(root, "build")?.join(name),
-        output,
-    ))
+    Some((crate::cache::dir(root, "build")?.join(name), output))
 }
 
 /// The fingerprints of the output in `output` as the last build left it, if it is
@@ -48,7 +45,7 @@ pub fn recall(root: &Path, output: &Path) -> Option<Fingerprints> {
         return None;
     }
     let (path, canonical) = record_path(root, output)?;
-    let record: Record = crate::content::cache::load(&path)?;
+    let record: Record = crate::cache::load(&path)?;
     if Some(record.tool.as_str()) != tool_id() || record.output != canonical {
         return None;
     }
@@ -86,7 +83,7 @@ pub fn remember(root: &Path, output: &Path, fingerprints: &Fingerprints) {
             .map(|(o, d)| (o.clone(), format!("{d:032x}")))
             .collect(),
     };
-    crate::content::cache::store(&path, &record);
+    crate::cache::store(&path, &record);
 }
 
 /// What an incremental build does, given the fingerprints the output was made with

@@ -35,6 +35,7 @@ macro_rules! put {
     }};
 }
 
+pub mod cache;
 pub mod chars;
 pub mod chart;
 pub mod check;

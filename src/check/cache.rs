@@ -23,7 +23,7 @@ use serde_json::value::RawValue;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::{FigureRef, QuoteMark};
-use crate::content::cache::{store, tool_id};
+use crate::cache::{store, tool_id};
 use crate::content::{Article, Site};
 
 /// An article's marks and the mark each citing figure links to, with figures as
@@ -62,7 +62,7 @@ impl ArticleCache {
     pub fn open(root: &Path, site: &Site, reads: bool) -> Option<ArticleCache> {
         use rayon::prelude::*;
         let tool = tool_id()?;
-        let path = crate::content::cache::dir(root, "")?.join("articles.json");
+        let path = crate::cache::dir(root, "")?.join("articles.json");
         let old: HashMap<String, Box<RawValue>> = if reads { read(&path) } else { HashMap::new() };
         let mut h = Xxh3::new();
         h.update(b"articles/1/");
@@ -208,7 +208,7 @@ impl ArticleCache {
 }
 
 fn read<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
-    crate::content::cache::load(path).unwrap_or_default()
+    crate::cache::load(path).unwrap_or_default()
 }
 
 /// The id of the mark on a quote: `q-` and 8 hex digits of its normalised text.

@@ -25,8 +25,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
+use crate::cache::Caching;
 use articles::*;
-use cache::{Caching, PlaceCache};
+use cache::PlaceCache;
 use figure::RawFigure;
 pub use model::*;
 pub use period::Period;

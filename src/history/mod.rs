@@ -29,7 +29,7 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::content::cache::Caching;
+use crate::cache::Caching;
 use crate::content::{Bound, Period, Status};
 
 /// Every correction of the site, newest first.

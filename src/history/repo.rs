@@ -34,7 +34,7 @@ pub(super) fn read_repo(root: &Path, caching: Caching) -> Result<Option<History>
     let mut state: State = cache
         .as_ref()
         .filter(|_| caching.reads())
-        .and_then(|p| crate::content::cache::load::<Saved>(p))
+        .and_then(|p| crate::cache::load::<Saved>(p))
         .map(State::from)
         .unwrap_or_default();
     // The first-parent line from HEAD back to where the cached state is (or to the
@@ -90,7 +90,7 @@ pub(super) fn read_repo(root: &Path, caching: Caching) -> Result<Option<History>
         state.advance(&repo, &line, &mut problems)?;
         state.head = Some(head_id);
         if let Some(p) = &cache {
-            crate::content::cache::store(p, &Saved::from(&state));
+            crate::cache::store(p, &Saved::from(&state));
         }
     }
     if let Some(cut) = cut_at.or_else(|| shallow.first().copied()) {

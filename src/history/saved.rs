@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{Correction, PlaceState, State};
-use crate::content::cache::tool_id;
+use crate::cache::tool_id;
 use crate::content::{Bound, Period, Status};
 
 /// [`State`] as the cache holds it.
@@ -87,7 +87,7 @@ impl From<Saved> for State {
 /// build of indicity, holding the commit it was read up to.
 pub(super) fn cache_path(root: &Path, cities: &Path, shallow: &[gix::ObjectId]) -> Option<PathBuf> {
     let tool = tool_id()?;
-    let dir = crate::content::cache::dir(root, "")?;
+    let dir = crate::cache::dir(root, "")?;
     let mut key = format!("{tool}\n{}", cities.display());
     for id in shallow {
         key.push_str(&format!("\n{id}"));

@@ -3,15 +3,15 @@
 //! A run touches four caches, all under `.indicity-cache/`: the parsed place files
 //! ([`content::cache`]), the article checks ([`check::cache`]), the correction
 //! record ([`crate::history`]) and the record of the last build into an output
-//! ([`crate::incremental`]). Each is sealed and read by [`content::cache`]; what is
+//! ([`crate::incremental`]). Each is sealed and read by [`crate::cache`]; what is
 //! decided here, once per run, is whether they are read at all: `build --full` reads
 //! none of them (it trusts nothing it did not compute) and stores what it computed,
 //! `check`, `build` and `serve` read and store them all.
 
 use std::path::Path;
 
+use crate::cache::Caching;
 use crate::check::{self, Provenance};
-use crate::content::cache::Caching;
 use crate::content::{self, Site};
 use crate::diagnostics::Diagnostics;
 use crate::history::{self, History};

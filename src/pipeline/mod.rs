@@ -21,9 +21,9 @@ use std::time::{Duration, Instant};
 use tera::Tera;
 
 use crate::Error;
+use crate::cache::Caching;
 use crate::check::Provenance;
 use crate::content::Site;
-use crate::content::cache::Caching;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::history::History;
 use crate::output::{self, Mode, Writer};

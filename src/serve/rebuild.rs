@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 use tera::Tera;
 
 use crate::Error;
+use crate::cache::Caching;
 use crate::check::{self, FigureRef, Provenance};
-use crate::content::cache::Caching;
 use crate::content::{self, ContentFile, Figure, Site};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::history::History;
