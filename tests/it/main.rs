@@ -15,6 +15,7 @@ mod hostile;
 mod incremental;
 mod periods;
 mod provenance;
+mod readme;
 mod serve;
 mod serve_edits;
 mod site;
