@@ -28,7 +28,7 @@ enum Command {
     Clean(cmd::clean::Args),
     /// Propose, as checked YAML, the figures cleaned articles state.
     Extract(cmd::extract::Args),
-    /// Create a new site that builds: settings, a starter catalogue, templates, an example.
+    /// Create a new site that builds: settings, the catalogue of indicators, templates, an example.
     Init(cmd::init::Args),
     /// Create things from the gazetteer: `new place NAME`.
     #[command(subcommand)]

@@ -237,6 +237,45 @@ fn init_then_build_and_check_succeed() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// The ids of a catalogue: its top-level keys.
+fn catalogue_ids(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with([' ', '#']) && l.ends_with(':'))
+        .map(|l| l.trim_end_matches(':').to_string())
+        .collect()
+}
+
+#[test]
+fn init_offers_the_whole_catalogue_or_a_starter_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = catalogue_ids(
+        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/indicators.yaml"))
+            .unwrap(),
+    );
+    for (flags, want) in [(&[][..], bundled.len()), (&["--starter"][..], 12)] {
+        let root = dir.path().join(format!("site{}", flags.len()));
+        let root = root.to_str().unwrap();
+        let mut args = vec!["init", root];
+        args.extend(flags);
+        assert!(indicity(&args).status.success());
+        let ids =
+            catalogue_ids(&fs::read_to_string(format!("{root}/content/indicators.yaml")).unwrap());
+        assert_eq!(ids.len(), want, "{flags:?}: {ids:?}");
+        assert!(ids.iter().all(|id| bundled.contains(id)), "{ids:?}");
+        for core in [
+            "high_tech_enterprises",
+            "tech_smes",
+            "rd_spending",
+            "incubators",
+        ] {
+            assert!(ids.iter().any(|id| id == core), "{flags:?} lacks {core}");
+        }
+        let o = indicity(&["build", "--root", root]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert!(bundled.len() > 100, "{}", bundled.len());
+}
+
 #[test]
 fn new_place_from_the_gazetteer_and_refuses_an_ambiguous_name() {
     let dir = tempfile::tempdir().unwrap();
