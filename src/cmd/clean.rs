@@ -24,6 +24,10 @@ pub struct Args {
     /// Overwrite an existing article file.
     #[arg(long)]
     force: bool,
+    /// The page's original address, recorded as `url:` (a saved page often does not
+    /// state it); one raw page at a time.
+    #[arg(long)]
+    url: Option<String>,
     /// The raw pages.
     #[arg(required = true)]
     raw: Vec<PathBuf>,
@@ -37,15 +41,23 @@ pub fn run(args: Args) -> Result<(), Error> {
         explain,
         dry_run,
         force,
+        url,
         raw,
     } = args;
 
+    if url.is_some() && raw.len() > 1 {
+        return Err(Error::Usage(format!(
+            "--url is the address of one page, and {} raw pages were given: clean them one at a time with their own --url",
+            raw.len()
+        )));
+    }
     let opts = CleanOptions {
         root,
         city,
         output_dir,
         dry_run,
         force,
+        url,
     };
     let mut failed = false;
     check_clean_options(&opts)?;
@@ -81,6 +93,8 @@ pub struct CleanOptions {
     pub output_dir: Option<PathBuf>,
     pub dry_run: bool,
     pub force: bool,
+    /// The page's original address (`--url`), recorded instead of any the page states.
+    pub url: Option<String>,
 }
 
 /// One cleaned page and where it went.
@@ -147,14 +161,24 @@ impl CleanReport {
     }
 }
 
-/// Refuses a `--city` that is not a place slug: it becomes a directory name.
+/// Refuses a `--city` that is not a place slug (it becomes a directory name) and a
+/// `--url` that is not a web address (it becomes a link on the article's page).
 pub fn check_clean_options(opts: &CleanOptions) -> Result<(), Error> {
-    match &opts.city {
-        Some(c) if !content::is_slug(c, '-') => Err(Error::Usage(format!(
+    if let Some(c) = &opts.city
+        && !content::is_slug(c, '-')
+    {
+        return Err(Error::Usage(format!(
             "--city {c:?} is not a place slug: use the file name of a place under content/cities/ (lowercase letters, digits and `-`), e.g. --city fuzhou"
-        ))),
-        _ => Ok(()),
+        )));
     }
+    if let Some(u) = &opts.url
+        && !crate::safe_url::is_absolute_web(u)
+    {
+        return Err(Error::Usage(format!(
+            "--url {u:?} is not a web address: give the page's address as it is in the browser, starting with http:// or https://"
+        )));
+    }
+    Ok(())
 }
 
 /// Cleans one raw file and writes the article (unless `dry_run`).
@@ -183,7 +207,7 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
                 .map(|p| (p.slug.clone(), p.name.clone(), p.code.clone())),
         )
         .collect();
-    let cleaned = clean::clean(
+    let mut cleaned = clean::clean(
         &bytes,
         &clean::Options {
             city: opts.city.clone(),
@@ -192,6 +216,9 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
         },
     )
     .map_err(|e| e.to_string())?;
+    if let Some(u) = &opts.url {
+        cleaned.meta.url = Some(u.clone());
+    }
     if !content::is_slug(&cleaned.meta.city, '-') {
         return Err(format!(
             "the inferred place `{}` is not a place slug; pass --city SLUG",

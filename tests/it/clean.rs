@@ -271,6 +271,57 @@ fn the_command_writes_never_overwrites_and_explains() {
 }
 
 #[test]
+fn the_url_given_is_recorded_and_only_a_web_address_one_page_at_a_time() {
+    let site = site_copy();
+    let root = site.path();
+    let raw = root.join("content/raw/003_ae73138678fe0234.txt");
+    let raw = raw.to_str().unwrap();
+    let url = "https://example.org/news/2023/0301.html?id=7";
+    let o = indicity(root, &["clean", "--dry-run", "--url", url, raw]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let front = out.split("\n---").next().unwrap();
+    let urls: Vec<&str> = front.lines().filter(|l| l.starts_with("url:")).collect();
+    assert_eq!(urls.len(), 1, "{front}");
+    assert!(urls[0].contains(url), "{front}");
+    // Not a web address: it would become a link on the page.
+    for bad in [
+        "javascript:alert(1)",
+        "example.org/a.html",
+        "file:///etc/passwd",
+    ] {
+        let o = indicity(root, &["clean", "--dry-run", "--url", bad, raw]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--url"), "{}", stderr(&o));
+    }
+    // One address names one page.
+    let other = root.join("content/raw/004_edbc2b5c4a1f2313.txt");
+    let o = indicity(
+        root,
+        &[
+            "clean",
+            "--dry-run",
+            "--url",
+            url,
+            raw,
+            other.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // Without --url, the page's own statement (if any) is kept: the option changes
+    // nothing else of the article.
+    let plain = indicity(root, &["clean", "--dry-run", raw]);
+    let plain = String::from_utf8_lossy(&plain.stdout).to_string();
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("url:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&plain), strip(&out));
+}
+
+#[test]
 fn regenerated_articles_still_pass_the_build() {
     let site = site_copy();
     let root = site.path();
