@@ -199,7 +199,7 @@ impl Document {
             .and_then(|d| d.get(..4)?.parse().ok());
         let opening = runs
             .iter()
-            .find(|r| r.text.chars().count() > 40)
+            .find(|r| punct::char_len(&r.text) > punct::HEADING_MAX)
             .map(|r| stated(&r.text))
             .unwrap_or_default();
         let mut carried = Vec::with_capacity(runs.len());
@@ -208,7 +208,7 @@ impl Document {
             runs.iter().map(|r| frames(&r.text)).collect();
         for (r, run_frames) in runs.iter().zip(&all_frames) {
             carried.push(current.clone());
-            let heading: Vec<Ref> = if r.text.chars().count() <= 40 {
+            let heading: Vec<Ref> = if punct::char_len(&r.text) <= punct::HEADING_MAX {
                 refs(&r.text)
                     .into_iter()
                     .map(|(_, r)| r)

@@ -377,7 +377,7 @@ pub fn spam(doc: &mut Doc) {
         let stuffed =
             items.len() >= 8 && items.iter().all(|s| char_len(s) <= 6) && !ends_sentence(&t);
         // One keyword drops only a fragment (a link title), never a sentence.
-        let fragment = char_len(&t) <= 40 && !ends_sentence(&t);
+        let fragment = crate::text::punct::is_short_heading(&t);
         !(hits >= 2 || hits >= 1 && fragment || stuffed)
     });
 }

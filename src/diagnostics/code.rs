@@ -1,8 +1,8 @@
-//! Every diagnostic code, with its meaning: the one list the README's table must match.
+//! Every diagnostic code, with its meaning: the one list docs/errors.md's table must match.
 
 use std::fmt;
 
-/// A stable code, so curators, the README and tests can refer to a kind of error.
+/// A stable code, so curators, the manual and tests can refer to a kind of error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     E010,
@@ -90,7 +90,7 @@ impl Code {
         }
     }
 
-    /// What it means, as the README's table says it.
+    /// What it means, as docs/errors.md's table says it.
     pub fn meaning(self) -> &'static str {
         match self {
             Code::E010 => "YAML syntax error",
@@ -161,14 +161,14 @@ impl PartialEq<&str> for Code {
 mod tests {
     use super::*;
 
-    /// The README's table of codes lists exactly these codes, with these meanings.
+    /// docs/errors.md's table of codes lists exactly these codes, with these meanings.
     #[test]
-    fn the_readme_lists_every_code_and_no_other() {
-        let readme = include_str!("../../docs/errors.md");
-        let start = readme
+    fn the_manual_lists_every_code_and_no_other() {
+        let errors = include_str!("../../docs/errors.md");
+        let start = errors
             .find("### Error codes")
             .expect("docs/errors.md has an error-code table");
-        let table = &readme[start..];
+        let table = &errors[start..];
         let table = &table[..table.find("\n## ").unwrap_or(table.len())];
         let listed: Vec<(String, String)> = table
             .lines()

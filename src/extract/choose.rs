@@ -1,7 +1,14 @@
 //! Choosing: for a number read as a figure, the shortest quote `check` proves and
 //! the period its sentence supports.
 
-use super::*;
+use super::Proposal;
+use super::words::NOW_WORDS;
+use crate::check::dating::{self, Document};
+use crate::check::values::{self, QuoteHit};
+use crate::content::{Article, Bound, Figure, Origin, Period, Status};
+use crate::text::Normalized;
+use crate::text::numbers::{self, Mention};
+use crate::text::punct::{self, Sentence};
 
 /// A figure read from a mention, before its quote and period are chosen.
 pub(super) struct Draft<'a> {

@@ -16,25 +16,15 @@ mod words;
 pub mod write;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::sync::Arc;
 
-use crate::check::dating::{self, Document};
-use crate::check::values::{self, QuoteHit};
-use crate::content::yaml::SourceFile;
-use crate::content::{Article, Bound, Figure, Origin, OriginPath, Period, Site, Status};
-use crate::diagnostics::Diagnostics;
+use crate::content::{Figure, Period, Site, Status};
 use crate::format;
-use crate::text::numbers::{self, Mention, Unit};
-use crate::text::punct::{self, Sentence};
-use crate::text::words::declines;
-use crate::text::{Normalized, normalize};
+use crate::text::normalize;
+use crate::text::numbers;
 
-use choose::*;
-use read::*;
-use refuse::*;
+use read::read_article;
+use refuse::refused;
 use vocab::Vocabulary;
-use words::*;
 
 /// One figure the article states: the very [`Figure`] `check` proved, with one
 /// quote, and why it is only a guess when it is one.

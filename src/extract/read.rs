@@ -1,7 +1,21 @@
 //! Reading: every sentence of an article, each number in it with its unit, and the
 //! indicator the words before it name; numbers that are not figures are skipped.
 
-use super::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::choose::{Draft, choose_quote, heading_before, quote_end, states_past_year};
+use super::vocab::{self, Vocabulary};
+use super::words::{ACTIVITY_WORDS, NOT_A_COUNT, RATE_WORDS, is_target};
+use super::{Proposal, Unassigned};
+use crate::check::dating::Document;
+use crate::content::yaml::SourceFile;
+use crate::content::{Article, Bound, Origin, OriginPath, Site, Status};
+use crate::format;
+use crate::text::Normalized;
+use crate::text::numbers::{self, Mention, Unit};
+use crate::text::punct::{self, Sentence};
+use crate::text::words::declines;
 
 /// What reading the article gave, before it is compared with the place file.
 pub(super) struct Read {

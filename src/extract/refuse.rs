@@ -1,7 +1,9 @@
 //! Refusing: a proposal `check` would refuse next to the place file's figures is not
 //! proposed, and the reason is said.
 
-use super::*;
+use super::{Extraction, Proposal, write};
+use crate::content::{Article, Site};
+use crate::diagnostics::Diagnostics;
 
 /// The proposals (of list 0, the sure ones, or 1, the unsure ones added to them)
 /// that `check` refuses once merged into the place file: (index, the error).

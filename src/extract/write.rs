@@ -17,7 +17,7 @@ use crate::content::Figure;
 use crate::format;
 
 /// One figure as the list item of a place file, indented by `dash` spaces, its keys
-/// in the order of [`Figure`]'s fields (the order docs/content.md's example writes).
+/// in the order of [`Figure`]'s fields.
 /// The figure is taken apart with no `..`: a field added to [`Figure`] does not
 /// compile until it is written here or said not to be.
 pub fn entry(f: &Figure, dash: usize) -> String {
@@ -540,10 +540,12 @@ mod tests {
         );
         one.figure.quotes.push("新增1家".to_string());
         one.figure.status = crate::content::Status::Target;
+        one.figure.bound = Some(crate::content::Bound::AtLeast);
+        one.figure.derived = Some("2 + 1".to_string());
         one.figure.note = Some("含省级".to_string());
         assert_eq!(
             entry(&one, 0),
-            "- period: 2023\n  value: 3\n  status: target\n  source: demo/2024-01-05-report\n  quote:\n    - 孵化器3家\n    - 新增1家\n  note: 含省级\n"
+            "- period: 2023\n  value: 3\n  status: target\n  bound: '>='\n  source: demo/2024-01-05-report\n  quote:\n    - 孵化器3家\n    - 新增1家\n  derived: 2 + 1\n  note: 含省级\n"
         );
     }
 

@@ -231,7 +231,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let t = Instant::now();
     let renderer = prepared.renderer();
     let mut fingerprints = renderer.fingerprints(&prepared.templates);
-    let generated = render::fed::generated_files(&prepared.site);
+    let generated = render::kinds::generated_files(&prepared.site);
     let statics = render::fed::static_fingerprints(&opts.root, &generated)
         .map_err(|e| Error::Output(format!("cannot read {}/: {e}", render::STATIC_DIR)))?;
     fingerprints.extend(statics);

@@ -177,9 +177,16 @@ impl<'a> Renderer<'a> {
     /// by the next build).
     pub fn fingerprints(&self, templates: &BTreeMap<String, u128>) -> Fingerprints {
         let fed = self.fed(templates);
-        super::kinds::KINDS
-            .par_iter()
-            .flat_map_iter(|k| (k.fed_by)(self, &fed))
+        let outputs: Vec<(&super::kinds::Kind, Output)> = super::kinds::KINDS
+            .iter()
+            .flat_map(|k| (k.outputs)(self.site).into_iter().map(move |o| (k, o)))
+            .collect();
+        outputs
+            .into_par_iter()
+            .map(|(k, o)| {
+                let print = (k.fed_by)(self, &fed, &o);
+                (o, print)
+            })
             .collect::<Vec<_>>()
             .into_iter()
             .collect()
@@ -322,8 +329,6 @@ pub fn sitemap_parts(site: &Site) -> u32 {
         urls.div_ceil(SITEMAP_MAX) as u32
     }
 }
-
-pub use super::kinds::generated_files;
 
 /// The fingerprint of every file under `static/` that is published, but those where
 /// the site generates a file (`generated`: the generated one wins).

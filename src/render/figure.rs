@@ -4,8 +4,6 @@
 
 use super::*;
 
-/// The order articles are listed in everywhere (index, place pages, feed): newest
-/// first, undated last, then by id so that equal dates keep one order on every page.
 /// A link to `quote` on the article's original page (`url#:~:text=…`), which a
 /// browser scrolls to and highlights where it finds the words. None when the
 /// article has no web address, or when its text was converted from Traditional

@@ -41,8 +41,8 @@ pub struct Kind {
     pub url: &'static str,
     /// The templates it renders; none for data files.
     pub templates: &'static [&'static str],
-    /// The top-level names of the output it writes: a file of `static/` there is
-    /// shadowed by the generated one.
+    /// The top-level names of the output it writes (a trailing `*` for a prefix): a
+    /// file of `static/` there is shadowed by the generated one.
     pub claims: &'static [&'static str],
     /// The pages of it the sitemap lists, in the sitemap's order: each one's path
     /// (relative to the output; empty for the home page) and its last change.
@@ -50,9 +50,15 @@ pub struct Kind {
     pub render: Render,
     /// Its outputs in a site.
     pub outputs: fn(&Site) -> Vec<Output>,
-    /// The fingerprint of each of its outputs: what it is fed by ([`super::fed`]).
-    pub(super) fed_by: for<'r, 'f> fn(&'r Renderer<'f>, &'r Fed<'f>) -> Vec<(Output, u128)>,
+    /// The fingerprint of one of its outputs: what it is fed by ([`super::fed`]).
+    /// Asked for every output [`Kind::outputs`] gives, so the two cannot drift apart.
+    pub(super) fed_by: for<'r, 'f> fn(&'r Renderer<'f>, &'r Fed<'f>, &Output) -> u128,
 }
+
+/// What `fed_by` gives for an output that is not its kind's, or a key the site lacks.
+/// Neither happens: the fingerprints ask each kind only about the outputs its own
+/// `outputs` gave for the same site. It is a value rather than a panic all the same.
+const UNFED: u128 = 0;
 
 fn one(o: Output) -> Vec<Output> {
     vec![o]
@@ -69,7 +75,7 @@ pub const KINDS: &[Kind] = &[
         render: Render::Single(|r, out| r.index(out)),
         sitemap: Some(|_| vec![(String::new(), None)]),
         outputs: |_| one(Output::Index),
-        fed_by: |r, f| vec![(Output::Index, r.fed_index(f))],
+        fed_by: |r, f, _| r.fed_index(f),
     },
     Kind {
         name: "not found",
@@ -80,18 +86,18 @@ pub const KINDS: &[Kind] = &[
         render: Render::Single(|r, out| r.not_found(out)),
         sitemap: None,
         outputs: |_| one(Output::NotFound),
-        fed_by: |r, f| vec![(Output::NotFound, r.fed_not_found(f))],
+        fed_by: |r, f, _| r.fed_not_found(f),
     },
     Kind {
         name: "sitemap",
         keyed: false,
         url: "/sitemap.xml",
         templates: &["sitemap.xml"],
-        claims: &["sitemap.xml"],
+        claims: &["sitemap.xml", "sitemap-*"],
         render: Render::Single(|r, out| r.sitemap(out)),
         sitemap: None,
         outputs: |site| one(Output::Sitemap(sitemap_parts(site))),
-        fed_by: |r, f| vec![(Output::Sitemap(sitemap_parts(r.site)), r.fed_sitemap(f))],
+        fed_by: |r, f, _| r.fed_sitemap(f),
     },
     Kind {
         name: "feed",
@@ -102,7 +108,7 @@ pub const KINDS: &[Kind] = &[
         render: Render::Single(|r, out| r.feed(out)),
         sitemap: None,
         outputs: |_| one(Output::Feed),
-        fed_by: |r, f| vec![(Output::Feed, r.fed_feed(f))],
+        fed_by: |r, f, _| r.fed_feed(f),
     },
     Kind {
         name: "corrections",
@@ -113,7 +119,7 @@ pub const KINDS: &[Kind] = &[
         render: Render::Single(|r, out| r.corrections(out)),
         sitemap: Some(|_| vec![(super::corrections::PAGE.to_string(), None)]),
         outputs: |_| one(Output::Corrections),
-        fed_by: |r, f| vec![(Output::Corrections, r.fed_corrections(f))],
+        fed_by: |r, f, _| r.fed_corrections(f),
     },
     Kind {
         name: "figures data",
@@ -124,7 +130,7 @@ pub const KINDS: &[Kind] = &[
         render: Render::Data,
         sitemap: None,
         outputs: |_| one(Output::FiguresCsv),
-        fed_by: |r, f| vec![(Output::FiguresCsv, r.fed_figures_csv(f))],
+        fed_by: |r, f, _| r.fed_figures_csv(f),
     },
     Kind {
         name: "data package",
@@ -135,7 +141,7 @@ pub const KINDS: &[Kind] = &[
         render: Render::Data,
         sitemap: None,
         outputs: |_| one(Output::Datapackage),
-        fed_by: |r, f| vec![(Output::Datapackage, r.fed_datapackage(f))],
+        fed_by: |r, f, _| r.fed_datapackage(f),
     },
     Kind {
         name: "indicator data",
@@ -151,11 +157,9 @@ pub const KINDS: &[Kind] = &[
                 .map(|id| Output::IndicatorCsv(id.clone()))
                 .collect()
         },
-        fed_by: |r, f| {
-            let ids: Vec<&String> = r.site.indicators.keys().collect();
-            ids.into_par_iter()
-                .map(|id| (Output::IndicatorCsv(id.clone()), r.fed_indicator_csv(f, id)))
-                .collect()
+        fed_by: |r, f, o| match o {
+            Output::IndicatorCsv(id) => r.fed_indicator_csv(f, id),
+            _ => UNFED,
         },
     },
     Kind {
@@ -163,7 +167,7 @@ pub const KINDS: &[Kind] = &[
         keyed: true,
         url: "/cities/<slug>/",
         templates: &["place.html"],
-        claims: &["cities"],
+        claims: &["cities", "data"],
         render: Render::Each(|r, pages, out| {
             let selected: Vec<usize> = pages
                 .places
@@ -188,13 +192,13 @@ pub const KINDS: &[Kind] = &[
                 .map(|p| Output::Place(p.slug.clone()))
                 .collect()
         },
-        fed_by: |r, f| {
-            r.site
+        fed_by: |r, f, o| match o {
+            Output::Place(slug) => r
+                .site
                 .places
-                .par_iter()
-                .enumerate()
-                .map(|(i, p)| (Output::Place(p.slug.clone()), r.fed_place(f, i)))
-                .collect()
+                .binary_search_by(|p| p.slug.cmp(slug))
+                .map_or(UNFED, |i| r.fed_place(f, i)),
+            _ => UNFED,
         },
     },
     Kind {
@@ -226,11 +230,9 @@ pub const KINDS: &[Kind] = &[
                 .map(|id| Output::Indicator(id.clone()))
                 .collect()
         },
-        fed_by: |r, f| {
-            let ids: Vec<&String> = r.site.indicators.keys().collect();
-            ids.into_par_iter()
-                .map(|id| (Output::Indicator(id.clone()), r.fed_indicator(f, id)))
-                .collect()
+        fed_by: |r, f, o| match o {
+            Output::Indicator(id) => r.fed_indicator(f, id),
+            _ => UNFED,
         },
     },
     Kind {
@@ -262,12 +264,13 @@ pub const KINDS: &[Kind] = &[
                 .map(|id| Output::Article(id.clone()))
                 .collect()
         },
-        fed_by: |r, f| {
-            let articles: Vec<&crate::content::Article> = r.site.articles.values().collect();
-            articles
-                .into_par_iter()
-                .map(|a| (Output::Article(a.id.clone()), r.fed_article(f, a)))
-                .collect()
+        fed_by: |r, f, o| match o {
+            Output::Article(id) => r
+                .site
+                .articles
+                .get(id)
+                .map_or(UNFED, |a| r.fed_article(f, a)),
+            _ => UNFED,
         },
     },
 ];
@@ -290,6 +293,14 @@ pub fn generated_files(site: &Site) -> std::collections::HashSet<String> {
         .collect()
 }
 
+/// Whether the top-level name `first` is one that `claim` names.
+fn claimed(claim: &str, first: &str) -> bool {
+    match claim.strip_suffix('*') {
+        Some(prefix) => first.starts_with(prefix),
+        None => first == claim,
+    }
+}
+
 /// Whether a static file (relative to `static/`) sits where the site generates files;
 /// the generated one wins.
 pub fn shadowed_by_generated(rel: &std::path::Path) -> bool {
@@ -298,7 +309,9 @@ pub fn shadowed_by_generated(rel: &std::path::Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().to_string())
         .unwrap_or_default();
-    KINDS.iter().any(|k| k.claims.contains(&first.as_str()))
+    KINDS
+        .iter()
+        .any(|k| k.claims.iter().any(|c| claimed(c, &first)))
 }
 
 #[cfg(test)]
@@ -374,6 +387,31 @@ mod tests {
         assert_eq!(names.len(), KINDS.len(), "two kinds share a name");
     }
 
+    /// A kind claims every top-level name it writes, so no static file is copied over
+    /// a generated one (the sitemap's parts included).
+    #[test]
+    fn every_file_of_every_output_is_under_a_claim_of_its_kind() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, _) = crate::content::load_uncached(root);
+        for k in KINDS {
+            let mut outputs = (k.outputs)(&site);
+            if k.name == "sitemap" {
+                outputs.push(Output::Sitemap(3));
+            }
+            for o in outputs {
+                for file in o.files() {
+                    let first = file.split('/').next().unwrap();
+                    assert!(
+                        k.claims.iter().any(|c| claimed(c, first)),
+                        "{} writes {file}, under no claim of its own",
+                        k.name
+                    );
+                    assert!(shadowed_by_generated(std::path::Path::new(&file)), "{file}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_static_file_where_a_kind_writes_is_shadowed() {
         use std::path::Path;
@@ -382,5 +420,7 @@ mod tests {
         assert!(shadowed_by_generated(Path::new("index.html")));
         assert!(!shadowed_by_generated(Path::new("css/site.css")));
         assert!(!shadowed_by_generated(Path::new("images/index.html")));
+        assert!(shadowed_by_generated(Path::new("sitemap-2.xml")));
+        assert!(!shadowed_by_generated(Path::new("sitemaps.txt")));
     }
 }

@@ -23,7 +23,7 @@ mod sitewide;
 mod templates;
 pub mod urls;
 
-pub use templates::{digests as template_digests, load_templates, page_templates};
+pub use templates::{digests as template_digests, load_templates};
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -144,11 +144,6 @@ impl<'a> Renderer<'a> {
         self
     }
 
-    /// Renders and writes the whole site into `out`.
-    pub fn render_all(&self, root: &Path, out: &dyn Writer) -> Result<(), Diagnostics> {
-        self.render(&Pages::all(self.site), root, out)
-    }
-
     /// Renders and writes the outputs selected by `pages` into `out`.
     pub fn render(&self, pages: &Pages, root: &Path, out: &dyn Writer) -> Result<(), Diagnostics> {
         // The data files are one sequential stream over every figure: written on one
@@ -169,7 +164,7 @@ impl<'a> Renderer<'a> {
         let mut jobs: Vec<Result<(), Diagnostic>> = Vec::new();
         if pages.static_files {
             // Not where the site generates a file: the generated one wins.
-            let generated = fed::generated_files(self.site);
+            let generated = kinds::generated_files(self.site);
             jobs.push(
                 out.copy_tree_into(&root.join(STATIC_DIR), "", &|rel| {
                     is_published(rel)
@@ -348,6 +343,8 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// The order articles are listed in everywhere (index, place pages, feed): newest
+/// first, undated last, then by id so that equal dates keep one order on every page.
 fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
     b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id))
 }

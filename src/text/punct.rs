@@ -125,7 +125,9 @@ mod tests {
     fn headings_are_short_and_unfinished() {
         assert!(is_short_heading("一、强化企业创新主体地位"));
         assert!(!is_short_heading("全市高新技术企业达3759家。"));
+        assert!(is_short_heading(&"长".repeat(HEADING_MAX)));
         assert!(!is_short_heading(&"长".repeat(HEADING_MAX + 1)));
+        assert_eq!(HEADING_MAX, 40);
     }
 
     #[test]

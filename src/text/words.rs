@@ -24,6 +24,26 @@ pub fn declines(before: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The list itself, pinned: check and extract both read it, so a word dropped here
+    /// changes what both accept.
+    #[test]
+    fn the_list_is_settled() {
+        assert_eq!(
+            DECLINE_WORDS,
+            [
+                "下降",
+                "减少",
+                "下滑",
+                "下跌",
+                "回落",
+                "降低",
+                "降落",
+                "负增长",
+                "减"
+            ]
+        );
+    }
+
     #[test]
     fn the_words_of_a_fall() {
         for before in [

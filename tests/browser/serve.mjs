@@ -2,7 +2,7 @@
 //
 //   node tests/browser/serve.mjs ADDR SITE_ROOT
 //
-// Run by `cargo test --test serve` against a server it started on SITE_ROOT (a copy
+// Run by `cargo test --test it serve` against a server it started on SITE_ROOT (a copy
 // of the bundled site). Opens Fuzhou's page in headless Debian Chromium, then edits
 // the files the way a curator does and checks what the open page shows, without ever
 // reloading it from here:

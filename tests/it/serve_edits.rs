@@ -1031,7 +1031,7 @@ fn real_server_odd_paths() {
     );
 }
 
-/// The README's own workflow ("correct a figure and its sentence in one save") on a
+/// A curator's correction of a figure and its sentence in one save, on a
 /// merged mark: the first quote of the shared mark changes, so the mark of the
 /// unchanged `sci_corridor_rd_platforms` figure is renamed.
 #[test]
