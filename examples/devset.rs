@@ -8,7 +8,7 @@
 //! cargo run --release --example devset -- clean [ID...] [--with OLD_BINARY]
 //! cargo run --release --example devset -- clean --diff [ID...]
 //! cargo run --release --example devset -- check [--no-mutants]
-//! cargo run --release --example devset -- extract [--seeds] [-v]
+//! cargo run --release --example devset -- extract [--seeds] [--path] [-v] [ID_PREFIX...]
 //! ```
 
 #[path = "../tests/it/common/mutants.rs"]
@@ -647,7 +647,11 @@ fn clean_report(entries: &[Entry], only: &[String]) -> ExitCode {
 
 /// A site made of the gold: one place per page with figures, the gold article, the
 /// gold figures, and the bundled catalogue grown by the pages' new indicators.
-fn gold_site(entries: &[Entry], dir: &Path) -> Vec<(String, String)> {
+///
+/// With `path`, the whole path a curator takes instead: the article is what `clean`
+/// makes of the raw page (with the place given, as `--city` would), and the catalogue
+/// is the bundled one, not grown.
+fn gold_site(entries: &[Entry], dir: &Path, path: bool) -> Vec<(String, String)> {
     let content = dir.join("content");
     fs::create_dir_all(content.join("cities")).unwrap();
     fs::create_dir_all(content.join("articles")).unwrap();
@@ -667,6 +671,9 @@ fn gold_site(entries: &[Entry], dir: &Path) -> Vec<(String, String)> {
             continue;
         };
         for (id, ni) in e.new_indicators.clone().unwrap_or_default() {
+            if path {
+                break;
+            }
             if known.contains_key(id.as_str()) || !added.insert(id.clone()) {
                 continue;
             }
@@ -680,14 +687,47 @@ fn gold_site(entries: &[Entry], dir: &Path) -> Vec<(String, String)> {
             }
         }
         let slug = slug_of(e);
+        let cleaned = if path {
+            match indicity::clean::clean(
+                text.as_bytes(),
+                &indicity::clean::Options {
+                    city: Some(slug.clone()),
+                    ..Default::default()
+                },
+            ) {
+                Ok(mut c) => {
+                    // A page with no title of its own: the curator writes one (check
+                    // refuses an empty title), as the gold article does.
+                    if c.meta.title.trim().is_empty() {
+                        println!("{}: clean found no title; the curator writes one", e.id);
+                        c.meta.title = format!("(no title on the page: {})", e.id);
+                    }
+                    Some(c)
+                }
+                Err(why) => {
+                    println!("{}: clean refused the page: {why}", e.id);
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let date = match &cleaned {
+            Some(c) => c.meta.date.clone(),
+            None => article_date(e),
+        };
         let article_id = format!(
             "{slug}/{}-{}",
-            article_date(e).unwrap_or_else(|| "undated".into()),
+            date.as_deref().map_or("undated", |d| &d[..d.len().min(10)]),
             e.id
         );
-        let path = content.join("articles").join(format!("{article_id}.md"));
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, gold_markdown(e, &text)).unwrap();
+        let file = content.join("articles").join(format!("{article_id}.md"));
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let markdown = match &cleaned {
+            Some(c) => c.to_markdown(),
+            None => gold_markdown(e, &text),
+        };
+        fs::write(&file, markdown).unwrap();
         let name = e
             .gold
             .place
@@ -741,7 +781,7 @@ fn check_report(entries: &[Entry], with_mutants: bool) -> ExitCode {
         let _ = fs::remove_dir_all(k);
     }
     let root = kept.as_deref().unwrap_or(tmp.path());
-    let index = gold_site(entries, root);
+    let index = gold_site(entries, root, false);
     let figures: usize = fs::read_dir(root.join("content/cities"))
         .unwrap()
         .map(|e| {
@@ -820,7 +860,7 @@ fn check_report(entries: &[Entry], with_mutants: bool) -> ExitCode {
         .into_iter()
         .filter(|e| ok_ids.contains(&e.id))
         .collect();
-    gold_site(&kept, passing_root.path());
+    gold_site(&kept, passing_root.path(), false);
     if indicity::check(passing_root.path()).is_err() {
         println!("the passing pages do not pass together; no mutation run");
         return ExitCode::from(1);
@@ -899,31 +939,50 @@ type Want = (String, String, String, f64);
 #[derive(Default, Clone, Copy)]
 struct Tally {
     gold: usize,
-    proposed: usize,
     found: usize,
+    /// Gold figures whose indicator the bundled catalogue has, and of those found.
+    in_catalogue: usize,
+    found_in_catalogue: usize,
+    proposed: usize,
+    /// Proposals equal to a gold figure in indicator, period, status and value.
     right: usize,
 }
 
 impl Tally {
     fn add(&mut self, o: Tally) {
         self.gold += o.gold;
-        self.proposed += o.proposed;
         self.found += o.found;
+        self.in_catalogue += o.in_catalogue;
+        self.found_in_catalogue += o.found_in_catalogue;
+        self.proposed += o.proposed;
         self.right += o.right;
     }
+    fn ratio(n: usize, d: usize) -> f64 {
+        if d == 0 { 1.0 } else { n as f64 / d as f64 }
+    }
     fn recall(&self) -> f64 {
-        if self.gold == 0 {
-            1.0
-        } else {
-            self.found as f64 / self.gold as f64
-        }
+        Self::ratio(self.found, self.gold)
+    }
+    fn catalogue_recall(&self) -> f64 {
+        Self::ratio(self.found_in_catalogue, self.in_catalogue)
     }
     fn precision(&self) -> f64 {
-        if self.proposed == 0 {
-            1.0
-        } else {
-            self.right as f64 / self.proposed as f64
-        }
+        Self::ratio(self.right, self.proposed)
+    }
+    fn row(&self, label: &str, core: &Tally) -> String {
+        format!(
+            "{label:<6} {:>4} {:>4} {:>4} {:>6.3} {:>6.3} {:>6.3} | {:>4} {:>4} {:>6.3} {:>6.3}",
+            self.gold,
+            self.proposed,
+            self.found,
+            self.recall(),
+            self.catalogue_recall(),
+            self.precision(),
+            core.gold,
+            core.proposed,
+            core.recall(),
+            core.precision()
+        )
     }
 }
 
@@ -936,18 +995,25 @@ fn same_fig(w: &Want, p: &indicity::extract::Proposal) -> bool {
 
 /// Runs `extract` on every (article, place, gold) of a site whose place files hold no
 /// figures, scores it, and checks the proposals by writing them and running `check`.
+///
+/// A proposal is right when indicator, period, status and value all equal a gold
+/// figure's; "cat" is the recall over gold figures whose indicator the bundled
+/// catalogue has; "core" counts only the core indicators, on both sides.
 fn score_extract(
     root: &Path,
     cases: &[(String, String, String, Vec<Want>)],
     verbose: bool,
 ) -> ExitCode {
     let (site, _) = indicity::content::load_uncached(root);
+    let bundled: serde_yaml::Mapping =
+        serde_yaml::from_str(&fs::read_to_string(repo().join("content/indicators.yaml")).unwrap())
+            .unwrap();
     println!(
-        "{:<6} {:>4} {:>4} {:>4} {:>6} {:>6} | {:>4} {:>4} {:>6} {:>6}",
-        "page", "gold", "prop", "hit", "recall", "prec", "core", "prop", "recall", "prec"
+        "{:<6} {:>4} {:>4} {:>4} {:>6} {:>6} {:>6} | {:>4} {:>4} {:>6} {:>6}",
+        "page", "gold", "prop", "hit", "recall", "cat", "prec", "core", "prop", "recall", "prec"
     );
-    let mut all = Tally::default();
-    let mut core = Tally::default();
+    let mut all = (Tally::default(), Tally::default());
+    let mut batches: BTreeMap<char, (Tally, Tally)> = BTreeMap::new();
     let mut merged: BTreeMap<String, Vec<indicity::extract::Proposal>> = BTreeMap::new();
     let mut slowest = (0.0f64, String::new(), 0usize);
     for (label, article, slug, wants) in cases {
@@ -975,6 +1041,10 @@ fn score_extract(
         for w in wants {
             let hit = props.iter().any(|p| same_fig(w, p));
             t.found += usize::from(hit);
+            if bundled.contains_key(w.0.as_str()) {
+                t.in_catalogue += 1;
+                t.found_in_catalogue += usize::from(hit);
+            }
             if is_core(&w.0) {
                 c.gold += 1;
                 c.found += usize::from(hit);
@@ -984,17 +1054,17 @@ fn score_extract(
             }
         }
         for p in props {
-            // Real figures of the place: a gold figure with that value, whatever the
-            // indicator or period read.
-            let real = wants
-                .iter()
-                .any(|w| indicity::text::numbers::same(w.3, p.value));
-            t.right += usize::from(real);
+            let right = wants.iter().any(|w| same_fig(w, p));
+            t.right += usize::from(right);
             if is_core(&p.indicator) {
                 c.proposed += 1;
-                c.right += usize::from(real);
+                c.right += usize::from(right);
             }
-            if verbose && !wants.iter().any(|w| same_fig(w, p)) {
+            if verbose && !right {
+                // A value the gold has, read as another indicator, period or status.
+                let real = wants
+                    .iter()
+                    .any(|w| indicity::text::numbers::same(w.3, p.value));
                 println!(
                     "    {} {} {} {} {} ({})",
                     if real { "misread" } else { "extra " },
@@ -1006,35 +1076,22 @@ fn score_extract(
                 );
             }
         }
-        println!(
-            "{label:<6} {:>4} {:>4} {:>4} {:>6.2} {:>6.2} | {:>4} {:>4} {:>6.2} {:>6.2}",
-            t.gold,
-            t.proposed,
-            t.found,
-            t.recall(),
-            t.precision(),
-            c.gold,
-            c.proposed,
-            c.recall(),
-            c.precision()
-        );
-        all.add(t);
-        core.add(c);
+        println!("{}", t.row(label, &c));
+        all.0.add(t);
+        all.1.add(c);
+        let b = batches
+            .entry(label.chars().next().unwrap_or('?'))
+            .or_default();
+        b.0.add(t);
+        b.1.add(c);
         merged.entry(slug.clone()).or_default().extend(ex.proposals);
     }
-    println!(
-        "{:<6} {:>4} {:>4} {:>4} {:>6.3} {:>6.3} | {:>4} {:>4} {:>6.3} {:>6.3}",
-        "all",
-        all.gold,
-        all.proposed,
-        all.found,
-        all.recall(),
-        all.precision(),
-        core.gold,
-        core.proposed,
-        core.recall(),
-        core.precision()
-    );
+    if batches.len() > 1 {
+        for (b, (t, c)) in &batches {
+            println!("{}", t.row(&format!("{b}*"), c));
+        }
+    }
+    println!("{}", all.0.row("all", &all.1));
     // Every proposal must pass `check` as printed.
     let mut n = 0;
     for (slug, props) in &merged {
@@ -1093,10 +1150,10 @@ fn strip_figures(root: &Path) {
     }
 }
 
-fn extract_report(entries: &[Entry], verbose: bool) -> ExitCode {
+fn extract_report(entries: &[Entry], verbose: bool, path: bool) -> ExitCode {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    let index = gold_site(entries, root);
+    let index = gold_site(entries, root, path);
     strip_figures(root);
     let (site, _) = indicity::content::load_uncached(root);
     let mut cases = Vec::new();
@@ -1179,10 +1236,17 @@ fn main() -> ExitCode {
         Some("check") => check_report(&entries, !args.iter().any(|a| a == "--no-mutants")),
         Some("extract") => {
             let verbose = args.iter().any(|a| a == "-v");
+            let path = args.iter().any(|a| a == "--path");
+            // `extract f g`: only the pages whose id starts with one of these.
+            let only: Vec<&String> = args[1..].iter().filter(|a| !a.starts_with('-')).collect();
+            let chosen: Vec<Entry> = entries
+                .into_iter()
+                .filter(|e| only.is_empty() || only.iter().any(|o| e.id.starts_with(o.as_str())))
+                .collect();
             if args.iter().any(|a| a == "--seeds") {
                 extract_seeds(verbose)
             } else {
-                extract_report(&entries, verbose)
+                extract_report(&chosen, verbose, path)
             }
         }
         Some(other) => {
