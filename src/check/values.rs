@@ -88,6 +88,49 @@ fn stated(q: &QuoteHit, m: &Mention) -> String {
     format!("{}{unit}", &q.text[bound_start..m.span.end])
 }
 
+/// Whether several numbers of a quote are one list whose last member is the figure:
+/// `孵化器、众创空间分别达14个、41个` quoted for the 41 of makerspaces. The list's
+/// order tells which number is the figure, so it is not ambiguous: the quote ends at
+/// the figure's number, the numbers are joined only by list words, and the words before
+/// them name a list (`分别`, or nouns joined by `、` or `和`). Any other value is still
+/// refused, since only the last number can be the figure.
+fn list_tail(
+    quotes: &[QuoteHit],
+    distinct: &[(usize, &Mention)],
+    matched: Option<(usize, &Mention)>,
+) -> bool {
+    let Some((qi, last)) = matched else {
+        return false;
+    };
+    if distinct.iter().any(|(i, _)| *i != qi) {
+        return false;
+    }
+    let text = &quotes[qi].text;
+    let mut spans: Vec<&Mention> = distinct.iter().map(|(_, m)| *m).collect();
+    spans.sort_by_key(|m| m.span.start);
+    if spans.last().map(|m| m.span.clone()) != Some(last.span.clone()) {
+        return false;
+    }
+    let unit_end = |m: &Mention| {
+        m.span.end
+            + text[m.span.end..]
+                .chars()
+                .take_while(|c| numbers::is_unit_char(*c) || *c == '%')
+                .map(char::len_utf8)
+                .sum::<usize>()
+    };
+    if text[unit_end(last)..].chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let joined = spans.windows(2).all(|w| {
+        let gap = text[unit_end(w[0])..w[1].span.start]
+            .trim_start_matches(['以', '上', '左', '右', '多', '余']);
+        ["、", "和", "及", "与"].contains(&gap)
+    });
+    let before = &text[..spans[0].span.start];
+    joined && (before.contains("分别") || before.contains('、') || before.contains('和'))
+}
+
 fn check_value(
     fig: &Figure,
     indicator: &Indicator,
@@ -134,7 +177,7 @@ fn check_value(
             distinct.push((i, m));
         }
     }
-    if distinct.len() > 1 {
+    if distinct.len() > 1 && !list_tail(quotes, &distinct, matched.map(|&(i, m, _, _)| (i, m))) {
         let listed: Vec<String> = distinct
             .iter()
             .map(|(i, m)| stated(&quotes[*i], m))

@@ -23,6 +23,10 @@ pub struct Args {
     /// Also show, commented out, the numbers whose reading is unsure.
     #[arg(long)]
     all: bool,
+    /// Propose catalogue entries for the numbers no indicator explains (printed; with
+    /// `--write`, appended to content/indicators.yaml), so the next run assigns them.
+    #[arg(long)]
+    new_indicators: bool,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
@@ -41,6 +45,9 @@ pub fn run(args: Args) -> Result<(), Error> {
             Error::Content(crate::diagnostics::Diagnostics(errors))
         }
     })?;
+    if args.new_indicators {
+        return new_indicators(&args, &site, &ids);
+    }
     let mut stdout = std::io::stdout().lock();
     // Proposals so far, by place: a later article's are checked with them.
     let mut made: std::collections::BTreeMap<String, Vec<extract::Proposal>> = Default::default();
@@ -92,6 +99,68 @@ pub fn run(args: Args) -> Result<(), Error> {
             .map(|l| format!("{l}\n"))
             .collect();
         let _ = stdout.write_all(notes.as_bytes());
+    }
+    Ok(())
+}
+
+/// `--new-indicators`: entries for the unassigned numbers of the articles, printed or
+/// appended to the catalogue.
+fn new_indicators(args: &Args, site: &crate::content::Site, ids: &[String]) -> Result<(), Error> {
+    let mut entries: Vec<(String, extract::catalogue::NewIndicator)> = Vec::new();
+    for id in ids {
+        let slug = args
+            .place
+            .clone()
+            .unwrap_or_else(|| site.articles[id].meta.city.clone());
+        let ex = extract::extract(site, id, Some(&slug), &[]).map_err(Error::Usage)?;
+        for e in extract::catalogue::propose(&site.indicators, &ex.unassigned) {
+            if !entries
+                .iter()
+                .any(|(_, k)| k.name == e.name || k.id == e.id)
+            {
+                entries.push((id.clone(), e));
+            }
+        }
+    }
+    if entries.is_empty() {
+        crate::sayln!(
+            "every number with a unit in these articles is explained by an indicator: nothing to add"
+        );
+        return Ok(());
+    }
+    let text: String = entries
+        .iter()
+        .map(|(id, e)| extract::catalogue::yaml(std::slice::from_ref(e), id))
+        .collect();
+    if !args.write {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        return Ok(());
+    }
+    let path = args.root.join("content/indicators.yaml");
+    let shown = path.display();
+    let snapshot = crate::safe_fs::Snapshot::take(&path)
+        .map_err(|e| Error::Output(format!("{shown}: {e}")))?;
+    let mut merged = snapshot.bytes.clone();
+    if !merged.is_empty() && !merged.ends_with(b"\n") {
+        merged.push(b'\n');
+    }
+    merged.extend_from_slice(text.as_bytes());
+    snapshot.replace(&merged).map_err(|e| match e {
+        crate::safe_fs::ReplaceError::Changed => Error::Usage(format!(
+            "{shown} changed while extract wrote to it: your edit is kept and nothing was added; run extract again"
+        )),
+        crate::safe_fs::ReplaceError::ReadOnly => Error::Usage(format!(
+            "{shown} is read-only: nothing was written"
+        )),
+        crate::safe_fs::ReplaceError::Io(m) => Error::Output(m),
+    })?;
+    crate::sayln!(
+        "added {} indicator{} to {shown}: check each name, group and unit and write its name_en, then run extract again to assign the numbers",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "s" }
+    );
+    for (_, e) in &entries {
+        crate::sayln!("  {} {} ({}, {})", e.id, e.name, e.unit, e.example);
     }
     Ok(())
 }

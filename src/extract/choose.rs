@@ -157,9 +157,32 @@ pub(super) fn choose_period(
         ""
     };
     let title = &runs[runs.len() - 1].text;
-    let part = part_of_year(before, fig.status)
-        .or_else(|| part_of_year(paragraph, fig.status))
-        .or_else(|| part_of_year(title, fig.status));
+    // The nearest level that names a period wins: a sentence stating its own year or
+    // `全年` after any part of a year is about the whole of that year, whatever its
+    // paragraph or title names (`完成全年任务的61.8%` measures against the year's goal
+    // and names no period).
+    let whole_year = before
+        .match_indices("全年")
+        .filter(|(i, w)| {
+            let rest = &before[i + w.len()..];
+            !["任务", "目标", "计划"].iter().any(|g| rest.starts_with(g))
+        })
+        .map(|(i, w)| i + w.len())
+        .last();
+    let stated_year = numbers::mentions(before)
+        .iter()
+        .rev()
+        .find(|m| m.year().is_some())
+        .map(|m| m.span.end);
+    let cut = whole_year.max(stated_year);
+    let part = match cut {
+        Some(cut) => part_of_year_at(before, fig.status)
+            .filter(|(at, _)| *at >= cut)
+            .map(|(_, p)| p),
+        None => part_of_year(before, fig.status)
+            .or_else(|| part_of_year(paragraph, fig.status))
+            .or_else(|| part_of_year(title, fig.status)),
+    };
     let period = match part {
         Some(p) => p.with_year(year),
         // `目前`, `截至目前`: the state on the article's date, when no year is stated.
@@ -180,12 +203,20 @@ pub(super) fn choose_period(
 /// The part of a year the words before a number name, nearest first: `上半年` → H1,
 /// `一季度` → Q1, `1—5月` or `截至5月` → May.
 pub(super) fn part_of_year(before: &str, status: Status) -> Option<Period> {
+    part_of_year_at(before, status).map(|(_, p)| p)
+}
+
+/// [`part_of_year`], and where in `before` the words naming it start.
+fn part_of_year_at(before: &str, status: Status) -> Option<(usize, Period)> {
     // `上半年工作总结和下半年工作计划`: results are of the first half, plans of the second.
-    if before.contains("上半年") && before.contains("下半年") {
-        return Some(match status {
-            Status::Actual => Period::Half(0, 1),
-            Status::Target => Period::Half(0, 2),
-        });
+    if let (Some(a), Some(b)) = (before.rfind("上半年"), before.rfind("下半年")) {
+        return Some((
+            a.max(b),
+            match status {
+                Status::Actual => Period::Half(0, 1),
+                Status::Target => Period::Half(0, 2),
+            },
+        ));
     }
     let mut found: Vec<(usize, Period)> = Vec::new();
     for (w, p) in [
@@ -223,7 +254,7 @@ pub(super) fn part_of_year(before: &str, status: Status) -> Option<Period> {
             found.push((mention.span.start, Period::Month(0, m)));
         }
     }
-    found.into_iter().max_by_key(|(i, _)| *i).map(|(_, p)| p)
+    found.into_iter().max_by_key(|(i, _)| *i)
 }
 
 /// Where a quote ending at mention `m` ends: after the number, its unit, and a bound

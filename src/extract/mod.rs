@@ -8,7 +8,9 @@
 //! printed: each one is verified as it is made, and the whole place file with the
 //! proposals merged in is checked again before anything is printed or written.
 
+pub mod catalogue;
 mod choose;
+mod lists;
 mod read;
 mod refuse;
 pub mod vocab;
@@ -56,6 +58,11 @@ pub struct Unassigned {
     pub before: String,
     /// The number as stated, with its unit.
     pub stated: String,
+    /// The words after it, to the end of its clause (`家省级企业技术中心`'s noun when the
+    /// number comes first).
+    pub after: String,
+    /// The sentence it is in, as normalized.
+    pub sentence: String,
 }
 
 /// What `extract` found in one article.

@@ -5,8 +5,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::choose::{Draft, choose_quote, heading_before, quote_end, states_past_year};
+use super::lists;
 use super::vocab::{self, Vocabulary};
-use super::words::{ACTIVITY_WORDS, NOT_A_COUNT, RATE_WORDS, is_target};
+use super::words::{
+    ACTIVITY_WORDS, MULTI_YEAR, NOT_A_COUNT, RATE_WORDS, carries_goal, is_change, is_plan_frame,
+    is_target, paragraph_frame,
+};
 use super::{Proposal, Unassigned};
 use crate::check::dating::Document;
 use crate::content::yaml::SourceFile;
@@ -104,7 +108,11 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
         origin,
         plan,
     } = *ctx;
+    let province = site
+        .place(&article.meta.city)
+        .is_some_and(|p| p.level == crate::content::Level::Province);
     let mentions = numbers::mentions(s.text);
+    let listed = lists::pairs(s.text, &mentions, &|m| !skip(s.text, m));
     // Where the last named subject's words start: a clause with none goes on about it.
     let mut subject: Option<usize> = None;
     let mut prev_end = 0;
@@ -115,13 +123,31 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
         }
         let window_start = prev_end;
         let window = &s.text[window_start..m.span.start];
-        let mut expanded = vocab::expand(window);
+        // A member of a `分别` list is named by its own noun of the list.
+        let listed = listed
+            .iter()
+            .find(|(i, _)| *i == k)
+            .map(|(_, n)| n.as_str());
+        let mut expanded = vocab::expand(listed.unwrap_or(window));
+        // `新增重点“小巨人”企业3家、专精特新企业27家`: the members of an enumeration
+        // share the flow word that opens it.
+        if listed.is_none() && window.starts_with('、') {
+            let opens = s.text[..window_start]
+                .rfind([',', ';', ':', '，', '；', '：'])
+                .map_or(0, |i| i + 1);
+            if let Some(w) = vocab::FLOW
+                .iter()
+                .find(|w| s.text[opens..window_start].contains(*w))
+            {
+                expanded.insert_str(0, w);
+            }
+        }
         let fits = |u: &Unit| states_unit(m, u);
         // A number written before its noun (`新认定16家省级企业技术中心`): the noun right
         // after the unit is the subject, and the quote runs to its end.
         let qe = quote_end(s.text, m);
         let mut end = qe;
-        if numbers::starts_with_unit(&m.rest) && !m.rest.starts_with('%') {
+        if listed.is_none() && numbers::starts_with_unit(&m.rest) && !m.rest.starts_with('%') {
             let clause_end = s.text[qe..]
                 .find([',', ';', ':', '，', '；', '：', '、', '('])
                 .map_or(s.text.len(), |i| qe + i);
@@ -135,17 +161,30 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
                     .unwrap_or(after.len());
                 expanded.push_str(&after_x[..core_end]);
                 end = qe + orig;
+            } else if !m.arabic && counts_another_noun(after) {
+                // `等八个方面`: a number in words before a noun no indicator has
+                // counts that noun.
+                prev_end = end;
+                continue;
             }
         }
         prev_end = end;
         let mut named = vocab.name(&expanded, &expanded, &fits);
         let own = named.is_some();
         if named.is_none()
+            && listed.is_none()
             && let Some(from) = subject
-            && (vocab.continues(&expanded) || window.chars().count() <= 2)
+            && (vocab.continues(&expanded) || window.chars().count() <= 2 || is_change(window))
         {
             let earlier = vocab::expand(&s.text[from..m.span.start]);
-            named = vocab.name(&earlier, &expanded, &fits);
+            // `…达到614家,比上年增加111家`: a change of a count on its base is the
+            // subject's net change.
+            let modifiers = if is_change(window) && !m.rest.starts_with('%') {
+                format!("净增{expanded}")
+            } else {
+                expanded.clone()
+            };
+            named = vocab.name(&earlier, &modifiers, &fits);
         }
         let Some(named) = named else {
             if states_any_unit(m) {
@@ -153,9 +192,15 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
                     let cs: Vec<char> = s.text[..m.span.start].chars().collect();
                     cs[cs.len().saturating_sub(14)..].iter().collect()
                 };
+                let qe = quote_end(s.text, m);
+                let after = s.text[qe..]
+                    .find(|c: char| punct::CLAUSE_SPLITS.contains(&c) || "、(（".contains(c))
+                    .map_or(&s.text[qe..], |i| &s.text[qe..qe + i]);
                 read.unassigned.push(Unassigned {
                     before,
                     stated: stated(s.text, m),
+                    after: after.to_string(),
+                    sentence: s.text.to_string(),
                 });
             }
             continue;
@@ -175,6 +220,37 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
         if RATE_WORDS.iter().any(|w| named.after.contains(w)) && !indicator.name.contains('率') {
             continue;
         }
+        // A share of a total (`产值占规上工业产值比重达到39.78%`) is a share indicator's,
+        // never the core's growth or value.
+        let share = |t: &str| ["占", "比重", "占比", "比例"].iter().any(|w| t.contains(w));
+        if share(&named.after) && !share(&indicator.name) {
+            continue;
+        }
+        // A change on a base (`较上年增加1.1亿元`, `比2020年增加6家`) is not the value
+        // itself: a net change's, or a growth rate's when it is a percentage.
+        if unit.base != "%" && !vocab.is_net(&named.id) && is_change(&named.after) {
+            continue;
+        }
+        // `年均增长15.9%`: an average over several years, not the period's growth.
+        if unit.base == "%" && s.text[window_start..m.span.start].contains("年均") {
+            continue;
+        }
+        // `全国共登记技术合同772507项`, `全省14个`: another place's figure.
+        let wider = ["全国", "全省"]
+            .iter()
+            .any(|w| s.text[window_start..m.span.start].contains(w) && !(*w == "全省" && province));
+        if wider {
+            continue;
+        }
+        // A flow over several years (`近两年新增14家`, `五年来累计新增`) has no one
+        // period to file it under.
+        if vocab.is_flow(&named.id)
+            && MULTI_YEAR
+                .iter()
+                .any(|w| s.text[..m.span.start].contains(w))
+        {
+            continue;
+        }
         if unit.base == "%" && declines(&s.text[..m.span.start]) {
             value = -value;
         }
@@ -182,8 +258,22 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
             .bound
             .and_then(|w| numbers::bounds_for(w).first())
             .and_then(|b| serde_yaml::from_str::<Bound>(&format!("'{b}'")).ok());
-        let status = if is_target(&s.text[..m.span.start])
-            || heading_before(runs, run).is_some_and(is_target)
+        // A clause recounting a year before the document's (`2017年全区新增3家`) reports
+        // it, whatever goal the words or the frame before it state.
+        let clause = {
+            let before = &s.text[..m.span.start];
+            before
+                .rfind([',', ';', '，', '；'])
+                .map_or(before, |i| &before[i..])
+        };
+        let recap = states_past_year(clause, doc) && !is_target(clause);
+        let status = if recap {
+            Status::Actual
+        } else if is_target(&s.text[..m.span.start])
+            || heading_before(runs, run).is_some_and(|h| is_target(h) || is_plan_frame(h))
+            || paragraph_frame(&runs[run].text[..s.start]).is_some_and(is_plan_frame)
+            || carries_goal(&runs[run].text[..s.start], &s.text[..m.span.start])
+                && !states_past_year(&s.text[..m.span.start], doc)
             || plan && !states_past_year(&s.text[..m.span.start], doc)
         {
             Status::Target
@@ -237,6 +327,13 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
         ) else {
             continue;
         };
+        let mut p = p;
+        // A period that starts after the document was written can only be a goal.
+        if p.figure.status == Status::Actual
+            && doc.date().0.is_some_and(|y| p.figure.period.year() > y)
+        {
+            p.figure.status = Status::Target;
+        }
         read.proposals.push(Proposal { doubt, ..p });
     }
 }
@@ -273,6 +370,21 @@ pub(super) fn skip(text: &str, m: &Mention) -> bool {
         return true;
     }
     false
+}
+
+/// Whether the words right after a number's unit are a noun it counts (`方面进行指导`),
+/// rather than the words that go on about the figure (`以上`, `同比增长`, `、`).
+fn counts_another_noun(after: &str) -> bool {
+    let Some(c) = after.chars().next() else {
+        return false;
+    };
+    crate::text::is_cjk(c)
+        && ![
+            "以", "左", "同", "比", "较", "增", "其", "分", "占", "和", "及", "与", "的", "次",
+            "(", "，",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
 }
 
 /// Whether the mention states a number in `unit` (not a bare number, which could be

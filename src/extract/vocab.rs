@@ -15,7 +15,7 @@ use crate::text::normalize;
 use crate::text::numbers::Unit;
 
 /// Words that make a count a flow ("new in the period").
-const FLOW: &[&str] = &[
+pub const FLOW: &[&str] = &[
     "新增",
     "新认定",
     "新培育",
@@ -33,6 +33,18 @@ const FLOW: &[&str] = &[
     "新登记",
 ];
 
+/// Words that make a count the stock at the end of the period: `总数达到22家` after
+/// `新增…14家` goes on about the same noun, as its stock.
+pub const STOCK: &[&str] = &[
+    "总数",
+    "总量",
+    "拥有量",
+    "保有量",
+    "存量",
+    "累计达",
+    "累计有",
+];
+
 /// Words that make a count a net change.
 const NET: &[&str] = &["净增加", "净增"];
 
@@ -43,6 +55,8 @@ const GROWTH: &[&str] = &[
 
 /// Levels of a certificate, in the order a name writes them.
 const LEVELS: &[(&str, Level)] = &[
+    ("自治区级", Level::Provincial),
+    ("自治区", Level::Provincial),
     ("国家级", Level::National),
     ("国家", Level::National),
     ("省级", Level::Provincial),
@@ -81,6 +95,8 @@ struct Parts {
     net: bool,
     growth: bool,
     level: Option<Level>,
+    /// `省级以上`: the level and the ones above it.
+    above: bool,
 }
 
 /// Every indicator of the catalogue, by its core nouns, as one automaton.
@@ -199,6 +215,7 @@ impl Vocabulary {
                 net,
                 growth,
                 level,
+                above: ind.name.contains("以上"),
             });
             cores.push(core);
         }
@@ -231,6 +248,7 @@ impl Vocabulary {
             .chain(NET)
             .chain(GROWTH)
             .chain(&["其中"])
+            .chain(STOCK)
             .copied()
             .collect();
         Vocabulary {
@@ -261,6 +279,16 @@ impl Vocabulary {
             })
             .map(|m| m.end())
             .max()
+    }
+
+    /// Whether the indicator counts what is new in the period (a flow).
+    pub fn is_flow(&self, id: &str) -> bool {
+        self.parts.iter().any(|p| p.id == id && p.flow)
+    }
+
+    /// Whether the indicator is a net change.
+    pub fn is_net(&self, id: &str) -> bool {
+        self.parts.iter().any(|p| p.id == id && p.net)
     }
 
     /// Whether `window` (normal form, synonyms expanded) has a word that continues the
@@ -297,33 +325,78 @@ impl Vocabulary {
         let after = &window[end..];
         // A level right before the core (`省级众创空间`, `国家高新技术企业`); `全省` is a
         // place, not a level.
-        let level = LEVELS
-            .iter()
-            .find_map(|(w, l)| {
-                let b = before.strip_suffix(w)?;
+        // `济宁市高新技术企业`, `云南省重点实验室`: the 市 or 省 ends a place's name. It
+        // names a level only for what that place certifies (a provincial lab), so it
+        // weighs less than a level word of its own.
+        let soft = LEVELS.iter().any(|(w, _)| {
+            matches!(*w, "市" | "省") && before.ends_with(w) && ends_with_place(before)
+        });
+        // A clause going on about an earlier core names its own level, which wins:
+        // `市级众创空间119家(其中国家级14家…)`.
+        let own_level = (modifiers != window)
+            .then(|| {
+                ["国家级", "省级", "市级"]
+                    .iter()
+                    .zip([Level::National, Level::Provincial, Level::Municipal])
+                    .find(|(w, _)| modifiers.contains(*w))
+                    .map(|(_, l)| l)
+            })
+            .flatten();
+        // `市级以上`, `省级及以上`: that level and the ones above it.
+        let (stem, above) = match before.strip_suffix("以上") {
+            Some(b) => (b.strip_suffix('及').unwrap_or(b), true),
+            None => (before, false),
+        };
+        let level = own_level.or_else(|| {
+            LEVELS.iter().find_map(|(w, l)| {
+                let b = stem.strip_suffix(w)?;
                 (!b.ends_with('全')).then_some(*l)
             })
-            .or_else(|| {
-                // A clause going on about an earlier core names its level itself:
-                // `众创空间119家(其中国家级14家…)`.
-                (modifiers != window)
-                    .then(|| {
-                        ["国家级", "省级", "市级"]
-                            .iter()
-                            .zip([Level::National, Level::Provincial, Level::Municipal])
-                            .find(|(w, _)| modifiers.contains(*w))
-                            .map(|(_, l)| l)
-                    })
-                    .flatten()
-            });
+        });
+        // A clause naming its own level is about that level alone.
+        let above = above && own_level.is_none();
         let has = |words: &[&str]| words.iter().any(|w| modifiers.contains(w));
-        let flow = has(FLOW);
+        // A clause going on about an earlier noun (`…新培育165家、同比增长52%`) is
+        // about its flow too, unless it turns to the stock (`总数达到`).
+        let flow = has(FLOW)
+            || modifiers != window && FLOW.iter().any(|w| before.contains(w)) && !has(STOCK);
         let net = has(NET);
         let growth = has(GROWTH);
-        self.owners[pattern]
+        let family: Vec<&Parts> = self.owners[pattern]
             .iter()
             .map(|&i| &self.parts[i])
             .filter(|p| fits(&p.unit))
+            .collect();
+        // The words must agree with the name where the catalogue can tell: a new count
+        // is never a stock; a count without a flow word is a stock when the catalogue
+        // has one (an indicator of new ones alone takes `培育…10家`); a provincial one
+        // is not the total, `省级以上` not the provincial ones, where the catalogue has
+        // levels (科技型中小企业 has none, and its words only weigh). Better unassigned
+        // than misfiled.
+        let stock_there = family.iter().any(|p| !p.flow && !p.net);
+        let level_choice = family
+            .iter()
+            .any(|p| matches!(p.level, Some(Level::Provincial | Level::Municipal)));
+        family
+            .into_iter()
+            .filter(|p| p.flow == flow || p.net || p.flow && !stock_there)
+            // Every makerspace or incubator a report counts is registered at least by
+            // its city: `市级众创空间`, `市级以上孵化器` are the totals, and national is
+            // what a count with no level means (`国家高新技术企业`).
+            .filter(|p| {
+                !level_choice
+                    || p.above == above
+                    || level == Some(Level::Municipal) && p.level.is_none()
+            })
+            .filter(|p| {
+                !level_choice
+                    || match (p.level, level) {
+                        (Some(a), Some(b)) => a == b || soft,
+                        (None, Some(Level::National | Level::Municipal)) => true,
+                        (None, Some(_)) => soft,
+                        _ => true,
+                    }
+            })
             .map(|p| {
                 let mut score = len as i32;
                 let agree = |want: bool, seen: bool| match (want, seen) {
@@ -338,8 +411,10 @@ impl Vocabulary {
                 }
                 score += match (p.level, level) {
                     (Some(a), Some(b)) if a == b => 2,
+                    (Some(_), Some(_)) if soft => -1,
                     (Some(_), Some(_)) => -5,
                     (Some(Level::National), None) => 0,
+                    (None, Some(_)) if soft => 0,
                     (Some(_), None) | (None, Some(_)) => -1,
                     (None, None) => 0,
                 };
@@ -359,6 +434,26 @@ impl Vocabulary {
     }
 }
 
+/// Whether `s` ends with the full name of a province or city of the gazetteer
+/// (`济宁市`, `山东省`).
+fn ends_with_place(s: &str) -> bool {
+    static NAMES: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            crate::gazetteer::DIVISIONS
+                .iter()
+                .map(|d| d.name.as_str())
+                .filter(|n| n.ends_with('市') || n.ends_with('省'))
+                .collect()
+        });
+    let starts: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+    starts
+        .iter()
+        .rev()
+        .skip(1)
+        .take(8)
+        .any(|&i| NAMES.contains(&s[i..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,5 +471,14 @@ mod tests {
         assert_eq!(parse("高企数量").0, "高新技术企业");
         assert_eq!(parse("市场主体数").0, "市场主体");
         assert_eq!(parse("新增在孵企业（团队）数").0, "在孵企业");
+    }
+
+    #[test]
+    fn a_places_own_suffix_is_not_a_level() {
+        assert!(ends_with_place("截至年底,济宁市"));
+        assert!(ends_with_place("山东省"));
+        // `新增市`: a level, no place's name.
+        assert!(!ends_with_place("新增市"));
+        assert!(!ends_with_place("市"));
     }
 }

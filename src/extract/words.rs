@@ -24,7 +24,15 @@ pub(super) const TARGET_WORDS: &[&str] = &[
 ];
 
 /// Words for "now": the article's date is the figure's.
-pub(super) const NOW_WORDS: &[&str] = &["截至目前", "目前", "至今", "现有", "当前"];
+pub(super) const NOW_WORDS: &[&str] = &[
+    "截至目前",
+    "目前",
+    "至今",
+    "现有",
+    "当前",
+    "今年以来",
+    "年初以来",
+];
 
 /// Words that make a count one of an activity around the indicator (enterprises
 /// recommended, trained, visited) rather than the indicator's own.
@@ -56,4 +64,95 @@ pub(super) fn is_target(before: &str) -> bool {
     };
     TARGET_WORDS.iter().any(|w| before.contains(w) && !met(w))
         || before.contains('将') && !before.contains("将近") && !before.contains("即将")
+}
+
+/// Words that make a flow one of several years: no single period holds it.
+pub(super) const MULTI_YEAR: &[&str] = &[
+    "近两年",
+    "近三年",
+    "近五年",
+    "近年来",
+    "两年来",
+    "三年来",
+    "五年来",
+    "多年来",
+    "十二五",
+    "十三五",
+    "十四五",
+    "以来累计",
+    "历年",
+];
+
+/// Whether the words between a noun and its number make the number a change on a
+/// base: `较上年增加`, `比2020年增长`, `同比多`.
+pub(super) fn is_change(between: &str) -> bool {
+    let base = ["较", "比", "同比", "环比"]
+        .iter()
+        .any(|w| between.contains(w));
+    let moved = [
+        "增加", "增长", "减少", "下降", "提高", "提升", "多", "净增", "翻",
+    ]
+    .iter()
+    .any(|w| between.contains(w));
+    base && moved
+}
+
+/// Words of a heading or a paragraph's opening that make what follows a plan: its
+/// figures are goals, not results.
+const PLAN_FRAMES: &[&str] = &[
+    "主要目标",
+    "预期目标",
+    "发展目标",
+    "目标任务",
+    "工作目标",
+    "工作思路",
+    "工作计划",
+    "工作打算",
+    "工作安排",
+    "工作重点",
+    "重点工作",
+    "主要任务",
+    "下一步",
+    "明年",
+];
+
+/// Whether a heading or a paragraph's opening frame announces a plan. `工作总结`, a
+/// review, does not; a heading naming both (`总结及计划`) is not read as either.
+pub(super) fn is_plan_frame(frame: &str) -> bool {
+    PLAN_FRAMES.iter().any(|w| frame.contains(w))
+        && !frame.contains("总结")
+        && !frame.contains("完成")
+}
+
+/// A paragraph's opening frame: its words up to the first colon (`2024年主要目标是：`),
+/// when they are short enough to be a frame and not a sentence of their own.
+pub(super) fn paragraph_frame(before_sentence: &str) -> Option<&str> {
+    let i = before_sentence.find([':', '：'])?;
+    let frame = &before_sentence[..i];
+    (frame.chars().count() <= 24).then_some(frame)
+}
+
+/// Words that make a sentence report what was done, whatever the sentence before it
+/// aimed at.
+const DONE_WORDS: &[&str] = &[
+    "已",
+    "截至",
+    "截止",
+    "完成",
+    "实现了",
+    "去年",
+    "上年",
+    "同比",
+    "累计",
+    "达到了",
+    "共有",
+    "现有",
+];
+
+/// Whether a goal stated earlier in the paragraph (`2016年,我市力争申报35家,…。`)
+/// governs this sentence, which names no goal and reports nothing done.
+pub(super) fn carries_goal(paragraph_before: &str, sentence_before: &str) -> bool {
+    !paragraph_before.is_empty()
+        && is_target(paragraph_before)
+        && !DONE_WORDS.iter().any(|w| sentence_before.contains(w))
 }

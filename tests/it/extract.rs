@@ -592,3 +592,60 @@ fn an_edit_made_while_extract_writes_is_never_lost() {
         }
     }
 }
+
+/// `--new-indicators`: a number no indicator explains becomes a catalogue entry in one
+/// step, the catalogue keeps every byte it had, and the next run assigns the number.
+#[test]
+fn new_indicators_become_catalogue_entries_the_next_run_assigns() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    assert!(indicity(&["init", "--starter", root]).status.success());
+    assert!(
+        indicity(&["new", "place", "瓯海区", "--root", root])
+            .status
+            .success()
+    );
+    let article = dir
+        .path()
+        .join("content/articles/ouhai/2024-01-20-report.md");
+    fs::create_dir_all(article.parent().unwrap()).unwrap();
+    fs::write(
+        &article,
+        "---\ntitle: 瓯海区科技工作总结\ndate: 2024-01-20\ncity: ouhai\n---\n\n2023年，全区建成院士专家工作站12个，新增技术转移示范机构3家。\n",
+    )
+    .unwrap();
+    let catalogue = dir.path().join("content/indicators.yaml");
+    let before = fs::read_to_string(&catalogue).unwrap();
+    let id = "ouhai/2024-01-20-report";
+    // Before: nothing proposed, both numbers unassigned.
+    let o = indicity(&["extract", "--root", root, id]);
+    let said = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(said.contains("unassigned"), "{said}");
+    assert!(!said.contains("value: 12"), "{said}");
+    // Printed, nothing written.
+    let o = indicity(&["extract", "--root", root, "--new-indicators", id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(printed.contains("name: 院士专家工作站数"), "{printed}");
+    assert!(
+        printed.contains("name: 新增技术转移示范机构数"),
+        "{printed}"
+    );
+    assert!(printed.contains("group: platforms"), "{printed}");
+    assert_eq!(fs::read_to_string(&catalogue).unwrap(), before);
+    // Written: appended after every byte of the catalogue.
+    let o = indicity(&["extract", "--root", root, "--new-indicators", "--write", id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = fs::read_to_string(&catalogue).unwrap();
+    assert!(after.starts_with(&before), "the catalogue lost bytes");
+    assert!(stderr(&o).contains("added 2 indicators"), "{}", stderr(&o));
+    // The next run assigns both, and they pass check once written.
+    let o = indicity(&["extract", "--root", root, "--write", id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("added 2 figures"), "{}", stderr(&o));
+    let o = indicity(&["check", "--root", root]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A second `--new-indicators` has nothing left to add.
+    let o = indicity(&["extract", "--root", root, "--new-indicators", id]);
+    assert!(stderr(&o).contains("nothing to add"), "{}", stderr(&o));
+}

@@ -9,6 +9,7 @@ mod clean_shapes;
 mod cli;
 mod corrections;
 mod extract;
+mod extract_reading;
 mod fuzz;
 mod history;
 mod hostile;

@@ -1,0 +1,379 @@
+//! How `extract` reads a figure as a careful curator does: lists, parts, stock and
+//! flow, changes on a base, the frame that makes figures goals, the nearest level that
+//! names a period, and numbers that belong to another place or another noun. Each
+//! rule is a shape of wording, shown on an invented report with a case it must not
+//! touch.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn indicity(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_indicity"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+/// (indicator, period, value, status)
+type Fig = (String, String, f64, String);
+
+/// The sure proposals `extract` prints for one invented article of a district.
+fn read(title: &str, date: &str, body: &str) -> Vec<Fig> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    assert!(indicity(&["init", root]).status.success());
+    write_place(dir.path());
+    let article = format!("---\ntitle: {title}\ndate: {date}\ncity: demo\n---\n\n{body}\n");
+    fs::create_dir_all(dir.path().join("content/articles/demo")).unwrap();
+    fs::write(
+        dir.path()
+            .join(format!("content/articles/demo/{date}-report.md")),
+        article,
+    )
+    .unwrap();
+    let o = indicity(&["extract", &format!("demo/{date}-report"), "--root", root]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    parse(&String::from_utf8_lossy(&o.stdout))
+}
+
+fn write_place(dir: &Path) {
+    fs::write(
+        dir.join("content/cities/demo.yaml"),
+        "name: 示例区\nname_en: Demo\nprovince: 示例省\nlevel: district\nparent: 示例市\n",
+    )
+    .unwrap();
+}
+
+fn parse(printed: &str) -> Vec<Fig> {
+    let yaml: String = printed
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let v: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap_or(serde_yaml::Value::Null);
+    let mut out = Vec::new();
+    if let Some(m) = v.get("figures").and_then(|f| f.as_mapping()) {
+        for (k, list) in m {
+            for f in list.as_sequence().unwrap() {
+                let period = match f.get("period") {
+                    Some(serde_yaml::Value::String(s)) => s.clone(),
+                    Some(serde_yaml::Value::Number(n)) => n.to_string(),
+                    _ => String::new(),
+                };
+                let status = f
+                    .get("status")
+                    .and_then(|s| s.as_str())
+                    .unwrap_or("actual")
+                    .to_string();
+                out.push((
+                    k.as_str().unwrap().to_string(),
+                    period,
+                    f.get("value").and_then(|v| v.as_f64()).unwrap(),
+                    status,
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn has(found: &[Fig], ind: &str, period: &str, value: f64, status: &str) -> bool {
+    found
+        .iter()
+        .any(|f| f.0 == ind && f.1 == period && (f.2 - value).abs() < 1e-9 && f.3 == status)
+}
+
+fn value_read_as(found: &[Fig], value: f64) -> Vec<&str> {
+    found
+        .iter()
+        .filter(|f| (f.2 - value).abs() < 1e-9)
+        .map(|f| f.0.as_str())
+        .collect()
+}
+
+const SUMMARY: &str = "示例区科技局2023年工作总结";
+
+#[test]
+fn a_list_pairs_each_number_with_its_own_noun() {
+    let found = read(
+        SUMMARY,
+        "2024-01-20",
+        "2023年，全区科技企业孵化器、众创空间分别达14个、41个，高新技术企业、科技型中小企业分别增长12.5%、30.2%。",
+    );
+    assert!(
+        has(&found, "incubators", "2023", 14.0, "actual"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "makerspaces", "2023", 41.0, "actual"),
+        "{found:?}"
+    );
+    assert!(
+        has(
+            &found,
+            "high_tech_enterprises_growth",
+            "2023",
+            12.5,
+            "actual"
+        ),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "tech_smes_growth", "2023", 30.2, "actual"),
+        "{found:?}"
+    );
+    // The first number is never filed under the last noun.
+    assert_eq!(value_read_as(&found, 14.0), ["incubators"], "{found:?}");
+}
+
+#[test]
+fn a_list_of_levels_shares_its_noun_and_an_unpaired_list_is_left_alone() {
+    let found = read(
+        SUMMARY,
+        "2024-01-20",
+        "2023年，全区国家级、省级重点实验室分别达3家、12家。全区孵化器、众创空间分别达5个、8个、9个。",
+    );
+    assert!(
+        has(&found, "key_labs_national", "2023", 3.0, "actual"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "key_labs_provincial", "2023", 12.0, "actual"),
+        "{found:?}"
+    );
+    // Three numbers for two nouns: no pairing, so 5 is not made a count of incubators.
+    assert!(value_read_as(&found, 5.0).is_empty(), "{found:?}");
+}
+
+#[test]
+fn new_is_a_flow_and_a_total_after_it_is_the_stock() {
+    let found = read(
+        SUMMARY,
+        "2024-01-20",
+        "2023年，全区新增高新技术企业40家，总数达到220家。",
+    );
+    assert!(
+        has(&found, "high_tech_enterprises_new", "2023", 40.0, "actual"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "high_tech_enterprises", "2023", 220.0, "actual"),
+        "{found:?}"
+    );
+    // Negative: a stock stated alone stays a stock, and a place's own 市 is not a level.
+    let found = read(
+        SUMMARY,
+        "2024-01-20",
+        "截至2023年底，泉州市高新技术企业拥有量达到614家。",
+    );
+    assert!(
+        has(&found, "high_tech_enterprises", "2023", 614.0, "actual"),
+        "{found:?}"
+    );
+    assert_eq!(value_read_as(&found, 614.0).len(), 1, "{found:?}");
+}
+
+#[test]
+fn a_change_on_a_base_is_the_net_change_never_the_value() {
+    let found = read(
+        SUMMARY,
+        "2024-01-20",
+        "2023年，全区高新技术企业达到215家，比上年增加31家。全区研发经费较上年增加1.1亿元。",
+    );
+    assert!(
+        has(
+            &found,
+            "high_tech_enterprises_net_increase",
+            "2023",
+            31.0,
+            "actual"
+        ),
+        "{found:?}"
+    );
+    assert!(value_read_as(&found, 1.1).is_empty(), "{found:?}");
+    // Negative: the spending itself.
+    let found = read(SUMMARY, "2024-01-20", "2023年，全区研发经费投入1.1亿元。");
+    assert!(
+        has(&found, "rd_spending", "2023", 1.1, "actual"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_plan_frame_or_an_earlier_goal_makes_figures_targets() {
+    let found = read(
+        "示例区科技局2023年工作总结和2024年工作计划",
+        "2024-01-20",
+        "2023年，全区新增高新技术企业40家。\n\n二、2024年工作计划\n\n全区新增高新技术企业50家，技术合同成交额达到20亿元。\n\n2024年主要目标是：新增科技型中小企业60家。",
+    );
+    assert!(
+        has(&found, "high_tech_enterprises_new", "2023", 40.0, "actual"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "high_tech_enterprises_new", "2024", 50.0, "target"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "tech_contract_turnover", "2024", 20.0, "target"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "tech_smes_new", "2024", 60.0, "target"),
+        "{found:?}"
+    );
+    // A goal stated earlier in the paragraph governs the next sentence, unless it
+    // reports something done.
+    let found = read(
+        "示例区2024年科技工作安排",
+        "2024-02-10",
+        "2024年，全区力争新增高新技术企业35家。技术合同成交额达到20亿元。截至目前已新增科技型中小企业6家。",
+    );
+    assert!(
+        has(&found, "tech_contract_turnover", "2024", 20.0, "target"),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "tech_smes_new" && f.2 == 6.0 && f.3 == "actual"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_period_after_the_document_can_only_be_a_goal() {
+    let found = read(
+        "示例区科技创新情况",
+        "2023-03-10",
+        "2025年，全区高新技术企业达到300家。2022年，全区高新技术企业达到180家。",
+    );
+    assert!(
+        has(&found, "high_tech_enterprises", "2025", 300.0, "target"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "high_tech_enterprises", "2022", 180.0, "actual"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn the_nearest_level_that_names_a_period_wins() {
+    // The title names halves; a sentence stating its own year or the whole year is not
+    // about a half.
+    let found = read(
+        "示例区科技局2018年上半年工作总结和下半年工作计划",
+        "2018-07-20",
+        "上半年，全区新增高新技术企业8家，预计全年新增高新技术企业达16家，2017年全区新增高新技术企业3家。",
+    );
+    assert!(
+        has(
+            &found,
+            "high_tech_enterprises_new",
+            "2018-H1",
+            8.0,
+            "actual"
+        ),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "high_tech_enterprises_new", "2018", 16.0, "target"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "high_tech_enterprises_new", "2017", 3.0, "actual"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn averages_other_places_and_several_years_are_not_the_places_figures() {
+    let found = read(
+        SUMMARY,
+        "2024-01-20",
+        "2023年，全国共登记技术合同95万项。全区研发经费投入年均增长15.9%。全区近三年新增高新技术企业60家。全区技术合同成交额12亿元，同比增长8%。",
+    );
+    assert!(value_read_as(&found, 950000.0).is_empty(), "{found:?}");
+    assert!(value_read_as(&found, 15.9).is_empty(), "{found:?}");
+    assert!(value_read_as(&found, 60.0).is_empty(), "{found:?}");
+    // Negative: the place's own figures in the same article.
+    assert!(
+        has(&found, "tech_contract_turnover", "2023", 12.0, "actual"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "tech_contract_growth", "2023", 8.0, "actual"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_level_or_flow_the_catalogue_lacks_leaves_the_number_unassigned() {
+    // No indicator counts new provincial key laboratories, nor makerspaces of 省级以上:
+    // neither number is filed under the stock or the total.
+    let found = read(
+        SUMMARY,
+        "2024-01-20",
+        "2023年，全区新增省级重点实验室18家，省级以上众创空间25家，新增国家级众创空间2家。",
+    );
+    assert!(value_read_as(&found, 18.0).is_empty(), "{found:?}");
+    assert!(value_read_as(&found, 25.0).is_empty(), "{found:?}");
+    assert!(
+        has(&found, "makerspaces_national_new", "2023", 2.0, "actual"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_number_in_words_before_another_noun_counts_that_noun() {
+    let found = read(
+        SUMMARY,
+        "2024-01-20",
+        "对申请入库的科技型中小企业从研发、知识产权等八个方面进行指导。截至目前，全区已入库科技型中小企业166家。",
+    );
+    assert!(value_read_as(&found, 8.0).is_empty(), "{found:?}");
+    assert!(
+        found.iter().any(|f| f.0 == "tech_smes" && f.2 == 166.0),
+        "{found:?}"
+    );
+}
+
+/// `check` reads a list's order: a quote ending at the figure's number in
+/// `A、B分别达X、Y` proves Y for B; the first number, or two numbers that are not one
+/// list, are refused as before.
+#[test]
+fn check_takes_the_last_number_of_a_list_quote_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    assert!(indicity(&["init", root]).status.success());
+    fs::create_dir_all(dir.path().join("content/articles/demo")).unwrap();
+    fs::write(
+        dir.path().join("content/articles/demo/2024-01-20-report.md"),
+        "---\ntitle: 示例区科技局2023年工作总结\ndate: 2024-01-20\ncity: demo\n---\n\n2023年，全区科技企业孵化器、众创空间分别达14个、41个。全区众创空间41个，孵化器14个。\n",
+    )
+    .unwrap();
+    let check = |value: &str, quote: &str| {
+        fs::write(
+            dir.path().join("content/cities/demo.yaml"),
+            format!(
+                "name: 示例区\nname_en: Demo\nprovince: 示例省\nlevel: district\nparent: 示例市\nfigures:\n  makerspaces:\n    - period: 2023\n      value: {value}\n      source: demo/2024-01-20-report\n      quote: {quote}\n"
+            ),
+        )
+        .unwrap();
+        let o = indicity(&["check", "--root", root]);
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (ok, said) = check("41", "全区科技企业孵化器、众创空间分别达14个、41个");
+    assert!(ok, "{said}");
+    // The first number of the list is not the last member's.
+    let (ok, said) = check("14", "全区科技企业孵化器、众创空间分别达14个、41个");
+    assert!(!ok && said.contains("E036"), "{said}");
+    // Two numbers that are not one list stay ambiguous.
+    let (ok, said) = check("14", "全区众创空间41个，孵化器14个");
+    assert!(!ok && said.contains("E036"), "{said}");
+}
