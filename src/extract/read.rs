@@ -242,9 +242,9 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
         if wider {
             continue;
         }
-        // A flow over several years (`近两年新增14家`, `五年来累计新增`) has no one
-        // period to file it under.
-        if vocab.is_flow(&named.id)
+        // A flow or a change over several years (`近两年新增14家`, `较“十二五”末增加`)
+        // has no one period to file it under.
+        if (vocab.is_flow(&named.id) || vocab.is_net(&named.id))
             && MULTI_YEAR
                 .iter()
                 .any(|w| s.text[..m.span.start].contains(w))
@@ -304,7 +304,10 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
             .iter()
             .rev()
             .find(|p| p.in_unit(&unit).is_some() && !skip(s.text, p))
-            .map(|p| quote_end(s.text, p));
+            .map(|p| quote_end(s.text, p))
+            // A list member's quote runs from the list's nouns (`check` reads the
+            // list's order), not from the number before it.
+            .filter(|_| listed.is_none());
         let draft = Draft {
             end,
             indicator: &named.id,

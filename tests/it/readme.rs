@@ -60,14 +60,44 @@ fn the_readme_first_site_runs_as_written_and_publishes_a_checked_figure() {
         "the README's commands failed:\n{said}"
     );
 
+    // Step 6 wrote what a careful curator records from the invented story, no more:
+    // the list paired, the part, stock against new, the net change and the goals.
+    let mut written: Vec<(String, String, String, String)> =
+        crate::common::yaml_figures(&dir.path().join("mysite"))
+            .into_iter()
+            .filter(|f| f.place == "putian")
+            .map(|f| (f.indicator, f.period, f.value.to_string(), f.status))
+            .collect();
+    written.sort();
+    let mut want: Vec<(String, String, String, String)> = [
+        ("high_tech_enterprises", "2023", "856", "actual"),
+        ("high_tech_enterprises_net_increase", "2023", "98", "actual"),
+        ("high_tech_enterprises_new", "2023", "112", "actual"),
+        ("high_tech_enterprises_new", "2024", "120", "target"),
+        ("incubators", "2023", "21", "actual"),
+        ("incubators_national", "2023", "3", "actual"),
+        ("makerspaces", "2023", "46", "actual"),
+        ("rd_intensity", "2023", "1.75", "actual"),
+        ("rd_spending", "2023", "52.3", "actual"),
+        ("tech_contract_turnover", "2023", "38.6", "actual"),
+        ("tech_contract_turnover", "2024", "45", "target"),
+        ("tech_smes", "2023", "1530", "actual"),
+        ("tech_smes_growth", "2023", "18.6", "actual"),
+    ]
+    .iter()
+    .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+    .collect();
+    want.sort();
+    assert_eq!(written, want, "{said}");
+
     // The place page shows the figure the article states, linked to its sentence.
     let public = dir.path().join("mysite/public");
-    let page = html(&public, "cities/fuzhou/index.html");
+    let page = html(&public, "cities/putian/index.html");
     let values: Vec<String> = page
         .select(&sel("td.num[data-value]"))
         .filter_map(|td| td.value().attr("data-value").map(str::to_string))
         .collect();
-    assert!(values.iter().any(|v| v == "3759"), "{values:?}\n{said}");
+    assert!(values.iter().any(|v| v == "856"), "{values:?}\n{said}");
     let quotes: Vec<String> = page
         .select(&sel("a.quote"))
         .filter_map(|a| a.value().attr("href").map(str::to_string))
@@ -75,7 +105,7 @@ fn the_readme_first_site_runs_as_written_and_publishes_a_checked_figure() {
     assert!(
         quotes
             .iter()
-            .any(|h| h.contains("articles/fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu/#")),
+            .any(|h| h.contains("articles/putian/2024-02-20-putian-shinian-keji-chuangxin/#")),
         "{quotes:?}"
     );
     // And the history the README promises starts with that commit.
@@ -84,5 +114,5 @@ fn the_readme_first_site_runs_as_written_and_publishes_a_checked_figure() {
         .current_dir(dir.path().join("mysite"))
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&log.stdout).starts_with("福州"));
+    assert!(String::from_utf8_lossy(&log.stdout).starts_with("莆田"));
 }
