@@ -696,6 +696,12 @@ fn gold_site(entries: &[Entry], dir: &Path, path: bool) -> Vec<(String, String)>
                 },
             ) {
                 Ok(mut c) => {
+                    // The curator gives the page's address (`--url`): a page that
+                    // states no date takes the one its address carries.
+                    c.meta.url = Some(e.url.clone());
+                    if c.meta.date.is_none() {
+                        c.meta.date = indicity::clean::date_in_address(&e.url);
+                    }
                     // A page with no title of its own: the curator writes one (check
                     // refuses an empty title), as the gold article does.
                     if c.meta.title.trim().is_empty() {

@@ -34,6 +34,23 @@ static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^<?(https?://[^\s<>]+)>?$").unwrap());
+/// Dates as publishing systems write them into addresses: `/2021-03/26/`,
+/// `/2018/04/20/`, `/2022/1219/`, `/20200205/`, `t20160130_`.
+static ADDRESS_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:/|\bt)((?:19|20)\d{2})[-/]?([01]?\d)[-/]?([0-3]\d)(?:[/_.]|$)").unwrap()
+});
+
+/// The date an article's address carries (`--url`), for a page that states none: the
+/// address is the publisher's own record of when it went up.
+pub fn date_in_address(url: &str) -> Option<String> {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = &path[path.find('/').unwrap_or(path.len())..];
+    ADDRESS_DATE
+        .captures_iter(path)
+        .filter_map(|c| iso(&c[1], &c[2], &c[3]))
+        .find(|d| crate::content::is_date(d))
+}
+
 pub(super) fn iso(y: &str, m: &str, d: &str) -> Option<String> {
     let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
@@ -367,6 +384,52 @@ pub(crate) fn starts_with_list_marker(t: &str) -> bool {
         Regex::new(r"^(?:\d{1,3}[、.．)]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、是]|[-•·*]\s)").unwrap()
     });
     MARKER.is_match(t)
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::date_in_address;
+
+    #[test]
+    fn dates_in_addresses() {
+        for (url, want) in [
+            (
+                "https://example.cn/html/2021-03/26/content_1.htm",
+                Some("2021-03-26"),
+            ),
+            (
+                "https://example.cn/system/2025/02/20/0333.shtml",
+                Some("2025-02-20"),
+            ),
+            (
+                "http://example.cn/jj/2022/1219/46045.html",
+                Some("2022-12-19"),
+            ),
+            (
+                "http://example.cn/xwjj_1/201601/t20160130_519094.shtml",
+                Some("2016-01-30"),
+            ),
+            (
+                "http://example.cn/gzjz/20200205/i576240.html",
+                Some("2020-02-05"),
+            ),
+            (
+                "http://example.cn/folder80/2020-01-19/N0Hv.html",
+                Some("2020-01-19"),
+            ),
+        ] {
+            assert_eq!(date_in_address(url).as_deref(), want, "{url}");
+        }
+        // Numbers that are not dates: an id, an impossible day, the host.
+        for url in [
+            "http://example.cn/news/show-319700.html",
+            "http://example.cn/doc/20231345.html",
+            "http://www.2023.cn/a.html",
+            "http://example.cn/p-70414.html",
+        ] {
+            assert_eq!(date_in_address(url), None, "{url}");
+        }
+    }
 }
 
 #[cfg(test)]

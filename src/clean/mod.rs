@@ -13,6 +13,7 @@ pub mod decode;
 mod flags;
 mod layout;
 mod meta;
+pub use meta::date_in_address;
 mod noise;
 pub mod place;
 mod repair;

@@ -101,6 +101,8 @@ pub struct CleanOptions {
 pub struct CleanReport {
     pub source: PathBuf,
     pub cleaned: clean::Cleaned,
+    /// The page states no date and `date:` was read from its `--url`.
+    pub date_from_address: bool,
     /// The article file written (or that would be written with `--dry-run`).
     pub target: PathBuf,
 }
@@ -146,7 +148,14 @@ impl CleanReport {
             out.push_str("  warning: the page states no title; `title:` is left empty for you to fill in (check refuses an article without one)\n");
         }
         if c.meta.date.is_none() {
-            out.push_str("  warning: the page states no date; `date:` is left out (add it by hand if you know it)\n");
+            out.push_str("  warning: the page states no date; `date:` is left out (add it by hand if you know it, or give the page's address with --url if it carries one)\n");
+        }
+        if self.date_from_address
+            && let Some(d) = &c.meta.date
+        {
+            out.push_str(&format!(
+                "  note: the page states no date; `date: {d}` is read from its address (--url): check it\n"
+            ));
         }
         for f in &c.flags {
             out.push_str(&format!(
@@ -216,8 +225,16 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
         },
     )
     .map_err(|e| e.to_string())?;
+    let mut date_from_address = false;
     if let Some(u) = &opts.url {
         cleaned.meta.url = Some(u.clone());
+        // A page that states no date often sits at an address that does.
+        if cleaned.meta.date.is_none()
+            && let Some(d) = clean::date_in_address(u)
+        {
+            cleaned.meta.date = Some(d);
+            date_from_address = true;
+        }
     }
     if !content::is_slug(&cleaned.meta.city, '-') {
         return Err(format!(
@@ -250,6 +267,7 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
     Ok(CleanReport {
         source: path.to_path_buf(),
         cleaned,
+        date_from_address,
         target,
     })
 }

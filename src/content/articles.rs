@@ -154,7 +154,7 @@ pub(super) fn split_front_matter(
     None
 }
 
-pub(super) fn is_date(s: &str) -> bool {
+pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;

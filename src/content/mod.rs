@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::cache::Caching;
+pub use articles::is_date;
 use articles::*;
 use cache::PlaceCache;
 use figure::RawFigure;

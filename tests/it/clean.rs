@@ -321,6 +321,53 @@ fn the_url_given_is_recorded_and_only_a_web_address_one_page_at_a_time() {
     assert_eq!(strip(&plain), strip(&out));
 }
 
+/// A page that states no date takes the one its address carries (`--url`), and says
+/// so; a page's own date always wins, and an address with no date adds none.
+#[test]
+fn a_page_with_no_date_takes_the_one_its_address_carries() {
+    let site = site_copy();
+    let root = site.path();
+    let raw = root.join("undated.txt");
+    fs::write(
+        &raw,
+        "首页 > 科技 > 正文\n福州市科技创新工作取得新进展\n记者从市科技局获悉，全市高新技术企业总数达到3000家。\n",
+    )
+    .unwrap();
+    let raw = raw.to_str().unwrap();
+    let run = |url: &str, page: &str| {
+        let o = indicity(
+            root,
+            &["clean", "--dry-run", "--city", "fuzhou", "--url", url, page],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout).to_string();
+        let front = out.split("\n---").next().unwrap().to_string();
+        (front, stderr(&o))
+    };
+    let (front, said) = run("https://news.example.cn/html/2021-03/26/content_7.htm", raw);
+    assert!(front.contains("\ndate: 2021-03-26\n"), "{front}");
+    assert!(said.contains("read from its address"), "{said}");
+    // An address that carries no date: no date, and the warning says --url may help.
+    let (front, said) = run("https://news.example.cn/show-319700.html", raw);
+    assert!(!front.contains("\ndate:"), "{front}");
+    assert!(said.contains("states no date"), "{said}");
+    // A page that states its own date keeps it.
+    let dated = root.join("content/raw/003_ae73138678fe0234.txt");
+    let own = indicity(root, &["clean", "--dry-run", dated.to_str().unwrap()]);
+    let own = String::from_utf8_lossy(&own.stdout).to_string();
+    let own_date = own
+        .lines()
+        .find(|l| l.starts_with("date:"))
+        .expect("the seed states a date")
+        .to_string();
+    let (front, said) = run(
+        "https://news.example.cn/html/2001-01/01/content_7.htm",
+        dated.to_str().unwrap(),
+    );
+    assert!(front.lines().any(|l| l == own_date), "{front}");
+    assert!(!said.contains("read from its address"), "{said}");
+}
+
 #[test]
 fn regenerated_articles_still_pass_the_build() {
     let site = site_copy();

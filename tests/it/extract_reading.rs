@@ -377,3 +377,59 @@ fn check_takes_the_last_number_of_a_list_quote_and_nothing_else() {
     let (ok, said) = check("14", "全区众创空间41个，孵化器14个");
     assert!(!ok && said.contains("E036"), "{said}");
 }
+
+/// A recorded figure is contradicted only by a reading of the same indicator, period
+/// and status: its growth rate, the new ones of the year, a part and next year's goal
+/// never contradict it.
+#[test]
+fn only_the_same_indicator_period_and_status_contradicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    assert!(indicity(&["init", root]).status.success());
+    fs::create_dir_all(dir.path().join("content/articles/demo")).unwrap();
+    fs::write(
+        dir.path().join("content/articles/demo/2024-01-20-report.md"),
+        "---\ntitle: 示例区科技局2023年工作总结\ndate: 2024-01-20\ncity: demo\n---\n\n2023年，全区高新技术企业总数达215家，同比增长12%，其中新增高新技术企业40家。2024年，力争全区高新技术企业达到260家。\n",
+    )
+    .unwrap();
+    let extract = |recorded: &str| {
+        fs::write(
+            dir.path().join("content/cities/demo.yaml"),
+            format!(
+                "name: 示例区\nname_en: Demo\nprovince: 示例省\nlevel: district\nparent: 示例市\nfigures:\n  high_tech_enterprises:\n    - period: 2023\n      value: {recorded}\n      source: demo/2024-01-20-report\n      quote: 全区高新技术企业总数达215家\n"
+            ),
+        )
+        .unwrap();
+        let o = indicity(&["extract", "demo/2024-01-20-report", "--root", root]);
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let out = extract("215");
+    assert!(!out.contains("contradict"), "{out}");
+    let found = parse(&out);
+    assert!(
+        has(
+            &found,
+            "high_tech_enterprises_growth",
+            "2023",
+            12.0,
+            "actual"
+        ),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "high_tech_enterprises_new", "2023", 40.0, "actual"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "high_tech_enterprises", "2024", 260.0, "target"),
+        "{found:?}"
+    );
+    // A wrong recorded value is contradicted by its own reading, once.
+    let out = extract("251");
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("contradict")).collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(
+        lines[0].contains("215") && lines[0].contains("251"),
+        "{out}"
+    );
+}
