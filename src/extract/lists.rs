@@ -56,6 +56,30 @@ pub(super) fn pairs(
         }
     }
     let mut out = Vec::new();
+    // One number after a list of nouns (`孵化器、众创空间52家`) counts them together:
+    // no indicator's figure.
+    for g in groups.iter().filter(|g| g.len() == 1) {
+        let m = &mentions[g[0]];
+        let start = text[..m.span.start]
+            .rfind([',', ';', ':', '。', '(', '，', '；', '：'])
+            .map_or(0, |j| {
+                j + text[j..].chars().next().map_or(1, char::len_utf8)
+            });
+        let lead = &text[start..m.span.start];
+        let nouns = VERBS
+            .iter()
+            .find_map(|v| lead.strip_suffix(v))
+            .unwrap_or(lead);
+        // (`省、市级众创空间各10家`: each has ten, read as before.)
+        if !nouns.contains("分别")
+            && !nouns.ends_with('各')
+            && !nouns.chars().any(|c| c.is_ascii_digit())
+            && nouns.contains('、')
+            && split(nouns).len() >= 2
+        {
+            out.push((g[0], String::new()));
+        }
+    }
     let mut last_nouns: Option<Vec<String>> = None;
     for g in groups.into_iter().filter(|g| g.len() >= 2) {
         let first = &mentions[g[0]];
@@ -240,6 +264,17 @@ mod tests {
     }
 
     #[test]
+    fn one_number_after_a_list_of_nouns_counts_them_together() {
+        let text = "建设省级以上科技企业孵化器、众创空间52家";
+        let ms = mentions(text);
+        assert_eq!(pairs(text, &ms, &|_| true), [(0, String::new())]);
+        // Negative: numbers before their nouns, one after another.
+        let text = "新认定16家省级企业技术中心、29家市级企业技术中心";
+        let ms = mentions(text);
+        assert!(pairs(text, &ms, &|_| true).is_empty());
+    }
+
+    #[test]
     fn no_pairing_when_the_counts_differ_or_there_is_no_list() {
         // Two nouns, three numbers: not a pairing, and none of them is read.
         assert!(read("孵化器、众创空间分别达14个、41个、9个").is_empty());
@@ -248,7 +283,7 @@ mod tests {
         assert_eq!(pairs(text, &ms, &|_| true).len(), 3);
         // `分别` with one noun.
         assert!(read("高新技术企业分别位于三个园区,共12家").is_empty());
-        // One number: no list.
+        // One number after two nouns: no pairing (it is left unread, see above).
         assert!(read("孵化器、众创空间达14个").is_empty());
         // Numbers joined by more than a list word are not one list.
         assert!(read("孵化器、众创空间达14个,其中国家级3个").is_empty());

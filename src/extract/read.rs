@@ -235,6 +235,17 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
         if unit.base == "%" && s.text[window_start..m.span.start].contains("年均") {
             continue;
         }
+        // `电子信息类技术合同5070项`: a kind of it; `平均每家…216.19万元`, `户均`: an
+        // average, not the total; `也是一家高新技术企业`: one company, not a count.
+        let own_clause = &s.text[window_start..m.span.start];
+        if named.category
+            || ["平均", "户均", "人均", "家均"]
+                .iter()
+                .any(|w| own_clause.contains(w))
+            || !m.arabic && m.value == 1.0 && m.magnitude == 1.0
+        {
+            continue;
+        }
         // `全国共登记技术合同772507项`, `全省14个`: another place's figure.
         let wider = ["全国", "全省"]
             .iter()

@@ -117,6 +117,8 @@ pub struct Named {
     /// The words between the core and the number.
     pub after: String,
     pub score: i32,
+    /// The core names a kind of it (`城市建设类技术合同`): a part, not the whole.
+    pub category: bool,
 }
 
 /// `s` with the synonyms written out; every byte of the output maps to a byte of `s`
@@ -197,6 +199,8 @@ fn parse(name: &str) -> (String, bool, bool, bool, Option<Level>) {
             core = c.to_string();
         }
     }
+    // `科创走廊新增载体面积`: a flow word inside the core makes a flow too.
+    let flow = flow || FLOW.iter().any(|w| core.contains(w));
     (core, flow, net, growth, level)
 }
 
@@ -425,6 +429,7 @@ impl Vocabulary {
                         id: p.id.clone(),
                         after: after.to_string(),
                         score,
+                        category: before.ends_with('类'),
                     },
                 )
             })

@@ -433,3 +433,27 @@ fn only_the_same_indicator_period_and_status_contradicts() {
         "{out}"
     );
 }
+
+/// A kind of the indicator, an average, one company and a count of several nouns
+/// together are not the indicator's figure; the totals beside them are.
+#[test]
+fn kinds_averages_single_companies_and_joint_counts_are_not_figures() {
+    let found = read(
+        SUMMARY,
+        "2024-01-20",
+        "2023年，全区登记技术合同1200项，其中电子信息类技术合同500项。全区科技型中小企业研发投入8.5亿元，平均每家科技型中小企业研发投入216.19万元。示例公司也是一家高新技术企业。全区建设省级以上科技企业孵化器、众创空间52家，新增省、市级众创空间各10家。",
+    );
+    assert!(
+        has(&found, "tech_contract_count", "2023", 1200.0, "actual"),
+        "{found:?}"
+    );
+    assert!(value_read_as(&found, 500.0).is_empty(), "{found:?}");
+    assert!(value_read_as(&found, 0.021619).is_empty(), "{found:?}");
+    assert!(value_read_as(&found, 1.0).is_empty(), "{found:?}");
+    assert!(value_read_as(&found, 52.0).is_empty(), "{found:?}");
+    // `各`: each member has the number, so it is read (here as the municipal ones).
+    assert!(
+        has(&found, "makerspaces_municipal_new", "2023", 10.0, "actual"),
+        "{found:?}"
+    );
+}
