@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use super::Unassigned;
+use super::vocab::FLOW;
 use indexmap::IndexMap;
 
 use crate::content::{Group, Indicator};
@@ -99,24 +100,6 @@ const TRAILING: &[&str] = &[
     "分别",
 ];
 
-/// Words of a flow ("new in the period"), kept at the front of the name, as the
-/// catalogue writes `新认定高新技术企业数`.
-const FLOW: &[&str] = &[
-    "新增",
-    "新认定",
-    "新培育",
-    "新备案",
-    "新建",
-    "新入选",
-    "新组建",
-    "新获批",
-    "新入库",
-    "新引进",
-    "新设立",
-    "新获",
-    "新登记",
-];
-
 /// Entries for the unassigned numbers of one extraction, one per name, none the
 /// catalogue already has.
 pub fn propose(
@@ -195,6 +178,7 @@ fn clause_of(before: &str) -> &str {
 fn name_of(before: &str, after: &str, unit: &str) -> Option<String> {
     let mut noun = strip(clause_of(before));
     let mut flow = "";
+    // (The catalogue writes a flow's word first: `新认定高新技术企业数`.)
     for w in FLOW {
         if let Some(rest) = noun.strip_prefix(w) {
             flow = w;

@@ -54,35 +54,7 @@ fn proposals(body: &str) -> String {
     stdout(&o)
 }
 
-/// The uncommented part of the printed YAML, parsed: (indicator, period, value, status, bound).
-fn parsed(printed: &str) -> Vec<(String, String, f64, String, String)> {
-    let yaml: String = printed
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let v: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap_or(serde_yaml::Value::Null);
-    let mut out = Vec::new();
-    if let Some(m) = v.get("figures").and_then(|f| f.as_mapping()) {
-        for (k, list) in m {
-            for f in list.as_sequence().unwrap() {
-                let s = |k: &str| match f.get(k) {
-                    Some(serde_yaml::Value::String(s)) => s.clone(),
-                    Some(serde_yaml::Value::Number(n)) => n.to_string(),
-                    _ => String::new(),
-                };
-                out.push((
-                    k.as_str().unwrap().to_string(),
-                    s("period"),
-                    f.get("value").and_then(|v| v.as_f64()).unwrap(),
-                    s("status"),
-                    s("bound"),
-                ));
-            }
-        }
-    }
-    out
-}
+use crate::common::printed_figures as parsed;
 
 fn has(
     found: &[(String, String, f64, String, String)],

@@ -18,64 +18,60 @@ fn indicity(args: &[&str]) -> Output {
 /// (indicator, period, value, status)
 type Fig = (String, String, f64, String);
 
-/// The sure proposals `extract` prints for one invented article of a district.
-fn read(title: &str, date: &str, body: &str) -> Vec<Fig> {
+/// A new site (by `init`) with the district 示例区 and one article of `body`, dated
+/// `date`: the directory, and the article's id.
+fn site(title: &str, date: &str, body: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_str().unwrap();
     assert!(indicity(&["init", root]).status.success());
-    write_place(dir.path());
-    let article = format!("---\ntitle: {title}\ndate: {date}\ncity: demo\n---\n\n{body}\n");
+    write_place(dir.path(), "");
     fs::create_dir_all(dir.path().join("content/articles/demo")).unwrap();
     fs::write(
         dir.path()
             .join(format!("content/articles/demo/{date}-report.md")),
-        article,
+        format!("---\ntitle: {title}\ndate: {date}\ncity: demo\n---\n\n{body}\n"),
     )
     .unwrap();
-    let o = indicity(&["extract", &format!("demo/{date}-report"), "--root", root]);
+    (dir, format!("demo/{date}-report"))
+}
+
+/// The place file of 示例区, with `figures` (YAML under `figures:`, or nothing).
+fn write_place(dir: &Path, figures: &str) {
+    let figures = if figures.is_empty() {
+        String::new()
+    } else {
+        format!("figures:\n{figures}")
+    };
+    fs::write(
+        dir.join("content/cities/demo.yaml"),
+        format!(
+            "name: 示例区\nname_en: Demo\nprovince: 示例省\nlevel: district\nparent: 示例市\n{figures}"
+        ),
+    )
+    .unwrap();
+}
+
+/// The sure proposals `extract` prints for one invented article of a district.
+fn read(title: &str, date: &str, body: &str) -> Vec<Fig> {
+    let (dir, id) = site(title, date, body);
+    let o = indicity(&["extract", &id, "--root", dir.path().to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     parse(&String::from_utf8_lossy(&o.stdout))
 }
 
-fn write_place(dir: &Path) {
-    fs::write(
-        dir.join("content/cities/demo.yaml"),
-        "name: 示例区\nname_en: Demo\nprovince: 示例省\nlevel: district\nparent: 示例市\n",
-    )
-    .unwrap();
-}
-
+/// What `extract` printed, with the status written out (`actual` when left out).
 fn parse(printed: &str) -> Vec<Fig> {
-    let yaml: String = printed
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let v: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap_or(serde_yaml::Value::Null);
-    let mut out = Vec::new();
-    if let Some(m) = v.get("figures").and_then(|f| f.as_mapping()) {
-        for (k, list) in m {
-            for f in list.as_sequence().unwrap() {
-                let period = match f.get("period") {
-                    Some(serde_yaml::Value::String(s)) => s.clone(),
-                    Some(serde_yaml::Value::Number(n)) => n.to_string(),
-                    _ => String::new(),
-                };
-                let status = f
-                    .get("status")
-                    .and_then(|s| s.as_str())
-                    .unwrap_or("actual")
-                    .to_string();
-                out.push((
-                    k.as_str().unwrap().to_string(),
-                    period,
-                    f.get("value").and_then(|v| v.as_f64()).unwrap(),
-                    status,
-                ));
-            }
-        }
-    }
-    out
+    crate::common::printed_figures(printed)
+        .into_iter()
+        .map(|(ind, period, value, status, _)| {
+            let status = if status.is_empty() {
+                "actual".into()
+            } else {
+                status
+            };
+            (ind, period, value, status)
+        })
+        .collect()
 }
 
 fn has(found: &[Fig], ind: &str, period: &str, value: f64, status: &str) -> bool {
@@ -345,24 +341,19 @@ fn a_number_in_words_before_another_noun_counts_that_noun() {
 /// list, are refused as before.
 #[test]
 fn check_takes_the_last_number_of_a_list_quote_and_nothing_else() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_str().unwrap();
-    assert!(indicity(&["init", root]).status.success());
-    fs::create_dir_all(dir.path().join("content/articles/demo")).unwrap();
-    fs::write(
-        dir.path().join("content/articles/demo/2024-01-20-report.md"),
-        "---\ntitle: 示例区科技局2023年工作总结\ndate: 2024-01-20\ncity: demo\n---\n\n2023年，全区科技企业孵化器、众创空间分别达14个、41个。全区众创空间41个，孵化器14个。\n",
-    )
-    .unwrap();
+    let (dir, _) = site(
+        SUMMARY,
+        "2024-01-20",
+        "2023年，全区科技企业孵化器、众创空间分别达14个、41个。全区众创空间41个，孵化器14个。",
+    );
     let check = |value: &str, quote: &str| {
-        fs::write(
-            dir.path().join("content/cities/demo.yaml"),
-            format!(
-                "name: 示例区\nname_en: Demo\nprovince: 示例省\nlevel: district\nparent: 示例市\nfigures:\n  makerspaces:\n    - period: 2023\n      value: {value}\n      source: demo/2024-01-20-report\n      quote: {quote}\n"
+        write_place(
+            dir.path(),
+            &format!(
+                "  makerspaces:\n    - period: 2023\n      value: {value}\n      source: demo/2024-01-20-report\n      quote: {quote}\n"
             ),
-        )
-        .unwrap();
-        let o = indicity(&["check", "--root", root]);
+        );
+        let o = indicity(&["check", "--root", dir.path().to_str().unwrap()]);
         (
             o.status.success(),
             String::from_utf8_lossy(&o.stderr).into_owned(),
@@ -383,24 +374,19 @@ fn check_takes_the_last_number_of_a_list_quote_and_nothing_else() {
 /// never contradict it.
 #[test]
 fn only_the_same_indicator_period_and_status_contradicts() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_str().unwrap();
-    assert!(indicity(&["init", root]).status.success());
-    fs::create_dir_all(dir.path().join("content/articles/demo")).unwrap();
-    fs::write(
-        dir.path().join("content/articles/demo/2024-01-20-report.md"),
-        "---\ntitle: 示例区科技局2023年工作总结\ndate: 2024-01-20\ncity: demo\n---\n\n2023年，全区高新技术企业总数达215家，同比增长12%，其中新增高新技术企业40家。2024年，力争全区高新技术企业达到260家。\n",
-    )
-    .unwrap();
+    let (dir, id) = site(
+        SUMMARY,
+        "2024-01-20",
+        "2023年，全区高新技术企业总数达215家，同比增长12%，其中新增高新技术企业40家。2024年，力争全区高新技术企业达到260家。",
+    );
     let extract = |recorded: &str| {
-        fs::write(
-            dir.path().join("content/cities/demo.yaml"),
-            format!(
-                "name: 示例区\nname_en: Demo\nprovince: 示例省\nlevel: district\nparent: 示例市\nfigures:\n  high_tech_enterprises:\n    - period: 2023\n      value: {recorded}\n      source: demo/2024-01-20-report\n      quote: 全区高新技术企业总数达215家\n"
+        write_place(
+            dir.path(),
+            &format!(
+                "  high_tech_enterprises:\n    - period: 2023\n      value: {recorded}\n      source: demo/2024-01-20-report\n      quote: 全区高新技术企业总数达215家\n"
             ),
-        )
-        .unwrap();
-        let o = indicity(&["extract", "demo/2024-01-20-report", "--root", root]);
+        );
+        let o = indicity(&["extract", &id, "--root", dir.path().to_str().unwrap()]);
         String::from_utf8_lossy(&o.stdout).into_owned()
     };
     let out = extract("215");
