@@ -111,19 +111,14 @@ fn list_tail(
     if spans.last().map(|m| m.span.clone()) != Some(last.span.clone()) {
         return false;
     }
-    let unit_end = |m: &Mention| {
-        m.span.end
-            + text[m.span.end..]
-                .chars()
-                .take_while(|c| numbers::is_unit_char(*c) || *c == '%')
-                .map(char::len_utf8)
-                .sum::<usize>()
-    };
-    if text[unit_end(last)..].chars().any(|c| c.is_ascii_digit()) {
+    if text[numbers::unit_end(text, last)..]
+        .chars()
+        .any(|c| c.is_ascii_digit())
+    {
         return false;
     }
     let joined = spans.windows(2).all(|w| {
-        let gap = text[unit_end(w[0])..w[1].span.start]
+        let gap = text[numbers::unit_end(text, w[0])..w[1].span.start]
             .trim_start_matches(['以', '上', '左', '右', '多', '余']);
         ["、", "和", "及", "与"].contains(&gap)
     });

@@ -2,7 +2,7 @@
 //! order. Without this, every number of the list is read with the words nearest
 //! before it, and the first number is filed under the last noun.
 
-use crate::text::numbers::Mention;
+use crate::text::numbers::{self, Mention};
 
 /// Words that join the members of a list of nouns or of numbers.
 const JOINS: &[&str] = &["、", "和", "及", "与", "以及", "或"];
@@ -46,7 +46,7 @@ pub(super) fn pairs(
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &k in &counted {
         let joined = groups.last().and_then(|g| g.last()).is_some_and(|&prev| {
-            let gap = &text[unit_end(text, &mentions[prev])..mentions[k].span.start];
+            let gap = &text[numbers::unit_end(text, &mentions[prev])..mentions[k].span.start];
             let gap = gap.trim_start_matches(['以', '上', '左', '右', '多', '余']);
             JOINS.contains(&gap)
         });
@@ -60,12 +60,7 @@ pub(super) fn pairs(
     // no indicator's figure.
     for g in groups.iter().filter(|g| g.len() == 1) {
         let m = &mentions[g[0]];
-        let start = text[..m.span.start]
-            .rfind([',', ';', ':', '。', '(', '，', '；', '：'])
-            .map_or(0, |j| {
-                j + text[j..].chars().next().map_or(1, char::len_utf8)
-            });
-        let lead = &text[start..m.span.start];
+        let lead = &text[clause_start(text, m.span.start)..m.span.start];
         let nouns = VERBS
             .iter()
             .find_map(|v| lead.strip_suffix(v))
@@ -83,12 +78,7 @@ pub(super) fn pairs(
     let mut last_nouns: Option<Vec<String>> = None;
     for g in groups.into_iter().filter(|g| g.len() >= 2) {
         let first = &mentions[g[0]];
-        let start = text[..first.span.start]
-            .rfind([',', ';', ':', '。', '(', '，', '；', '：'])
-            .map_or(0, |j| {
-                j + text[j..].chars().next().map_or(1, char::len_utf8)
-            });
-        let lead = &text[start..first.span.start];
+        let lead = &text[clause_start(text, first.span.start)..first.span.start];
         let (nouns_text, verb) = match lead.find("分别") {
             Some(i) => (&lead[..i], &lead[i..]),
             None => VERBS
@@ -150,15 +140,13 @@ pub(super) fn pairs(
     out
 }
 
-/// Where a number's unit ends: `14个` → after 个, `66.6%` → after %.
-fn unit_end(text: &str, m: &Mention) -> usize {
-    let after = &text[m.span.end..];
-    m.span.end
-        + after
-            .chars()
-            .take_while(|c| crate::text::numbers::is_unit_char(*c) || *c == '%')
-            .map(char::len_utf8)
-            .sum::<usize>()
+/// Where the clause holding byte `at` starts: after the last mark before it.
+fn clause_start(text: &str, at: usize) -> usize {
+    text[..at]
+        .rfind([',', ';', ':', '。', '(', '，', '；', '：'])
+        .map_or(0, |j| {
+            j + text[j..].chars().next().map_or(1, char::len_utf8)
+        })
 }
 
 /// The members of a list of nouns.

@@ -143,6 +143,17 @@ fn magnitude_of(c: char) -> Option<f64> {
     }
 }
 
+/// Where a mention's unit ends in `text`: `14个` → after 个, `66.6%` → after %. The
+/// lists `check` and `extract` read (`14个、41个`) are joined after it.
+pub fn unit_end(text: &str, m: &Mention) -> usize {
+    m.span.end
+        + text[m.span.end..]
+            .chars()
+            .take_while(|c| is_unit_char(*c) || *c == '%')
+            .map(char::len_utf8)
+            .sum::<usize>()
+}
+
 /// Measure words and units that can follow a number. A number followed by none of
 /// them is "bare".
 pub fn is_unit_char(c: char) -> bool {
