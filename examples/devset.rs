@@ -76,6 +76,10 @@ struct GoldFigure {
     #[serde(default)]
     bound: Option<String>,
     quote: String,
+    /// How the annotator read the period where the text does not state it
+    /// (`date`, `previous-year`, `title`, `address`, `{judgement: why}`).
+    #[serde(default)]
+    period_from: Option<serde_yaml::Value>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -253,7 +257,10 @@ fn status(entries: &[Entry]) -> ExitCode {
 
 /// The date of the gold article: the page's, or the one its address gives.
 fn article_date(e: &Entry) -> Option<String> {
-    date_of(&e.gold.date).or_else(|| date_of(&e.gold.article_date))
+    // An article's `date:` is a day; a page that states only a month has none.
+    date_of(&e.gold.date)
+        .or_else(|| date_of(&e.gold.article_date))
+        .filter(|d| indicity::content::is_date(d))
 }
 
 /// The gold article as a curator's cleaned article: front matter, then the body with
@@ -749,6 +756,23 @@ fn gold_site(entries: &[Entry], dir: &Path, path: bool) -> Vec<(String, String)>
             let _ = writeln!(y, "  {ind}:");
             for f in figs {
                 let _ = writeln!(y, "    - period: {}", scalar(&f.period));
+                match &f.period_from {
+                    Some(serde_yaml::Value::String(s)) => {
+                        let _ = writeln!(y, "      period_from: {s}");
+                    }
+                    Some(serde_yaml::Value::Mapping(m)) => {
+                        let why = m
+                            .get("judgement")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("(no reason given)");
+                        let _ = writeln!(
+                            y,
+                            "      period_from: {{judgement: {}}}",
+                            serde_json::to_string(why).unwrap()
+                        );
+                    }
+                    _ => {}
+                }
                 let _ = writeln!(y, "      value: {}", indicity::format::plain(f.value));
                 if let Some(s) = &f.status {
                     let _ = writeln!(y, "      status: {s}");
@@ -830,10 +854,30 @@ fn check_report(entries: &[Entry], with_mutants: bool) -> ExitCode {
         }
     }
     let alarms: usize = by_code.values().sum();
+    let window = diags
+        .0
+        .iter()
+        .filter(|d| d.code == indicity::diagnostics::Code::W007)
+        .count();
+    let judged: usize = entries
+        .iter()
+        .filter(|e| index.iter().any(|(id, _)| *id == e.id))
+        .flat_map(|e| e.figures.iter().flatten())
+        .filter(|f| matches!(f.period_from, Some(serde_yaml::Value::Mapping(_))))
+        .count();
+    let based: usize = entries
+        .iter()
+        .filter(|e| index.iter().any(|(id, _)| *id == e.id))
+        .flat_map(|e| e.figures.iter().flatten())
+        .filter(|f| f.period_from.is_some())
+        .count();
     println!("## check on the gold figures\n");
     println!(
-        "{} pages, {figures} gold figures: {alarms} refused (false alarms) {by_code:?}\n",
+        "{} pages, {figures} gold figures: {alarms} refused (false alarms) {by_code:?}",
         index.len()
+    );
+    println!(
+        "period bases in the gold: {based} (of them judgements: {judged}); W007 (period on the date's two years, no basis): {window}\n"
     );
     println!("| page | false alarms |");
     println!("|---|---|");
@@ -885,15 +929,40 @@ fn check_report(entries: &[Entry], with_mutants: bool) -> ExitCode {
         if caught {
             k.1 += 1;
         } else {
+            // The figure's quote, to find its sentence.
+            let text = fs::read_to_string(passing_root.path().join(&m.file)).unwrap_or_default();
+            let quote = text
+                .lines()
+                .skip(m.line.saturating_sub(1))
+                .find_map(|l| l.trim().strip_prefix("quote: "))
+                .unwrap_or("")
+                .to_string();
+            let what = if !m.what.is_empty() {
+                m.what.clone()
+            } else if m.replacement.contains('\n') {
+                m.replacement
+                    .lines()
+                    .find(|l| l.trim_end().ends_with(':') && !l.trim().starts_with('-'))
+                    .map_or("(moved)".to_string(), |l| {
+                        format!("moved under {}", l.trim())
+                    })
+            } else {
+                m.replacement.clone()
+            };
             missed.push(format!(
-                "{} {}:{} → {}",
-                m.kind, m.file, m.line, m.replacement
+                "{} {}:{} → {what}  {quote}",
+                m.kind, m.file, m.line
             ));
         }
     }
+    let mutated: std::collections::BTreeSet<(&str, usize)> = ms
+        .iter()
+        .filter(|m| m.kind == "digit" || m.kind == "period+1")
+        .map(|m| (m.file.as_str(), m.line))
+        .collect();
     println!(
         "\n## mutants of the {} figures of the {} pages that pass\n",
-        ms.len() / 7,
+        mutated.len() / 2,
         ok_ids.len()
     );
     println!("| kind | caught / total |");

@@ -56,6 +56,7 @@ pub mod safe_fs;
 pub mod safe_url;
 pub mod serve;
 pub mod text;
+pub mod vocab;
 
 use std::fmt;
 use std::path::Path;

@@ -43,6 +43,9 @@ pub const STOCK: &[&str] = &[
     "存量",
     "累计达",
     "累计有",
+    "共计",
+    "总计",
+    "合计",
 ];
 
 /// Words that make a count a net change.
@@ -102,6 +105,8 @@ struct Parts {
 /// Every indicator of the catalogue, by its core nouns, as one automaton.
 pub struct Vocabulary {
     automaton: Option<AhoCorasick>,
+    /// The cores and aliases the automaton finds, by pattern.
+    patterns: Vec<String>,
     /// For each pattern, the indicators it is the core (or an alias) of.
     owners: Vec<Vec<usize>>,
     parts: Vec<Parts>,
@@ -119,6 +124,15 @@ pub struct Named {
     pub score: i32,
     /// The core names a kind of it (`城市建设类技术合同`): a part, not the whole.
     pub category: bool,
+}
+
+/// What one core in some words may name: every indicator of it whose unit fits,
+/// and those the words allow.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub core: String,
+    pub family: Vec<String>,
+    pub allowed: Vec<String>,
 }
 
 /// `s` with the synonyms written out; every byte of the output maps to a byte of `s`
@@ -260,6 +274,7 @@ impl Vocabulary {
                 .match_kind(MatchKind::Standard)
                 .build(&patterns)
                 .ok(),
+            patterns,
             owners,
             parts,
             modifiers: AhoCorasick::new(modifiers).expect("fixed words"),
@@ -324,6 +339,163 @@ impl Vocabulary {
             }
         }
         let (end, len, pattern) = best?;
+        self.ranked(window, modifiers, fits, (end, len, pattern))
+            .into_iter()
+            .rev()
+            .max_by_key(|(k, _)| *k)
+            .map(|(_, n)| n)
+    }
+
+    /// How many Chinese characters of `window` are not words that go on about an
+    /// earlier subject (`同比增长`, `其中新增`, `总数达到` leave one or two): a clause
+    /// with more has a subject of its own, even one the catalogue lacks.
+    pub fn residue(&self, window: &str) -> String {
+        let mut covered = vec![false; window.len()];
+        for m in self.modifiers.find_overlapping_iter(window) {
+            covered[m.start()..m.end()]
+                .iter_mut()
+                .for_each(|c| *c = true);
+        }
+        for w in ["比上年", "较上年", "同比", "比", "较"] {
+            for (i, _) in window.match_indices(w) {
+                covered[i..i + w.len()].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        window
+            .char_indices()
+            .filter(|(i, c)| !covered[*i] && crate::text::is_cjk(*c))
+            .map(|(_, c)| c)
+            .collect()
+    }
+
+    /// What each core in `window` may name, read leniently for `check`: the
+    /// indicators of that core whose unit fits, less only those the words
+    /// contradict outright (a flow word and a stock, `总数` and a flow, `净增` and
+    /// anything but a net change, `省级` and another level). `extract` proposes the
+    /// best reading; `check` refuses only what no reading allows.
+    pub fn readings(
+        &self,
+        window: &str,
+        modifiers: &str,
+        fits: &dyn Fn(&Unit) -> bool,
+    ) -> Vec<Reading> {
+        let Some(ac) = self.automaton.as_ref() else {
+            return Vec::new();
+        };
+        let has = |words: &[&str]| words.iter().any(|w| modifiers.contains(w));
+        let explicit = [
+            ("国家级", Level::National),
+            ("自治区级", Level::Provincial),
+            ("省级", Level::Provincial),
+            ("市级", Level::Municipal),
+            ("国家", Level::National),
+        ];
+        // A clause going on about an earlier core names its own level
+        // (`其中国家级13家`).
+        let own_level = (modifiers != window)
+            .then(|| {
+                explicit
+                    .iter()
+                    .find(|(w, _)| modifiers.contains(w))
+                    .map(|(_, l)| *l)
+            })
+            .flatten();
+        // `比上年增加21.43亿元`: a change on a base, a net change's number.
+        let change = ["比", "较"].iter().any(|w| modifiers.contains(w))
+            && ["增加", "减少", "净增"]
+                .iter()
+                .any(|w| modifiers.contains(w));
+        let matches: Vec<_> = ac.find_overlapping_iter(window).collect();
+        let mut out = Vec::new();
+        for m in &matches {
+            // A core inside a longer one found at the same place
+            // (`高新技术产业` in `高新技术产业增加值`) is the longer one's.
+            if matches.iter().any(|o| {
+                o.start() <= m.start()
+                    && m.end() <= o.end()
+                    && o.end() - o.start() > m.end() - m.start()
+            }) {
+                continue;
+            }
+            let family: Vec<&Parts> = self.owners[m.pattern().as_usize()]
+                .iter()
+                .map(|&i| &self.parts[i])
+                .filter(|p| fits(&p.unit))
+                .collect();
+            if family.is_empty() {
+                continue;
+            }
+            let before = &window[..m.start()];
+            let flow = has(FLOW)
+                || modifiers != window && FLOW.iter().any(|w| before.contains(w)) && !has(STOCK);
+            let stock = has(STOCK);
+            let net = has(NET) || change;
+            let above = before.ends_with("以上");
+            // Levels that share one noun (`省、市级众创空间各10家`) name each of them.
+            let shared = before.chars().rev().take(4).any(|c| c == '、' || c == '和');
+            let level = own_level.or_else(|| {
+                explicit
+                    .iter()
+                    .find(|(w, _)| before.ends_with(w))
+                    .map(|(_, l)| *l)
+                    .filter(|_| !shared)
+            });
+            let all = family.iter().map(|p| p.id.clone()).collect();
+            let levels: Vec<Level> = family.iter().filter_map(|p| p.level).collect();
+            let ids = family
+                .into_iter()
+                .filter(|p| !(flow && !p.flow && !p.net))
+                .filter(|p| !(stock && (p.flow || p.net)))
+                .filter(|p| !net || p.net || p.unit.base == "%")
+                .filter(|p| {
+                    above
+                        || p.above
+                        || match (level, p.level) {
+                            (Some(a), Some(b)) => a == b,
+                            // A count with no level is all levels' (or the national
+                            // certificate's, where the catalogue has no national one):
+                            // `其中国家级14家` is not the total where a national one exists.
+                            // A city registers every makerspace it counts: `市级众创空间` is
+                            // the total.
+                            (Some(Level::Provincial), None) => false,
+                            (Some(Level::National), None) => !levels.contains(&Level::National),
+                            (Some(Level::Municipal), None) => true,
+                            _ => true,
+                        }
+                })
+                .map(|p| p.id.clone())
+                .collect();
+            out.push(Reading {
+                core: window[m.start()..m.end()].to_string(),
+                family: all,
+                allowed: ids,
+            });
+        }
+        out
+    }
+
+    /// The cores (and aliases) that name indicator `id`.
+    pub fn cores_of(&self, id: &str) -> Vec<&str> {
+        let Some(i) = self.parts.iter().position(|p| p.id == id) else {
+            return Vec::new();
+        };
+        self.owners
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.contains(&i))
+            .filter_map(|(k, _)| self.patterns.get(k).map(String::as_str))
+            .collect()
+    }
+
+    /// The indicators of one core found at `(end, len, pattern)` of `window` that the
+    /// words allow, each with its score.
+    fn ranked(
+        &self,
+        window: &str,
+        modifiers: &str,
+        fits: &dyn Fn(&Unit) -> bool,
+        (end, len, pattern): (usize, usize, usize),
+    ) -> Vec<((i32, bool), Named)> {
         let start = end - len;
         let before = &window[..start];
         let after = &window[end..];
@@ -433,9 +605,7 @@ impl Vocabulary {
                     },
                 )
             })
-            .rev()
-            .max_by_key(|(k, _)| *k)
-            .map(|(_, n)| n)
+            .collect()
     }
 }
 

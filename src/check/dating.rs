@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
-use crate::content::{Article, Figure, Period, Status};
+use crate::content::{Article, Figure, Period, PeriodFrom, Status};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::text::Normalized;
 use crate::text::time::{Ref, frames, last_frame_before, refs};
@@ -30,6 +30,21 @@ use crate::text::{numbers, punct};
 struct Decided {
     years: Vec<i32>,
     evidence: String,
+    level: Level,
+}
+
+/// Which kind of words decided a period: the text around the quote, or the
+/// document as a whole. A curator's `period_from` may choose among the document's
+/// readings, never against the text's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// The quote, its clause, sentence, paragraph or section heading.
+    Text,
+    /// The article's title or opening paragraph.
+    Document,
+    /// The article's date alone, which allows two years for a current figure (a
+    /// report early in a year states last year's or this year's).
+    Date,
 }
 
 /// How the document's year is known, for reading relative words.
@@ -156,6 +171,8 @@ pub struct Document {
     date_year: Option<i32>,
     date_month: Option<u8>,
     date: Option<String>,
+    /// The year of the date the article's original address carries.
+    address_year: Option<i32>,
     /// What 今年 and 全年 mean: the title's (first) year, else the date's.
     doc_year: DocYear,
 }
@@ -259,6 +276,7 @@ impl Document {
                 .as_deref()
                 .and_then(|d| d.get(5..7)?.parse().ok()),
             date: article.meta.date.clone(),
+            address_year: article.meta.url.as_deref().and_then(year_in_address),
         }
     }
 }
@@ -362,9 +380,15 @@ fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> 
     ];
     for (name, found, at_quote) in levels {
         if let Some(years) = decide(found, fig, dy, at_quote, end_value) {
+            // 全年, 年底 read against a date allow that year and the one before:
+            // the date decides them, as it does a figure with no words at all.
+            let loose = dy.from_date
+                && fig.status == Status::Actual
+                && found.iter().any(|r| matches!(r, Ref::Relative(_, true)));
             return Support::Years(Decided {
                 years,
                 evidence: format!("{name} {}", describe(found, dy)),
+                level: if loose { Level::Date } else { Level::Text },
             });
         }
         // A time word of another year than now that nothing resolves (`上年度` in an
@@ -397,6 +421,7 @@ fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> 
                 "the article's title refers to {}",
                 years_list(&doc.title_years.list)
             ),
+            level: Level::Document,
         });
     }
     let opening = (!doc.opening.list.is_empty()).then(|| framed(&doc.opening));
@@ -408,6 +433,7 @@ fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> 
                     "the article's opening paragraph refers to {}",
                     years_list(&doc.opening.list)
                 ),
+                level: Level::Document,
             }),
             None => Support::Unknown,
         };
@@ -431,6 +457,7 @@ fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> 
         Decided {
             years: dated,
             evidence: format!("the article is dated {date}"),
+            level: Level::Date,
         }
     } else {
         Decided {
@@ -439,8 +466,24 @@ fn support(fig: &Figure, quote: &[Ref], at: &Occurrence<'_>, doc: &Document) -> 
                 "the article is dated {date} and its opening paragraph refers to {}",
                 years_list(&doc.opening.list)
             ),
+            level: Level::Document,
         }
     })
+}
+
+/// The year the article's original address carries: of the date in it (as `clean
+/// --url` reads one), or of a year and month (`/184_900_201109/`) or a year alone
+/// (`/2013/`, `?nian=2017`) between separators.
+fn year_in_address(url: &str) -> Option<i32> {
+    static YEAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[/_\-=]((?:19|20)\d{2})(?:0[1-9]|1[0-2])?(?:[/_\-.&]|$)").unwrap()
+    });
+    if let Some(d) = crate::clean::date_in_address(url) {
+        return d.get(..4)?.parse().ok();
+    }
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = &path[path.find('/').unwrap_or(path.len())..];
+    YEAR.captures(path)?.get(1)?.as_str().parse().ok()
 }
 
 fn next_char(text: &str, i: usize) -> usize {
@@ -448,7 +491,9 @@ fn next_char(text: &str, i: usize) -> usize {
 }
 
 /// The period must be one the source supports (see the module's levels); a month or
-/// half-year must also be the one the quote names.
+/// half-year must also be the one the quote names. A figure's `period_from` chooses
+/// among the document's readings (its date, the year before, its title, its
+/// address) and must give the period; the text around the quote still wins over it.
 pub fn check(
     fig: &Figure,
     quotes: &[(String, Vec<Occurrence<'_>>)],
@@ -467,9 +512,28 @@ pub fn check(
             return Some(d);
         }
     }
-    let (allowed, evidence) = supported(fig, quotes, doc);
+    let found = read_support(fig, quotes, doc);
     let year = fig.period.year();
-    let Some(mut allowed) = allowed else {
+    let basis = match &fig.period_from {
+        Some(PeriodFrom::Judgement(_)) | None => None,
+        Some(b) => Some(b),
+    };
+    if let Some(b) = basis {
+        if let Some(d) = check_basis(fig, b, doc) {
+            return Some(d);
+        }
+        // The basis gives the period; only the text around the quote can refuse it.
+        return match &found.allowed {
+            Some(allowed) if found.text && !allowed.contains(&year) => {
+                Some(contradiction(fig, allowed, &found.evidence))
+            }
+            _ => None,
+        };
+    }
+    let Some(allowed) = found.allowed else {
+        if matches!(fig.period_from, Some(PeriodFrom::Judgement(_))) {
+            return None;
+        }
         return Some(
             Diagnostic::error(
                 Code::E037,
@@ -480,15 +544,40 @@ pub fn check(
             )
             .at(fig.origin.locate(Some("period")))
             .label("no year in the source")
-            .help("add the article's `date:` (when its page or address gives one), or quote the fragment that states the year"),
+            .help("add the article's `date:` (when its page or address gives one), or quote the fragment that states the year; if nothing in the article dates it, say how you read the year: `period_from: {judgement: <why>}`"),
         );
     };
+    if !allowed.contains(&year) {
+        return Some(contradiction(fig, &allowed, &found.evidence));
+    }
+    if found.window && fig.period_from.is_none() && allowed.len() > 1 {
+        return Some(
+            Diagnostic::warning(
+                Code::W007,
+                format!(
+                    "the period {} rests on the article's date alone, which allows {}",
+                    fig.period,
+                    years_list(&allowed)
+                ),
+            )
+            .at(fig.origin.locate(Some("period")))
+            .label("which year?")
+            .help(format!(
+                "say how the year was read: `period_from: date` ({}年, the article's date) or `period_from: previous-year`; check then holds the figure to it",
+                doc.date_year.unwrap_or(year)
+            )),
+        );
+    }
+    None
+}
+
+/// The period the text contradicts, with the one it allows when there is one.
+fn contradiction(fig: &Figure, allowed: &[i32], evidence: &[String]) -> Diagnostic {
+    let year = fig.period.year();
+    let mut allowed = allowed.to_vec();
     allowed.sort_unstable();
     allowed.dedup();
-    if allowed.contains(&year) {
-        return None;
-    }
-    let mut d = Diagnostic::error(
+    let d = Diagnostic::error(
         Code::E032,
         format!(
             "the period {} contradicts the source: {}",
@@ -501,7 +590,7 @@ pub fn check(
     // A period is suggested only when the source allows exactly one: where it allows
     // several, a suggestion could turn a wrong figure into another wrong one that
     // passes.
-    d = match allowed.as_slice() {
+    match allowed.as_slice() {
         [only] => {
             let p = fig.period.with_year(*only);
             d.help(format!(
@@ -514,8 +603,102 @@ pub fn check(
             "the source allows {}; quote the fragment that states the figure's year",
             years_list(&allowed)
         )),
+    }
+}
+
+/// A `period_from` that cannot be read, or gives another year than the period's.
+fn check_basis(fig: &Figure, basis: &PeriodFrom, doc: &Document) -> Option<Diagnostic> {
+    let year = fig.period.year();
+    let (years, what): (Vec<i32>, String) = match basis {
+        PeriodFrom::Date | PeriodFrom::PreviousYear => {
+            let back = i32::from(*basis == PeriodFrom::PreviousYear);
+            match doc.date_year {
+                Some(y) => (
+                    vec![y - back],
+                    format!("the article is dated {}", doc.date.as_deref().unwrap_or("")),
+                ),
+                None => (Vec::new(), "the article has no `date:`".into()),
+            }
+        }
+        PeriodFrom::Title => (
+            doc.title_years.list.clone(),
+            if doc.title_years.list.is_empty() {
+                "the article's title states no year".into()
+            } else {
+                format!("the title states {}", years_list(&doc.title_years.list))
+            },
+        ),
+        PeriodFrom::Address => match doc.address_year {
+            Some(y) => (vec![y], format!("the article's address carries {y}年")),
+            None => (Vec::new(), "the article's `url:` carries no date".into()),
+        },
+        PeriodFrom::Judgement(_) => return None,
     };
-    Some(d)
+    if years.contains(&year) {
+        return None;
+    }
+    let written = basis.as_text();
+    let d = Diagnostic::error(
+        Code::E034,
+        format!(
+            "the period {} is not what `period_from: {written}` gives: {what}",
+            fig.period
+        ),
+    )
+    .at(fig.origin.locate(Some("period")))
+    .label("not the basis's year");
+    Some(match years.as_slice() {
+        [] => d.help("name a basis the article has (`date`, `previous-year`, `title`, `address`), or say why you read this year: `period_from: {judgement: <why>}`"),
+        [only] => {
+            let p = fig.period.with_year(*only);
+            d.help(format!("by that basis the period is {p}; or name the basis that gives {year}年"))
+                .suggest("period", p.to_string())
+        }
+        _ => d.help(format!(
+            "by that basis the period is one of {}; or name the basis that gives {year}年",
+            years_list(&years)
+        )),
+    })
+}
+
+/// What the source says of a figure's period, over every occurrence of its first quote.
+struct Found {
+    /// `None` when nothing states a year.
+    allowed: Option<Vec<i32>>,
+    evidence: Vec<String>,
+    /// Some occurrence was dated by the text around it.
+    text: bool,
+    /// Every occurrence was dated by the article's date alone.
+    window: bool,
+}
+
+fn read_support(fig: &Figure, quotes: &[(String, Vec<Occurrence<'_>>)], doc: &Document) -> Found {
+    let quote_refs: Vec<Ref> = quotes
+        .iter()
+        .flat_map(|(q, _)| refs(q).into_iter().map(|(_, r)| r))
+        .collect();
+    // Each occurrence of each quote is read on its own; the figure may be any year one
+    // of them supports. The first quote of a derived figure dates it.
+    let mut found = Found {
+        allowed: None,
+        evidence: Vec::new(),
+        text: false,
+        window: true,
+    };
+    for (_, occurrences) in quotes.iter().take(1) {
+        for at in occurrences {
+            if let Support::Years(d) = support(fig, &quote_refs, at, doc) {
+                found.allowed.get_or_insert_with(Vec::new).extend(d.years);
+                found.text |= d.level == Level::Text;
+                found.window &= d.level == Level::Date;
+                if !found.evidence.contains(&d.evidence) {
+                    found.evidence.push(d.evidence);
+                }
+            }
+        }
+    }
+    found.window &= found.allowed.is_some();
+    found
 }
 
 /// The years the source supports for `fig` (`None` when nothing in it states a year),
@@ -526,30 +709,18 @@ pub fn supported(
     quotes: &[(String, Vec<Occurrence<'_>>)],
     doc: &Document,
 ) -> (Option<Vec<i32>>, Vec<String>) {
-    let quote_refs: Vec<Ref> = quotes
-        .iter()
-        .flat_map(|(q, _)| refs(q).into_iter().map(|(_, r)| r))
-        .collect();
-    // Each occurrence of each quote is read on its own; the figure may be any year one
-    // of them supports. The first quote of a derived figure dates it.
-    let mut allowed: Vec<i32> = Vec::new();
-    let mut evidence = Vec::new();
-    let mut unknown = true;
-    for (_, occurrences) in quotes.iter().take(1) {
-        for at in occurrences {
-            match support(fig, &quote_refs, at, doc) {
-                Support::Years(d) => {
-                    unknown = false;
-                    allowed.extend(d.years);
-                    if !evidence.contains(&d.evidence) {
-                        evidence.push(d.evidence);
-                    }
-                }
-                Support::Unknown => {}
-            }
-        }
-    }
-    ((!unknown).then_some(allowed), evidence)
+    let f = read_support(fig, quotes, doc);
+    (f.allowed, f.evidence)
+}
+
+/// Whether the years `supported` gives come from the article's date alone (two
+/// readable years): `extract` then writes the basis it chose.
+pub fn rests_on_date(
+    fig: &Figure,
+    quotes: &[(String, Vec<Occurrence<'_>>)],
+    doc: &Document,
+) -> bool {
+    read_support(fig, quotes, doc).window
 }
 
 /// The article's date as `check` reads it: (year, month).

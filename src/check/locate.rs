@@ -33,6 +33,7 @@ pub(super) fn locate_in_article(
     article: &Article,
     wanted: &[Wanted],
     runs: &[Normalized],
+    vocab: &crate::vocab::Vocabulary,
 ) -> ArticleQuotes {
     // Every occurrence of every quote: the paragraphs joined by a separator no quote
     // contains, searched once per distinct quote.
@@ -153,10 +154,16 @@ pub(super) fn locate_in_article(
     }
     // A figure whose quotes were all found must also agree with them.
     let doc = dating::Document::of(article, runs);
+    let source = values::Source {
+        article,
+        doc: &doc,
+        runs,
+        vocab,
+    };
     for (fig, quotes) in hits.values() {
         if let Some(quotes) = quotes.iter().cloned().collect::<Option<Vec<_>>>() {
             let indicator = &site.indicators[&fig.indicator];
-            diags.extend(values::verify(fig, indicator, &doc, &quotes, runs));
+            diags.extend(values::verify(fig, indicator, &source, &quotes));
         }
     }
     found.sort_by_key(|a| (a.0, a.1.start, a.1.end));

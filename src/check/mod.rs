@@ -20,7 +20,9 @@ pub mod dating;
 pub mod derived;
 mod lints;
 mod locate;
+mod naming;
 mod site;
+pub mod status;
 mod unrecorded;
 pub mod values;
 
@@ -219,6 +221,7 @@ fn scan(
         wanted.entry(source).or_default().push(w);
     }
     let unrecorded = unrecorded::Matcher::new(site);
+    let vocab = crate::vocab::Vocabulary::new(site);
     let articles: Vec<(&String, &Article)> = match only {
         None => site.articles.iter().collect(),
         Some((ids, _)) => ids
@@ -263,7 +266,7 @@ fn scan(
                         })
                     })
                     .collect();
-                locate_in_article(site, article, &w, &runs)
+                locate_in_article(site, article, &w, &runs, &vocab)
             };
             let mut warnings = unrecorded.article(site, article, &runs);
             warnings.extend(link_warnings(article));

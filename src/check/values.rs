@@ -10,12 +10,14 @@ use std::ops::Range;
 
 use super::dating;
 use super::derived;
-use crate::content::{Figure, Indicator};
+use super::{naming, status};
+use crate::content::{Article, Figure, Indicator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::format;
 use crate::text::numbers::{self, Mention, Unit, same};
 use crate::text::words::declines;
 use crate::text::{Normalized, punct};
+use crate::vocab::Vocabulary;
 
 /// Where a quote was found: its normal form, and its range in run `run` (normal form).
 #[derive(Debug, Clone)]
@@ -27,14 +29,27 @@ pub struct QuoteHit {
     pub occurrences: Vec<(usize, Range<usize>)>,
 }
 
+/// What a figure's quotes are checked against: its article, read once.
+pub struct Source<'a> {
+    pub article: &'a Article,
+    pub doc: &'a dating::Document,
+    pub runs: &'a [Normalized],
+    pub vocab: &'a Vocabulary,
+}
+
 /// Every way `fig` disagrees with its quotes.
 pub fn verify(
     fig: &Figure,
     indicator: &Indicator,
-    doc: &dating::Document,
+    src: &Source<'_>,
     quotes: &[QuoteHit],
-    runs: &[Normalized],
 ) -> Vec<Diagnostic> {
+    let Source {
+        article,
+        doc,
+        runs,
+        vocab,
+    } = *src;
     let unit = Unit::with_words(&indicator.unit, &indicator.unit_words);
     let mentions: Vec<(usize, Mention)> = quotes
         .iter()
@@ -63,8 +78,56 @@ pub fn verify(
             (q.text.clone(), occurrences)
         })
         .collect();
+    // The status and the indicator are read from the words around the number the
+    // figure states, once its value is proven (a period error says nothing of them).
+    let value_proven = out.iter().all(|d| !d.is_error());
     out.extend(dating::check(fig, &located, doc));
+    if value_proven
+        && fig.derived.is_none()
+        && let Some(at) = number_at(fig, &unit, quotes, &mentions, runs)
+    {
+        out.extend(status::check(fig, article, runs, &at, doc.date().0));
+        out.extend(naming::check(
+            fig,
+            indicator,
+            vocab,
+            &runs[at.run].text,
+            &at,
+        ));
+    }
     out
+}
+
+/// Where the number the figure states sits in its first quote's paragraph.
+fn number_at(
+    fig: &Figure,
+    unit: &Unit,
+    quotes: &[QuoteHit],
+    mentions: &[(usize, Mention)],
+    runs: &[Normalized],
+) -> Option<status::At> {
+    let value = fig.overridden.as_ref().map_or(fig.value, |o| o.original);
+    let hit = quotes.first()?;
+    let m = mentions
+        .iter()
+        .filter(|(i, _)| *i == 0)
+        .map(|(_, m)| m)
+        .find(|m| {
+            m.in_unit(unit).is_some_and(|(lo, hi)| {
+                same(lo, value) || same(-lo, value) || hi.is_some_and(|h| same(h, value))
+            })
+        })?;
+    let text = &runs.get(hit.run)?.text;
+    let number = hit.range.start + m.span.start;
+    let sentence = punct::sentences(text)
+        .into_iter()
+        .find(|s| s.start <= number && number < s.start + s.text.len())?
+        .start;
+    Some(status::At {
+        run: hit.run,
+        sentence,
+        number,
+    })
 }
 
 /// How the quote writes a mention, bound words and unit included: "突破4000家".

@@ -25,8 +25,26 @@ pub fn run(args: Args, color: bool) -> Result<(), Error> {
             print_timings(&c.timings);
         }
         let figures: usize = c.site.places.iter().map(|p| p.figures.len()).sum();
+        // The figures that pass on the curator's word for their year: readers are
+        // told on the page, and the curator here.
+        let judged = c
+            .site
+            .places
+            .iter()
+            .flat_map(|p| &p.figures)
+            .filter(|f| {
+                matches!(
+                    f.period_from,
+                    Some(crate::content::PeriodFrom::Judgement(_))
+                )
+            })
+            .count();
+        let judged = match judged {
+            0 => String::new(),
+            n => format!(" ({n} with the period read by judgement)"),
+        };
         crate::sayln!(
-            "checked {} places, {} figures, {} articles: no errors ({:.2} s)",
+            "checked {} places, {} figures{judged}, {} articles: no errors ({:.2} s)",
             c.site.places.len(),
             figures,
             c.site.articles.len(),

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::model::{Bound, Citation, Cite, Figure, Origin, OriginPath, Override, Status};
+use super::model::{
+    Bound, Citation, Cite, Figure, Origin, OriginPath, Override, PeriodFrom, Status,
+};
 use super::period::Period;
 use super::yaml::{SourceFile, YamlPath};
 use crate::diagnostics::{Code, Diagnostic};
@@ -21,6 +23,8 @@ use crate::diagnostics::{Code, Diagnostic};
 #[serde(deny_unknown_fields)]
 pub(super) struct RawFigure {
     period: Period,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    period_from: Option<PeriodFrom>,
     value: f64,
     #[serde(default)]
     status: Status,
@@ -233,6 +237,7 @@ impl RawFigure {
         Figure {
             indicator: indicator.to_string(),
             period: self.period,
+            period_from: self.period_from,
             value: self.value,
             status: self.status,
             bound: self.bound,

@@ -177,6 +177,98 @@ impl Status {
     }
 }
 
+/// How a curator read a figure's period where the text leaves a choice (a report
+/// dated early in a year may state last year's figures or this year's) or states
+/// none: written `period_from: date`, `previous-year`, `title`, `address`, or
+/// `{judgement: reason}`. `check` proves the first four give the period; a judgement
+/// is the one way a figure passes with no text for its year, so readers are told.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PeriodFrom {
+    /// The year of the article's date.
+    Date,
+    /// The year before the article's date: a summary of last year published early.
+    PreviousYear,
+    /// A year the article's title states.
+    Title,
+    /// The year of the date in the article's original address (`url:`).
+    Address,
+    /// The curator's reading, with the reason.
+    Judgement(String),
+}
+
+impl PeriodFrom {
+    /// As written in a place file and in the data files' `period_from` column.
+    pub fn as_text(&self) -> String {
+        match self {
+            PeriodFrom::Date => "date".into(),
+            PeriodFrom::PreviousYear => "previous-year".into(),
+            PeriodFrom::Title => "title".into(),
+            PeriodFrom::Address => "address".into(),
+            PeriodFrom::Judgement(why) => format!("judgement: {why}"),
+        }
+    }
+
+    /// How a page tells readers the period was read: "期间依据：…".
+    pub fn label_zh(&self) -> String {
+        match self {
+            PeriodFrom::Date => "文章日期所在年份".into(),
+            PeriodFrom::PreviousYear => "文章日期的上一年".into(),
+            PeriodFrom::Title => "文章标题所述年份".into(),
+            PeriodFrom::Address => "原文地址中的日期".into(),
+            PeriodFrom::Judgement(why) => format!("编者判断：{why}"),
+        }
+    }
+}
+
+impl Serialize for PeriodFrom {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            PeriodFrom::Judgement(why) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("judgement", why)?;
+                m.end()
+            }
+            other => s.serialize_str(&other.as_text()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PeriodFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Judged {
+            judgement: String,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            Judged(Judged),
+        }
+        const FORMS: &str =
+            "`date`, `previous-year`, `title`, `address` or `{judgement: <why this year>}`";
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom(format!("`period_from` takes {FORMS}")))?
+        {
+            Raw::Word(w) => match w.as_str() {
+                "date" => Ok(PeriodFrom::Date),
+                "previous-year" => Ok(PeriodFrom::PreviousYear),
+                "title" => Ok(PeriodFrom::Title),
+                "address" => Ok(PeriodFrom::Address),
+                other => Err(serde::de::Error::custom(format!(
+                    "`{other}` is not a period basis; write {FORMS}"
+                ))),
+            },
+            Raw::Judged(j) if j.judgement.trim().is_empty() => Err(serde::de::Error::custom(
+                "a judgement needs its reason: `period_from: {judgement: 下文以2025年为明年}`",
+            )),
+            Raw::Judged(j) => Ok(PeriodFrom::Judgement(j.judgement.trim().to_string())),
+        }
+    }
+}
+
 /// How exact a stated number is: "突破4000家" is a lower bound, "近2000万" approximate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 pub enum Bound {
@@ -219,6 +311,8 @@ impl Bound {
 pub struct Figure {
     pub indicator: String,
     pub period: Period,
+    /// How the period was read, where the text leaves it open.
+    pub period_from: Option<PeriodFrom>,
     pub value: f64,
     pub status: Status,
     pub bound: Option<Bound>,
@@ -302,6 +396,7 @@ impl Figure {
         let Figure {
             indicator,
             period,
+            period_from,
             value,
             status,
             bound,
@@ -320,6 +415,7 @@ impl Figure {
         FigureShown {
             indicator,
             period: *period,
+            period_from: period_from.as_ref(),
             value: value.to_bits(),
             status: *status,
             bound: *bound,
@@ -430,6 +526,7 @@ impl Figure {
 pub struct FigureShown<'a> {
     pub indicator: &'a str,
     pub period: Period,
+    pub period_from: Option<&'a PeriodFrom>,
     /// The value's bits: the same number written the same way.
     pub value: u64,
     pub status: Status,

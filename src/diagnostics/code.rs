@@ -20,20 +20,24 @@ pub enum Code {
     E031,
     E032,
     E033,
+    E034,
     E035,
     E036,
     E037,
+    E038,
+    E039,
     W001,
     W002,
     W003,
     W004,
     W005,
     W006,
+    W007,
 }
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 28] = [
         Code::E010,
         Code::E011,
         Code::E012,
@@ -49,15 +53,19 @@ impl Code {
         Code::E031,
         Code::E032,
         Code::E033,
+        Code::E034,
         Code::E035,
         Code::E036,
         Code::E037,
+        Code::E038,
+        Code::E039,
         Code::W001,
         Code::W002,
         Code::W003,
         Code::W004,
         Code::W005,
         Code::W006,
+        Code::W007,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,15 +86,19 @@ impl Code {
             Code::E031 => "E031",
             Code::E032 => "E032",
             Code::E033 => "E033",
+            Code::E034 => "E034",
             Code::E035 => "E035",
             Code::E036 => "E036",
             Code::E037 => "E037",
+            Code::E038 => "E038",
+            Code::E039 => "E039",
             Code::W001 => "W001",
             Code::W002 => "W002",
             Code::W003 => "W003",
             Code::W004 => "W004",
             Code::W005 => "W005",
             Code::W006 => "W006",
+            Code::W007 => "W007",
         }
     }
 
@@ -120,12 +132,21 @@ impl Code {
             }
             Code::E032 => "the period contradicts the years, months or half-year of the source",
             Code::E033 => "the `bound` differs from the quote's words (突破, 以上, 近, a range…)",
+            Code::E034 => {
+                "the period is not the one its `period_from` gives (the article's date, the year before it, its title's or its address's year), or that basis cannot be read"
+            }
             Code::E035 => "`derived` is not an expression, or uses a number no quote states",
             Code::E036 => {
                 "the quote states several numbers in the unit: quote the fragment for this figure"
             }
             Code::E037 => {
                 "the period cannot be verified: nothing in the article (quote, sentence, paragraph, headings, title, date) states a year for the figure; add the article's `date:` or quote the year"
+            }
+            Code::E038 => {
+                "the `status` contradicts the words: a goal (力争, 目标, 预计, 将, a plan's heading, a period after the article's date) recorded as `actual`, or a result recorded as `target`"
+            }
+            Code::E039 => {
+                "the quote's words name another indicator than the figure's, or the number is another member of a list (`分别`, `、`)"
             }
             Code::W001 => {
                 "warning: an article states a number after an indicator's name that no figure records"
@@ -140,6 +161,9 @@ impl Code {
             Code::W005 => "warning: `preferred` on a figure that no other figure disagrees with",
             Code::W006 => {
                 "warning: the correction record is incomplete or was not published: the repository is a shallow clone or cannot be read, or a commit gives a date or text that cannot be shown"
+            }
+            Code::W007 => {
+                "warning: the period rests on the article's date, which allows two years (this one and the one before), and the figure does not say how it was read: add `period_from:`"
             }
         }
     }

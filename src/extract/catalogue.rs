@@ -6,13 +6,13 @@
 //! `新认定16家省级企业技术中心`), without the place, time and verb words around it; the
 //! unit is the number's own; the group follows from the noun. Every entry is a
 //! proposal: it is printed, or appended to `indicators.yaml` with `--write`, and the
-//! next `extract` assigns the numbers it explains, because [`super::vocab`] reads
+//! next `extract` assigns the numbers it explains, because [`crate::vocab`] reads
 //! the catalogue's names by their parts.
 
 use std::collections::BTreeSet;
 
 use super::Unassigned;
-use super::vocab::FLOW;
+use crate::vocab::FLOW;
 use indexmap::IndexMap;
 
 use crate::content::{Group, Indicator};

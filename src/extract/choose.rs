@@ -2,11 +2,11 @@
 //! the period its sentence supports.
 
 use super::Proposal;
-use super::words::NOW_WORDS;
 use crate::check::dating::{self, Document};
 use crate::check::values::{self, QuoteHit};
-use crate::content::{Article, Bound, Figure, Origin, Period, Status};
+use crate::content::{Article, Bound, Figure, Origin, Period, PeriodFrom, Status};
 use crate::text::Normalized;
+use crate::text::goal::NOW_WORDS;
 use crate::text::numbers::{self, Mention};
 use crate::text::punct::{self, Sentence};
 
@@ -35,7 +35,14 @@ pub(super) fn choose_quote(
     previous_in_unit: Option<usize>,
     doc: &Document,
     origin: &Origin,
+    vocab: &crate::vocab::Vocabulary,
 ) -> Option<Proposal> {
+    let source = values::Source {
+        article,
+        doc,
+        runs,
+        vocab,
+    };
     let end = d.end;
     let clause = s.text[..d.m.span.start]
         .rfind([',', ';', ':', '，', '；', '：'])
@@ -76,6 +83,7 @@ pub(super) fn choose_quote(
         let mut fig = Figure {
             indicator: d.indicator.to_string(),
             period: Period::Year(0),
+            period_from: None,
             value: d.value,
             status: d.status,
             bound: d.bound,
@@ -93,7 +101,24 @@ pub(super) fn choose_quote(
             continue;
         };
         fig.period = period;
-        if values::verify(&fig, indicator, doc, std::slice::from_ref(&hit), runs).is_empty() {
+        // A period that starts after the document was written can only be a goal.
+        if fig.status == Status::Actual && doc.date().0.is_some_and(|y| period.year() > y) {
+            fig.status = Status::Target;
+        }
+        // Where only the article's date dates it, the proposal says which of the two
+        // years it read (the one `choose_period` chose), so check holds it to that.
+        if let (Some(y), true) = (
+            doc.date().0,
+            dating::rests_on_date(&fig, &located(&hit, runs), doc),
+        ) {
+            fig.period_from = Some(if period.year() == y {
+                PeriodFrom::Date
+            } else {
+                PeriodFrom::PreviousYear
+            });
+        }
+        let found = values::verify(&fig, indicator, &source, std::slice::from_ref(&hit));
+        if found.iter().all(|d| !d.is_error()) {
             return Some(Proposal {
                 figure: fig,
                 doubt: None,
@@ -101,6 +126,24 @@ pub(super) fn choose_quote(
         }
     }
     None
+}
+
+/// Where `hit` occurs, as [`dating`] reads it.
+fn located<'r>(
+    hit: &QuoteHit,
+    runs: &'r [Normalized],
+) -> Vec<(String, Vec<dating::Occurrence<'r>>)> {
+    vec![(
+        hit.text.clone(),
+        hit.occurrences
+            .iter()
+            .map(|(run, range)| dating::Occurrence {
+                run: *run,
+                paragraph: &runs[*run].text,
+                range: range.clone(),
+            })
+            .collect(),
+    )]
 }
 
 /// The period of a figure quoted by `hit`: the part of the year its sentence names
@@ -113,18 +156,7 @@ pub(super) fn choose_period(
     m: &Mention,
     doc: &Document,
 ) -> Option<Period> {
-    let located = vec![(
-        hit.text.clone(),
-        hit.occurrences
-            .iter()
-            .map(|(run, range)| dating::Occurrence {
-                run: *run,
-                paragraph: &runs[*run].text,
-                range: range.clone(),
-            })
-            .collect(),
-    )];
-    let (years, _) = dating::supported(fig, &located, doc);
+    let (years, _) = dating::supported(fig, &located(hit, runs), doc);
     let mut years = years?;
     years.sort_unstable();
     years.dedup();
@@ -301,27 +333,4 @@ pub(super) fn trim_start(text: &str, mut start: usize) -> usize {
         }
     }
     start.min(text.len())
-}
-
-/// The nearest heading before run `run`: a short run that does not end a sentence.
-pub(super) fn heading_before(runs: &[Normalized], run: usize) -> Option<&str> {
-    runs[..run]
-        .iter()
-        .rev()
-        .map(|r| r.text.as_str())
-        .find(|t| punct::is_short_heading(t))
-}
-
-/// Whether the words before a number state a year before the article's (a plan
-/// recounting last year's results).
-pub(super) fn states_past_year(before: &str, doc: &Document) -> bool {
-    let Some(y) = doc.date().0 else {
-        return false;
-    };
-    numbers::mentions(before)
-        .iter()
-        .filter_map(Mention::year)
-        .any(|v| v < y)
-        || before.contains("去年")
-        || before.contains("上年")
 }

@@ -10,10 +10,8 @@
 
 pub mod catalogue;
 mod choose;
-mod lists;
 mod read;
 mod refuse;
-pub mod vocab;
 mod words;
 pub mod write;
 
@@ -24,9 +22,9 @@ use crate::format;
 use crate::text::normalize;
 use crate::text::numbers;
 
+use crate::vocab::Vocabulary;
 use read::read_article;
 use refuse::refused;
-use vocab::Vocabulary;
 
 /// One figure the article states: the very [`Figure`] `check` proved, with one
 /// quote, and why it is only a guess when it is one.

@@ -4,22 +4,22 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::choose::{Draft, choose_quote, heading_before, quote_end, states_past_year};
-use super::lists;
-use super::vocab::{self, Vocabulary};
-use super::words::{
-    ACTIVITY_WORDS, MULTI_YEAR, NOT_A_COUNT, RATE_WORDS, carries_goal, is_change, is_plan_frame,
-    is_target, paragraph_frame,
-};
+use super::choose::{Draft, choose_quote, quote_end};
+use super::words::{ACTIVITY_WORDS, MULTI_YEAR, NOT_A_COUNT, RATE_WORDS, is_change};
 use super::{Proposal, Unassigned};
 use crate::check::dating::Document;
 use crate::content::yaml::SourceFile;
 use crate::content::{Article, Bound, Origin, OriginPath, Site, Status};
 use crate::format;
 use crate::text::Normalized;
+use crate::text::goal::{
+    carries_goal, heading_before, is_plan_frame, is_target, paragraph_frame, states_past_year,
+};
+use crate::text::lists;
 use crate::text::numbers::{self, Mention, Unit};
 use crate::text::punct::{self, Sentence};
 use crate::text::words::declines;
+use crate::vocab::{self, Vocabulary};
 
 /// What reading the article gave, before it is compared with the place file.
 pub(super) struct Read {
@@ -277,15 +277,15 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
                 .rfind([',', ';', '，', '；'])
                 .map_or(before, |i| &before[i..])
         };
-        let recap = states_past_year(clause, doc) && !is_target(clause);
+        let recap = states_past_year(clause, doc.date().0) && !is_target(clause);
         let status = if recap {
             Status::Actual
         } else if is_target(&s.text[..m.span.start])
             || heading_before(runs, run).is_some_and(|h| is_target(h) || is_plan_frame(h))
             || paragraph_frame(&runs[run].text[..s.start]).is_some_and(is_plan_frame)
             || carries_goal(&runs[run].text[..s.start], &s.text[..m.span.start])
-                && !states_past_year(&s.text[..m.span.start], doc)
-            || plan && !states_past_year(&s.text[..m.span.start], doc)
+                && !states_past_year(&s.text[..m.span.start], doc.date().0)
+            || plan && !states_past_year(&s.text[..m.span.start], doc.date().0)
         {
             Status::Target
         } else {
@@ -338,16 +338,10 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
             previous_in_unit,
             doc,
             origin,
+            vocab,
         ) else {
             continue;
         };
-        let mut p = p;
-        // A period that starts after the document was written can only be a goal.
-        if p.figure.status == Status::Actual
-            && doc.date().0.is_some_and(|y| p.figure.period.year() > y)
-        {
-            p.figure.status = Status::Target;
-        }
         read.proposals.push(Proposal { doubt, ..p });
     }
 }
@@ -404,14 +398,7 @@ fn counts_another_noun(after: &str) -> bool {
 /// Whether the mention states a number in `unit` (not a bare number, which could be
 /// anything).
 pub(super) fn states_unit(m: &Mention, unit: &Unit) -> bool {
-    if m.in_unit(unit).is_none() {
-        return false;
-    }
-    if unit.base == "%" {
-        return m.rest.starts_with('%');
-    }
-    unit.words.iter().any(|w| m.rest.starts_with(w.as_str()))
-        || m.magnitude != 1.0 && unit.magnitude != 1.0 && !numbers::starts_with_unit(&m.rest)
+    m.states_unit(unit)
 }
 
 /// Whether the mention states a unit at all (for listing the unassigned ones).

@@ -24,6 +24,7 @@ pub fn entry(f: &Figure, dash: usize) -> String {
     let Figure {
         indicator: _, // the list's key, not the item's
         period,
+        period_from,
         value,
         status,
         bound,
@@ -44,6 +45,16 @@ pub fn entry(f: &Figure, dash: usize) -> String {
     let field = |s: &mut String, k: &str, v: &str| {
         s.push_str(&format!("{pad}  {k}: {v}\n"));
     };
+    match period_from {
+        Some(crate::content::PeriodFrom::Judgement(why)) => {
+            // A flow mapping: the reason written as a JSON string, which YAML
+            // reads the same in any context.
+            let why = serde_json::to_string(why).unwrap_or_default();
+            field(&mut s, "period_from", &format!("{{judgement: {why}}}"))
+        }
+        Some(basis) => field(&mut s, "period_from", &basis.as_text()),
+        None => {}
+    }
     field(&mut s, "value", &format::stated(*value));
     if *status != crate::content::Status::Actual {
         field(&mut s, "status", status.as_str());
@@ -472,6 +483,7 @@ mod tests {
             figure: Figure {
                 indicator: indicator.to_string(),
                 period: Period::Year(2023),
+                period_from: None,
                 value,
                 status: Status::Actual,
                 bound: None,

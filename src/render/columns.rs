@@ -91,7 +91,7 @@ fn b(s: &str) -> Cow<'_, str> {
 }
 
 /// The columns of every data CSV, in order.
-pub const COLUMNS: [Column; 20] = [
+pub const COLUMNS: [Column; 21] = [
     text("place", "地区标识（页面地址 /cities/<place>/）", |r| b(&r.place.slug)).required(),
     text("place_name", "地区全称", |r| b(r.place_name)).free_text(),
     text("province", "所属省级行政区", |r| b(&r.place.province)).free_text(),
@@ -101,6 +101,12 @@ pub const COLUMNS: [Column; 20] = [
         Cow::Owned(r.figure.period.to_string())
     })
     .required(),
+    text(
+        "period_from",
+        "原文未写明年份时，时期的依据：date（文章日期）、previous-year（文章日期的上一年）、title（标题）、address（原文地址中的日期）或 judgement: 编者判断及理由；空为原文写明",
+        |r| Cow::Owned(r.figure.period_from.as_ref().map_or(String::new(), |p| p.as_text())),
+    )
+    .free_text(),
     text("value", "数值，单位见 unit", |r| Cow::Owned(format::plain(r.figure.value)))
         .number()
         .required(),

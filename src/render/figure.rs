@@ -103,6 +103,8 @@ pub(super) struct RowCtx<'a> {
     pub(super) original: Option<String>,
     pub(super) derived: Option<&'a str>,
     pub(super) note: Option<&'a str>,
+    /// How the period was read where the text leaves it open ("期间依据：…").
+    pub(super) period_from: Option<String>,
     /// How many articles state the figure.
     pub(super) source_count: usize,
     /// The sources after the first.
@@ -218,6 +220,7 @@ impl<'a> Renderer<'a> {
             original: article.and_then(|a| text_fragment(a, f.quotes.first()?)),
             derived: f.derived.as_deref(),
             note: f.note.as_deref(),
+            period_from: f.period_from.as_ref().map(|p| p.label_zh()),
             history: self.figure_history(&self.site.places[fref.place], f, &ind.unit),
             source_count: 1 + f.also.len(),
             also,

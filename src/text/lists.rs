@@ -2,7 +2,7 @@
 //! order. Without this, every number of the list is read with the words nearest
 //! before it, and the first number is filed under the last noun.
 
-use crate::text::numbers::{self, Mention};
+use super::numbers::{self, Mention};
 
 /// Words that join the members of a list of nouns or of numbers.
 const JOINS: &[&str] = &["、", "和", "及", "与", "以及", "或"];
@@ -34,7 +34,7 @@ const VERBS: &[&str] = &[
 /// (`…达6588家、6403家,分别增长26.3%、44.4%`) takes those of the list before it.
 /// The numbers of a list whose nouns and numbers do not pair one to one get an empty
 /// noun: they are not read at all.
-pub(super) fn pairs(
+pub fn pairs(
     text: &str,
     mentions: &[Mention],
     counts: &dyn Fn(&Mention) -> bool,

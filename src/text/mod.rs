@@ -7,6 +7,8 @@
 //! rules live here, once, and this layer imports nothing else of the crate: it is the
 //! ground the three commands stand on.
 
+pub mod goal;
+pub mod lists;
 mod normal;
 pub mod numbers;
 pub mod punct;

@@ -45,6 +45,19 @@ impl Mention {
     }
 
     /// The value (and range end) in `unit`, if the mention is in that unit.
+    /// Whether the mention states a number in `unit` (not a bare number, which could
+    /// be anything): what the words before it can be read for.
+    pub fn states_unit(&self, unit: &Unit) -> bool {
+        if self.in_unit(unit).is_none() {
+            return false;
+        }
+        if unit.base == "%" {
+            return self.rest.starts_with('%');
+        }
+        unit.words.iter().any(|w| self.rest.starts_with(w.as_str()))
+            || self.magnitude != 1.0 && unit.magnitude != 1.0 && !starts_with_unit(&self.rest)
+    }
+
     pub fn in_unit(&self, unit: &Unit) -> Option<(f64, Option<f64>)> {
         if self.ordinal || self.year().is_some() && unit.base != "年" {
             return None;

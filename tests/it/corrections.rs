@@ -410,8 +410,11 @@ fn mutants_of_second_sources_and_overrides_are_caught_at_their_lines() {
         .filter(|m| m.kind == "cite-quote" || m.kind == "original")
         .collect();
     assert_eq!(new.len(), 2, "one second source and one override");
+    // Status and indicator mutants are read from words, not from the citations this
+    // test is about (`provenance` measures them).
     let missed: Vec<String> = all
         .iter()
+        .filter(|m| m.kind != "status" && m.kind != "indicator")
         .filter(|m| !is_caught(root, m))
         .map(|m| format!("{} line {} → {}", m.kind, m.line, m.replacement))
         .collect();

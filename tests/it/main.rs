@@ -15,6 +15,7 @@ mod history;
 mod hostile;
 mod incremental;
 mod periods;
+mod proofs;
 mod provenance;
 mod readme;
 mod serve;

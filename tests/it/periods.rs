@@ -8,7 +8,12 @@ use std::path::Path;
 
 /// A site with one place and one article (`title`, `date`, `body`) and the figures
 /// given as YAML lines under `figures:`.
-fn site(title: &str, date: Option<&str>, body: &str, figures: &str) -> tempfile::TempDir {
+pub(crate) fn site(
+    title: &str,
+    date: Option<&str>,
+    body: &str,
+    figures: &str,
+) -> tempfile::TempDir {
     let site = crate::common::site_copy();
     let root = site.path();
     fs::remove_dir_all(root.join("content/articles")).unwrap();
@@ -37,7 +42,7 @@ fn site(title: &str, date: Option<&str>, body: &str, figures: &str) -> tempfile:
 }
 
 /// The error codes `check` reports for the site, with their lines.
-fn errors(root: &Path) -> Vec<(String, usize)> {
+pub(crate) fn errors(root: &Path) -> Vec<(String, usize)> {
     match indicity::check(root) {
         Ok(_) => Vec::new(),
         Err(indicity::Error::Content(d)) => d
@@ -51,7 +56,13 @@ fn errors(root: &Path) -> Vec<(String, usize)> {
     }
 }
 
-fn figure(indicator: &str, period: &str, value: &str, quote: &str, extra: &str) -> String {
+pub(crate) fn figure(
+    indicator: &str,
+    period: &str,
+    value: &str,
+    quote: &str,
+    extra: &str,
+) -> String {
     format!(
         "  {indicator}:\n    - period: {period}\n      value: {value}\n{extra}      source: SOURCE\n      quote: {quote}\n"
     )

@@ -1,5 +1,7 @@
 //! Small lies about a figure, for mutation tests: a digit, ×10, ÷10, ×10000 (a unit
-//! scale slip), the period a year off either way, the quote with a character dropped.
+//! scale slip), the period a year off either way, the quote with a character dropped,
+//! the status flipped, and the figure filed under another indicator its sentence
+//! states.
 //! Shared by `tests/provenance.rs` (the bundled site) and `examples/devset.rs` (the
 //! development set), so both measure the checker the same way.
 
@@ -15,8 +17,12 @@ pub struct Mutant {
     /// Byte range of the original value in the file, and its replacement.
     pub span: std::ops::Range<usize>,
     pub replacement: String,
-    /// 1-based line of the mutated value: the error must point there.
+    /// 1-based line of the mutated value: the error must point there (or, for a
+    /// figure moved to another indicator, anywhere from `line` to `last_line`).
     pub line: usize,
+    pub last_line: usize,
+    /// What the mutant did, for reports: the figure's quote and its new indicator.
+    pub what: String,
 }
 
 fn shift_year(p: Period, by: i32) -> Period {
@@ -56,6 +62,8 @@ pub fn mutants(root: &Path) -> Vec<Mutant> {
                         span: loc.span.clone(),
                         replacement,
                         line: loc.line_col().0,
+                        last_line: loc.line_col().0,
+                        what: String::new(),
                     });
                 };
             let v = fig.value;
@@ -92,6 +100,8 @@ pub fn mutants(root: &Path) -> Vec<Mutant> {
                 ("quote", None)
             };
             push("quote", Some(field), dropped);
+            out.extend(status_flipped(&file, &text_of(root, &file), fig));
+            out.extend(indicator_swapped(root, &site, place, &file, fig));
             // Every further citation, at its own lines: its quote with a character
             // dropped, and (overridden) the original value with a digit changed.
             let views = fig.views();
@@ -106,6 +116,8 @@ pub fn mutants(root: &Path) -> Vec<Mutant> {
                     span: loc.span.clone(),
                     replacement: drop_middle(&view.quotes[0]),
                     line: loc.line_col().0,
+                    last_line: loc.line_col().0,
+                    what: String::new(),
                 });
             }
             if let Some(o) = &fig.overridden {
@@ -119,11 +131,155 @@ pub fn mutants(root: &Path) -> Vec<Mutant> {
                     span: loc.span.clone(),
                     replacement: last_digit_changed(o.original),
                     line: loc.line_col().0,
+                    last_line: loc.line_col().0,
+                    what: String::new(),
                 });
             }
         }
     }
     out
+}
+
+fn text_of(root: &Path, file: &str) -> String {
+    let path = Path::new(file);
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    fs::read_to_string(path).unwrap_or_default()
+}
+
+/// The line of `text` holding byte `at`: its start, and its 1-based number.
+fn line_at(text: &str, at: usize) -> (usize, usize) {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (start, text[..start].matches('\n').count() + 1)
+}
+
+/// The status flipped: `target` for `actual`, written after the period when the
+/// figure has no `status:` line (an actual one leaves it out).
+fn status_flipped(file: &str, text: &str, fig: &content::Figure) -> Option<Mutant> {
+    let flipped = match fig.status {
+        content::Status::Actual => "target",
+        content::Status::Target => "actual",
+    };
+    if let Some(loc) = fig.origin.locate(Some("status")).filter(|l| {
+        text.get(l.span.clone())
+            .is_some_and(|v| v == fig.status.as_str())
+    }) {
+        return Some(Mutant {
+            kind: "status",
+            file: file.to_string(),
+            span: loc.span.clone(),
+            replacement: flipped.to_string(),
+            line: loc.line_col().0,
+            last_line: loc.line_col().0,
+            what: format!("{}: {}", fig.indicator, fig.quotes[0]),
+        });
+    }
+    // Block style only: the `period:` key starts its line or follows the item's dash.
+    let loc = fig.origin.locate(Some("period"))?;
+    let (start, line) = line_at(text, loc.span.start);
+    let key = text[start..].find("period:")? + start;
+    let lead = &text[start..key];
+    if !lead.chars().all(|c| c == ' ' || c == '-') || key > loc.span.start {
+        return None;
+    }
+    let period = text.get(loc.span.clone())?;
+    Some(Mutant {
+        kind: "status",
+        file: file.to_string(),
+        span: loc.span.clone(),
+        replacement: format!("{period}\n{}status: {flipped}", " ".repeat(lead.len())),
+        line: line + 1,
+        last_line: line + 1,
+        what: format!("{}: {}", fig.indicator, fig.quotes[0]),
+    })
+}
+
+/// The lines of a block-style list item starting at the line holding byte `at`: its
+/// byte range (whole lines) and the column of its dash.
+fn item_lines(text: &str, at: usize) -> Option<(std::ops::Range<usize>, usize)> {
+    let (start, _) = line_at(text, at);
+    let dash = text[start..].find("- ")?;
+    if !text[start..start + dash].chars().all(|c| c == ' ') {
+        return None;
+    }
+    let mut end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
+    while end < text.len() {
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+        let line = &text[end..line_end];
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if !line.trim().is_empty() && indent <= dash {
+            break;
+        }
+        end = line_end;
+    }
+    Some((start..end, dash))
+}
+
+/// The figure moved under another indicator whose figure its sentence states
+/// (`高新技术企业达828家,科技型中小企业1200家`: 828 filed as tech SMEs).
+fn indicator_swapped(
+    root: &Path,
+    site: &content::Site,
+    place: &content::Place,
+    file: &str,
+    fig: &content::Figure,
+) -> Option<Mutant> {
+    use indicity::text::{normalize, punct};
+    let article = site.articles.get(&fig.source)?;
+    let texts: Vec<String> = article.texts().iter().map(|t| normalize(t)).collect();
+    let quote = normalize(fig.quotes.first()?);
+    let sentence = texts.iter().find_map(|t| {
+        punct::sentences(t)
+            .into_iter()
+            .map(|s| s.text)
+            .find(|s| s.contains(quote.as_str()))
+    })?;
+    let other = place.figures.iter().find(|o| {
+        o.indicator != fig.indicator
+            && o.source == fig.source
+            && site.indicators.contains_key(&o.indicator)
+            && o.quotes
+                .first()
+                .is_some_and(|q| sentence.contains(normalize(q).as_str()))
+    })?;
+    let text = text_of(root, file);
+    let (block, dash) = item_lines(&text, fig.origin.locate(Some("period"))?.span.start)?;
+    let (target, target_dash) = item_lines(&text, other.origin.locate(Some("period"))?.span.start)?;
+    let moved: String = text[block.clone()]
+        .lines()
+        .map(|l| {
+            let l = l.strip_prefix(&" ".repeat(dash)).unwrap_or(l);
+            format!("{}{l}\n", " ".repeat(target_dash))
+        })
+        .collect();
+    let (from, to) = (block.start.min(target.start), block.end.max(target.start));
+    let region = if target.start < block.start {
+        format!("{moved}{}", &text[target.start..block.start])
+    } else {
+        format!("{}{moved}", &text[block.end..target.start])
+    };
+    let moved_at = from
+        + if target.start < block.start {
+            0
+        } else {
+            target.start - block.end
+        };
+    let first =
+        text[..from].matches('\n').count() + region[..moved_at - from].matches('\n').count() + 1;
+    Some(Mutant {
+        kind: "indicator",
+        file: file.to_string(),
+        span: from..to,
+        replacement: region,
+        line: first,
+        last_line: first + moved.matches('\n').count() - 1,
+        what: format!("{} → {}: {}", fig.indicator, other.indicator, fig.quotes[0]),
+    })
 }
 
 fn last_digit_changed(v: f64) -> String {
@@ -153,9 +309,10 @@ pub fn is_caught(root: &Path, m: &Mutant) -> bool {
     let caught = match indicity::check(root) {
         Ok(_) => false,
         Err(indicity::Error::Content(d)) => d.errors().any(|e| {
-            e.location
-                .as_ref()
-                .is_some_and(|l| l.file.to_string_lossy() == m.file && l.line_col().0 == m.line)
+            e.location.as_ref().is_some_and(|l| {
+                l.file.to_string_lossy() == m.file
+                    && (m.line..=m.last_line).contains(&l.line_col().0)
+            })
         }),
         Err(e) => panic!("{e}"),
     };
@@ -177,6 +334,8 @@ pub fn help_misleads(root: &Path, m: &Mutant) -> Option<String> {
     let field = match m.kind {
         "period+1" | "period-1" => "period",
         "quote" | "cite-quote" => "quote",
+        "status" => "status",
+        "indicator" => "indicator",
         _ => "value",
     };
     let fixes: Vec<String> = match indicity::check(root) {
