@@ -105,8 +105,9 @@ struct Parts {
 /// Every indicator of the catalogue, by its core nouns, as one automaton.
 pub struct Vocabulary {
     automaton: Option<AhoCorasick>,
-    /// The cores and aliases the automaton finds, by pattern.
-    patterns: Vec<String>,
+    /// Each indicator's name in normal form and the cores and aliases that name it,
+    /// by id: `check` asks for them once per figure.
+    named: std::collections::HashMap<String, (String, Vec<String>)>,
     /// For each pattern, the indicators it is the core (or an alias) of.
     owners: Vec<Vec<usize>>,
     parts: Vec<Parts>,
@@ -269,12 +270,26 @@ impl Vocabulary {
             .chain(STOCK)
             .copied()
             .collect();
+        let named = site
+            .indicators
+            .values()
+            .enumerate()
+            .map(|(i, ind)| {
+                let cores = owners
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| o.contains(&i))
+                    .map(|(k, _)| patterns[k].clone())
+                    .collect();
+                (ind.id.clone(), (normalize(&ind.name), cores))
+            })
+            .collect();
         Vocabulary {
             automaton: AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .build(&patterns)
                 .ok(),
-            patterns,
+            named,
             owners,
             parts,
             modifiers: AhoCorasick::new(modifiers).expect("fixed words"),
@@ -475,16 +490,15 @@ impl Vocabulary {
     }
 
     /// The cores (and aliases) that name indicator `id`.
-    pub fn cores_of(&self, id: &str) -> Vec<&str> {
-        let Some(i) = self.parts.iter().position(|p| p.id == id) else {
-            return Vec::new();
-        };
-        self.owners
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.contains(&i))
-            .filter_map(|(k, _)| self.patterns.get(k).map(String::as_str))
-            .collect()
+    pub fn cores_of(&self, id: &str) -> &[String] {
+        self.named
+            .get(id)
+            .map_or(&[], |(_, cores)| cores.as_slice())
+    }
+
+    /// The indicator's name in normal form (`check` compares it with the words).
+    pub fn name_of(&self, id: &str) -> &str {
+        self.named.get(id).map_or("", |(name, _)| name.as_str())
     }
 
     /// The indicators of one core found at `(end, len, pattern)` of `window` that the

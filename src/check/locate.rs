@@ -154,9 +154,11 @@ pub(super) fn locate_in_article(
     }
     // A figure whose quotes were all found must also agree with them.
     let doc = dating::Document::of(article, runs);
+    let words = super::status::Context::of(article, runs);
     let source = values::Source {
         article,
         doc: &doc,
+        words: &words,
         runs,
         vocab,
     };

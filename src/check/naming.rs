@@ -112,7 +112,7 @@ fn readings(
     }
     // `增加值3510.2亿元` after `高新技术产业总产值…`: a noun of its own the
     // catalogue lacks as a core, which the figure's indicator's name holds.
-    if residue.chars().count() >= 2 && crate::text::normalize(name).contains(&residue) {
+    if residue.chars().count() >= 2 && name.contains(&residue) {
         return None;
     }
     let earlier = vocab::expand(&sentence[..m.span.start]);
@@ -146,13 +146,13 @@ pub fn check(
     at: &At,
 ) -> Option<Diagnostic> {
     let unit = Unit::with_words(&indicator.unit, &indicator.unit_words);
-    let (found, words) = readings(vocab, text, at, &unit, &indicator.name)?;
+    let (found, words) = readings(vocab, text, at, &unit, vocab.name_of(&fig.indicator))?;
     let own = vocab.cores_of(&fig.indicator);
-    let name = crate::text::normalize(&indicator.name);
+    let name = vocab.name_of(&fig.indicator);
     // A share (`占全省`, `占比`) of something the words name: the catalogue's share
     // indicators are named by what they are a share of.
     let share = |t: &str| ["占", "比重", "比例"].iter().any(|w| t.contains(w));
-    if share(&words) && share(&name) {
+    if share(&words) && share(name) {
         return None;
     }
     let mut named: Vec<&String> = Vec::new();

@@ -9,7 +9,7 @@
 use crate::content::{Article, Figure, Status};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::text::goal::{
-    DONE_WORDS, carries_goal, goal_word, heading_before, is_plan_frame, is_target, paragraph_frame,
+    DONE_WORDS, carries_goal, goal_word, is_plan_frame, is_target, paragraph_frame,
     states_past_year,
 };
 use crate::text::time::Ref;
@@ -43,7 +43,7 @@ pub struct At {
 }
 
 fn read(
-    article: &Article,
+    ctx: &Context,
     runs: &[Normalized],
     at: &At,
     date_year: Option<i32>,
@@ -100,16 +100,11 @@ fn read(
         // `完成全年170家任务的71.8%`: what was done is the share, not the task.
         r.goal = Some(format!("its clause calls the number a {}", quoted(w)));
         r.done = None;
-    } else if let Some(h) =
-        heading_before(runs, at.run).filter(|h| is_target(h) || is_plan_frame(h))
-    {
+    } else if let Some(h) = ctx.plan_heading[at.run].map(|h| runs[h].text.as_str()) {
         r.goal = Some(format!("it is under the heading `{}`", excerpt(h)));
     } else if let Some(f) = paragraph_frame(&text[..at.sentence]).filter(|f| is_plan_frame(f)) {
         r.goal = Some(format!("its paragraph opens with `{}`", excerpt(f)));
-    } else if is_target(&normalize(&article.meta.title))
-        && !states_past_year(before, date_year)
-        && r.done.is_none()
-    {
+    } else if ctx.title_target && !states_past_year(before, date_year) && r.done.is_none() {
         r.goal = Some("the article's title announces goals".into());
     } else if let Some(y) = date_year
         && fig.period.year() > y
@@ -119,36 +114,26 @@ fn read(
             fig.period
         ));
     }
-    let title = normalize(&article.meta.title);
-    // A goal earlier in the paragraph may govern a sentence that names none (it is
-    // how `extract` reads it), or the paragraph may have gone on to results; a goal
-    // word after the number, a year after the article's, a plan's title.
-    let future = crate::text::time::refs(sentence).iter().any(|(_, t)| {
-        matches!(t, Ref::Year(y) | Ref::Span(_, y) if date_year.is_some_and(|d| *y > d))
-            || matches!(t, Ref::Relative(k, _) if *k > 0)
-    });
-    // A paragraph of its section before it may end by setting out a plan
-    // (`…部署了2018年工作。`, then one paragraph per line of work).
-    let section = runs[..at.run]
-        .iter()
-        .rev()
-        .take_while(|r| !punct::is_short_heading(&r.text))
-        .any(|r| {
-            let last = punct::sentences(&r.text).last().map_or("", |s| s.text);
-            is_plan_frame(last) || ["部署", "安排"].iter().any(|w| last.contains(w))
+    r.title_goal = ctx.title_goal;
+    // The hints of a goal only a `target` needs (most figures are results).
+    if fig.status == Status::Target {
+        // A goal earlier in the paragraph may govern a sentence that names none (it
+        // is how `extract` reads it), or the paragraph may have gone on to results; a
+        // goal word after the number, a year after the article's, a plan's title, a
+        // plan set out at the end of a paragraph before it in its section
+        // (`…部署了2018年工作。`, then one paragraph per line of work).
+        let future = crate::text::time::refs(sentence).iter().any(|(_, t)| {
+            matches!(t, Ref::Year(y) | Ref::Span(_, y) if date_year.is_some_and(|d| *y > d))
+                || matches!(t, Ref::Relative(k, _) if *k > 0)
         });
-    r.title_goal = is_target(&title)
-        || is_plan_frame(&title)
-        || ["规划", "计划", "方案", "纲要", "意见"]
-            .iter()
-            .any(|w| title.contains(w));
-    r.maybe_goal = r.goal.is_some()
-        || section
-        || carries_goal(&text[..at.sentence], before) && !states_past_year(before, date_year)
-        || goal_word_weak(before)
-        || is_target(sentence)
-        || future
-        || r.title_goal;
+        r.maybe_goal = r.goal.is_some()
+            || ctx.plan_section[at.run]
+            || carries_goal(&text[..at.sentence], before) && !states_past_year(before, date_year)
+            || goal_word_weak(before)
+            || is_target(sentence)
+            || future
+            || r.title_goal;
+    }
     r
 }
 
@@ -166,15 +151,55 @@ fn excerpt(s: &str) -> String {
     }
 }
 
+/// What every figure of an article reads alike: its title, and for each run the
+/// plan heading above it and whether its section set out a plan before it. Read once
+/// per article: an article states dozens of figures.
+pub struct Context {
+    title_target: bool,
+    title_goal: bool,
+    plan_heading: Vec<Option<usize>>,
+    plan_section: Vec<bool>,
+}
+
+impl Context {
+    pub fn of(article: &Article, runs: &[Normalized]) -> Context {
+        let title = normalize(&article.meta.title);
+        let mut plan_heading = Vec::with_capacity(runs.len());
+        let mut plan_section = Vec::with_capacity(runs.len());
+        let (mut heading, mut section) = (None, false);
+        for (i, r) in runs.iter().enumerate() {
+            plan_heading.push(heading);
+            plan_section.push(section);
+            if punct::is_short_heading(&r.text) {
+                heading = (is_target(&r.text) || is_plan_frame(&r.text)).then_some(i);
+                section = false;
+            } else {
+                let last = punct::sentences(&r.text).last().map_or("", |s| s.text);
+                section |= is_plan_frame(last) || ["部署", "安排"].iter().any(|w| last.contains(w));
+            }
+        }
+        Context {
+            title_target: is_target(&title),
+            title_goal: is_target(&title)
+                || is_plan_frame(&title)
+                || ["规划", "计划", "方案", "纲要", "意见"]
+                    .iter()
+                    .any(|w| title.contains(w)),
+            plan_heading,
+            plan_section,
+        }
+    }
+}
+
 /// The status the words contradict, if they do.
 pub fn check(
     fig: &Figure,
-    article: &Article,
+    ctx: &Context,
     runs: &[Normalized],
     at: &At,
     date_year: Option<i32>,
 ) -> Option<Diagnostic> {
-    let r = read(article, runs, at, date_year, fig);
+    let r = read(ctx, runs, at, date_year, fig);
     let (why, other) = match fig.status {
         Status::Actual => match (&r.goal, &r.done) {
             (Some(g), None) => (g.clone(), Status::Target),

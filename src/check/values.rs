@@ -33,6 +33,8 @@ pub struct QuoteHit {
 pub struct Source<'a> {
     pub article: &'a Article,
     pub doc: &'a dating::Document,
+    /// What the status of every figure of the article reads alike.
+    pub words: &'a status::Context,
     pub runs: &'a [Normalized],
     pub vocab: &'a Vocabulary,
 }
@@ -45,8 +47,9 @@ pub fn verify(
     quotes: &[QuoteHit],
 ) -> Vec<Diagnostic> {
     let Source {
-        article,
+        article: _,
         doc,
+        words,
         runs,
         vocab,
     } = *src;
@@ -86,7 +89,7 @@ pub fn verify(
         && fig.derived.is_none()
         && let Some(at) = number_at(fig, &unit, quotes, &mentions, runs)
     {
-        out.extend(status::check(fig, article, runs, &at, doc.date().0));
+        out.extend(status::check(fig, words, runs, &at, doc.date().0));
         out.extend(naming::check(
             fig,
             indicator,

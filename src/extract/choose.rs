@@ -36,10 +36,12 @@ pub(super) fn choose_quote(
     doc: &Document,
     origin: &Origin,
     vocab: &crate::vocab::Vocabulary,
+    words: &crate::check::status::Context,
 ) -> Option<Proposal> {
     let source = values::Source {
         article,
         doc,
+        words,
         runs,
         vocab,
     };

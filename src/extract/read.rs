@@ -47,6 +47,7 @@ pub(super) fn read_article(site: &Site, article: &Article, vocab: &Vocabulary) -
     // reading of a number the paragraphs already gave is dropped.
     let heading = |r: usize| r + 1 == runs.len() || punct::is_short_heading(&runs[r].text);
     let plan = is_target(&runs[runs.len() - 1].text);
+    let words = crate::check::status::Context::of(article, &runs);
     for pass in [false, true] {
         let body = read.proposals.len();
         for (r, run) in runs.iter().enumerate().filter(|(r, _)| heading(*r) == pass) {
@@ -61,6 +62,7 @@ pub(super) fn read_article(site: &Site, article: &Article, vocab: &Vocabulary) -
                     doc: &doc,
                     origin: &origin,
                     plan,
+                    words: &words,
                 };
                 read_sentence(&ctx, &s, &mut read);
             }
@@ -94,6 +96,8 @@ pub(super) struct Context<'a> {
     pub(super) origin: &'a Origin,
     /// The title announces goals (`力争…超1500家`): the article is a plan.
     pub(super) plan: bool,
+    /// What `check` reads alike for every figure of the article.
+    pub(super) words: &'a crate::check::status::Context,
 }
 
 pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read) {
@@ -107,6 +111,7 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
         doc,
         origin,
         plan,
+        words: _,
     } = *ctx;
     let province = site
         .place(&article.meta.city)
@@ -339,6 +344,7 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
             doc,
             origin,
             vocab,
+            ctx.words,
         ) else {
             continue;
         };
