@@ -441,8 +441,7 @@ impl Vocabulary {
                 continue;
             }
             let before = &window[..m.start()];
-            let flow = has(FLOW)
-                || modifiers != window && FLOW.iter().any(|w| before.contains(w)) && !has(STOCK);
+            let flow = reads_flow(window, modifiers, before);
             let stock = has(STOCK);
             let net = has(NET) || change;
             let above = before.ends_with("以上");
@@ -548,8 +547,7 @@ impl Vocabulary {
         let has = |words: &[&str]| words.iter().any(|w| modifiers.contains(w));
         // A clause going on about an earlier noun (`…新培育165家、同比增长52%`) is
         // about its flow too, unless it turns to the stock (`总数达到`).
-        let flow = has(FLOW)
-            || modifiers != window && FLOW.iter().any(|w| before.contains(w)) && !has(STOCK);
+        let flow = reads_flow(window, modifiers, before);
         let net = has(NET);
         let growth = has(GROWTH);
         let family: Vec<&Parts> = self.owners[pattern]
@@ -621,6 +619,14 @@ impl Vocabulary {
             })
             .collect()
     }
+}
+
+/// Whether the words count what is new: a flow word of the number's own clause, or
+/// one before an earlier clause's core that the clause goes on about
+/// (`…新培育165家、同比增长52%`), unless it turns to the stock (`总数达到`).
+fn reads_flow(window: &str, modifiers: &str, before_core: &str) -> bool {
+    let has = |words: &[&str]| words.iter().any(|w| modifiers.contains(w));
+    has(FLOW) || modifiers != window && FLOW.iter().any(|w| before_core.contains(w)) && !has(STOCK)
 }
 
 /// Whether `s` ends with the full name of a province or city of the gazetteer

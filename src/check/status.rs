@@ -9,8 +9,8 @@
 use crate::content::{Article, Figure, Status};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::text::goal::{
-    DONE_WORDS, carries_goal, goal_word, is_plan_frame, is_target, paragraph_frame,
-    states_past_year,
+    DONE_WORDS, WEAK_GOAL_WORDS, carries_goal, goal_word, is_plan_frame, is_target,
+    paragraph_frame, states_past_year,
 };
 use crate::text::time::Ref;
 use crate::text::{Normalized, normalize, punct};
@@ -137,9 +137,8 @@ fn read(
     r
 }
 
-/// `拟`, `争取`: a goal word that may also name what was obtained or proposed.
 fn goal_word_weak(before: &str) -> bool {
-    ["拟", "争取"].iter().any(|w| before.contains(w))
+    WEAK_GOAL_WORDS.iter().any(|w| before.contains(w))
 }
 
 fn excerpt(s: &str) -> String {

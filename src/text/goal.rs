@@ -40,6 +40,10 @@ pub const NOW_WORDS: &[&str] = &[
     "年初以来",
 ];
 
+/// Goal words that may also name what was obtained or proposed: `拟认定名单` is a
+/// list's name, `争取各类科技项目59项` obtained them. A hint of a goal, no proof.
+pub const WEAK_GOAL_WORDS: &[&str] = &["拟", "争取"];
+
 /// The word that makes a number a goal beyond doubt, for `check`: the
 /// [`TARGET_WORDS`] less those that also name what was done or proposed (`拟认定名单`
 /// is a list's name; `争取各类科技项目59项` and `争取到` mean obtained).
@@ -47,7 +51,7 @@ pub fn goal_word(before: &str) -> Option<&'static str> {
     if !is_target(before) {
         return None;
     }
-    let strong = |w: &str| !matches!(w, "拟" | "争取");
+    let strong = |w: &str| !WEAK_GOAL_WORDS.contains(&w);
     TARGET_WORDS
         .iter()
         .copied()

@@ -64,6 +64,17 @@ impl H {
         self.live.live.update(files.iter().map(|f| root.join(f)))
     }
 
+    /// An update that check must refuse with `code`, keeping the last good site.
+    fn refused(&mut self, files: &[&str], code: indicity::diagnostics::Code) {
+        match self.update(files) {
+            Outcome::Failed(d) => {
+                assert!(d.errors().any(|e| e.code == code), "{}", d.render(false))
+            }
+            Outcome::Rebuilt(_) => panic!("the edit passed; {code} expected"),
+            Outcome::Nothing => panic!("nothing rebuilt; {code} expected"),
+        }
+    }
+
     /// An update that must succeed.
     fn ok(&mut self, files: &[&str]) -> indicity::serve::rebuild::Rebuilt {
         match self.update(files) {
@@ -208,16 +219,7 @@ fn status_actual_to_target_and_back() {
         "      value: 2.27\n",
         "      value: 2.27\n      status: target\n",
     );
-    match h.update(&[FUZHOU]) {
-        Outcome::Failed(d) => assert!(
-            d.errors()
-                .any(|e| e.code == indicity::diagnostics::Code::E038),
-            "{}",
-            d.render(false)
-        ),
-        Outcome::Rebuilt(_) => panic!("a result published as a goal passed"),
-        Outcome::Nothing => panic!(),
-    }
+    h.refused(&[FUZHOU], indicity::diagnostics::Code::E038);
     h.edit(
         FUZHOU,
         "      value: 2.27\n      status: target\n",
@@ -235,16 +237,7 @@ fn headline_figure_status_change() {
         "      value: 2437\n",
         "      value: 2437\n      status: target\n",
     );
-    match h.update(&[FUZHOU]) {
-        Outcome::Failed(d) => assert!(
-            d.errors()
-                .any(|e| e.code == indicity::diagnostics::Code::E038),
-            "{}",
-            d.render(false)
-        ),
-        Outcome::Rebuilt(_) => panic!("a result published as a goal passed"),
-        Outcome::Nothing => panic!(),
-    }
+    h.refused(&[FUZHOU], indicity::diagnostics::Code::E038);
     h.edit(
         FUZHOU,
         "      value: 2437\n      status: target\n",
