@@ -209,11 +209,21 @@ fn gold_body(e: &Entry, text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Text as it is compared: NFKC, Simplified, no whitespace, no markdown heading marks.
+/// Text as it is compared: NFKC, Simplified, no whitespace, no markdown heading marks,
+/// no table or list markup (a table's bars and rule, a list item's marker or a page's
+/// bullet glyph), on either side.
 fn norm(s: &str) -> String {
+    static RULE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*$").unwrap());
     let lines: String = s
         .lines()
-        .map(|l| l.trim_start().trim_start_matches('#'))
+        .filter(|l| !RULE.is_match(l.trim()))
+        .map(|l| {
+            let l = l.trim_start().trim_start_matches('#').trim_start();
+            let l = l.strip_prefix("- ").unwrap_or(l);
+            l.trim_start_matches(['•', '●', '○', '◆', '◇', '■', '□', '▪', '▶', '►', '➢', '・'])
+                .replace(['|', '｜'], "")
+        })
         .collect::<Vec<_>>()
         .join("");
     let nfkc: String = lines.nfkc().filter(|c| !c.is_whitespace()).collect();
@@ -340,6 +350,9 @@ struct CleanScore {
     publisher: bool,
     place: &'static str,
     lost_numbers: Vec<String>,
+    /// Gold figures' quotes, and those not in the cleaned text.
+    quotes: usize,
+    lost_quotes: usize,
     refused: Option<String>,
 }
 
@@ -386,23 +399,8 @@ struct Out {
 
 /// This build's `clean`, in process.
 fn clean_here(text: &str) -> Result<Out, String> {
-    let run = |city: Option<&str>| {
-        indicity::clean::clean(
-            text.as_bytes(),
-            &indicity::clean::Options {
-                city: city.map(String::from),
-                ..Default::default()
-            },
-        )
-    };
-    let c = match run(None) {
-        Ok(c) => c,
-        // Unknown place: score the rest with the place given.
-        Err(indicity::clean::CleanError::NoPlace(_)) => {
-            run(Some("unknown")).map_err(|e| e.to_string())?
-        }
-        Err(err) => return Err(err.to_string()),
-    };
+    let c = indicity::clean::clean(text.as_bytes(), &indicity::clean::Options::default())
+        .map_err(|e| e.to_string())?;
     Ok(Out {
         title: c.meta.title.clone(),
         date: c.meta.date.clone(),
@@ -476,7 +474,10 @@ fn score_clean(e: &Entry, text: &str, with: Option<&Path>) -> CleanScore {
     let c = match with.map_or_else(|| clean_here(text), |bin| clean_with(bin, text)) {
         Ok(c) => c,
         Err(why) => {
+            let quotes = e.figures.as_ref().map_or(0, Vec::len);
             return CleanScore {
+                quotes,
+                lost_quotes: quotes,
                 refused: Some(why),
                 place: "-",
                 ..Default::default()
@@ -516,7 +517,13 @@ fn score_clean(e: &Entry, text: &str, with: Option<&Path>) -> CleanScore {
             None => lost.push(n),
         }
     }
+    // A quote the curator would copy must survive in the cleaned text (it may span a
+    // line the cleaner joined, so it is compared normalised).
+    let quotes: Vec<String> = e.figures.iter().flatten().map(|f| norm(&f.quote)).collect();
+    let lost_quotes = quotes.iter().filter(|q| !ours.contains(q.as_str())).count();
     CleanScore {
+        quotes: quotes.len(),
+        lost_quotes,
         precision,
         recall,
         f1,
@@ -592,8 +599,11 @@ fn clean_report(entries: &[Entry], only: &[String]) -> ExitCode {
         only.drain(i..(i + 2).min(only.len()));
         bin
     });
-    println!("| page | kind | P | R | F1 | title | date | publisher | place | numbers lost |");
-    println!("|---|---|---:|---:|---:|---|---|---|---|---|");
+    println!(
+        "| page | kind | P | R | F1 | title | date | publisher | place | quotes lost | numbers lost |"
+    );
+    println!("|---|---|---:|---:|---:|---|---|---|---|---:|---|");
+    let (mut quotes, mut lost_quotes) = (0, 0);
     let (mut n, mut f_sum, mut titles, mut dates, mut pubs, mut lost_pages, mut refused) =
         (0, 0.0, 0, 0, 0, 0, 0);
     let mut places: BTreeMap<&str, usize> = BTreeMap::new();
@@ -610,6 +620,8 @@ fn clean_report(entries: &[Entry], only: &[String]) -> ExitCode {
         n += 1;
         if let Some(why) = &s.refused {
             refused += 1;
+            quotes += s.quotes;
+            lost_quotes += s.lost_quotes;
             min_f1 = 0.0;
             println!("| {} | {} | REFUSED: {why} |", e.id, e.kind);
             continue;
@@ -621,9 +633,11 @@ fn clean_report(entries: &[Entry], only: &[String]) -> ExitCode {
         pubs += usize::from(s.publisher);
         *places.entry(s.place).or_default() += 1;
         lost_pages += usize::from(!s.lost_numbers.is_empty());
+        quotes += s.quotes;
+        lost_quotes += s.lost_quotes;
         let yes = |b: bool| if b { "ok" } else { "WRONG" };
         println!(
-            "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {}/{} | {} |",
             e.id,
             e.kind,
             s.precision,
@@ -633,12 +647,14 @@ fn clean_report(entries: &[Entry], only: &[String]) -> ExitCode {
             yes(s.date),
             yes(s.publisher),
             s.place,
+            s.lost_quotes,
+            s.quotes,
             s.lost_numbers.join(" ")
         );
     }
     let pct = |k: usize| 100.0 * k as f64 / n.max(1) as f64;
     println!(
-        "\n{n} pages: mean body F1 {:.3} (refused pages count 0), lowest {:.3}; title right {:.0} %, date {:.0} %, publisher {:.0} %; place {:?}; pages losing a gold number {lost_pages}; refused {refused}",
+        "\n{n} pages: mean body F1 {:.3} (refused pages count 0), lowest {:.3}; title right {:.0} %, date {:.0} %, publisher {:.0} %; place {:?}; pages losing a gold number {lost_pages}; quotes lost {lost_quotes} of {quotes}; refused {refused}",
         f_sum / n.max(1) as f64,
         min_f1,
         pct(titles),
