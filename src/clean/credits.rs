@@ -137,12 +137,21 @@ pub fn header_date(doc: &mut Doc, header: &[super::Line]) {
     static DELIVERED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(\d{4})年(\d{1,2})月(\d{1,2})日在.{2,40}(?:会议|大会|会)上").unwrap()
     });
+    // A WeChat post's line under its headline: "原创 某某科技 2022-01-10 18:30", an
+    // account's (or an author's) name before the date.
+    static POSTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:原创\s*)?[^\s，。,：:]{1,20}(?:\s+[^\s，。,：:]{1,12})?\s+(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$").unwrap()
+    });
     if doc.found.date.is_some() || doc.copy {
         return;
     }
     for line in header {
         let t = line.text.trim().trim_start_matches('#').trim();
-        let Some(c) = ALONE.captures(t).or_else(|| DELIVERED.captures(t)) else {
+        let Some(c) = ALONE
+            .captures(t)
+            .or_else(|| DELIVERED.captures(t))
+            .or_else(|| POSTED.captures(t))
+        else {
             continue;
         };
         if let Some(d) = iso(&c[1], &c[2], &c[3]) {

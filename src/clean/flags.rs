@@ -49,8 +49,10 @@ pub fn mojibake(doc: &mut Doc) {
             let han = |c: Option<char>| {
                 c.is_some_and(|c| is_cjk(c) && !"，。、；：！？“”（）《》".contains(c))
             };
-            // A question mark after a question particle ("吗?") is punctuation.
-            let question = prev.is_some_and(|p| "吗呢吧么嘛啊呀".contains(p));
+            // A question mark after a question particle ("吗?") is punctuation; so is
+            // one closing a clause that asks ("取得了哪些成效?今年…"): a lost character
+            // sits inside a word, with no question before it.
+            let question = prev.is_some_and(|p| "吗呢吧么嘛啊呀".contains(p)) || asks(&chars[..i]);
             let lost = c == '?'
                 && !question
                 && (han(next)
@@ -89,6 +91,33 @@ pub fn mojibake(doc: &mut Doc) {
         }
     }
     doc.flags.extend(flags);
+}
+
+/// The clause before a `?` asks something: a question word since the last stop.
+fn asks(before: &[char]) -> bool {
+    const WORDS: &[&str] = &[
+        "什么",
+        "哪些",
+        "哪个",
+        "哪里",
+        "哪儿",
+        "如何",
+        "怎么",
+        "怎样",
+        "多少",
+        "为什么",
+        "为何",
+        "是否",
+        "几个",
+        "何时",
+        "谁",
+    ];
+    let start = before
+        .iter()
+        .rposition(|c| "。！？!?；;".contains(*c))
+        .map_or(0, |p| p + 1);
+    let clause: String = before[start..].iter().collect();
+    WORDS.iter().any(|w| clause.contains(w))
 }
 
 /// A Latin "o" right after a digit and before a new part or the end: an OCR reading of
@@ -138,9 +167,11 @@ mod tests {
             flagged("积极引进\n承接?xùn)|部产业转移\n", mojibake),
             vec![(2, 3)]
         );
+        // Negative: a `?` inside a word, with no question before it, is still damage.
+        assert_eq!(flagged("全市科技?新能力持续提升\n", mojibake), vec![(1, 5)]);
         assert!(
             flagged(
-                "R&D投入强度2.27%，AI产业、5G基站和C类人才。你好吗?我很好。\n",
+                "R&D投入强度2.27%，AI产业、5G基站和C类人才。你好吗?我很好。科技创新取得了哪些成效?今年全市新增高企120家。\n",
                 mojibake
             )
             .is_empty()

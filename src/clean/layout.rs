@@ -144,7 +144,7 @@ const WEAK_CHROME_WORDS: &[&str] = &[
     "编辑",
 ];
 
-fn chrome_hits(t: &str) -> usize {
+pub(super) fn chrome_hits(t: &str) -> usize {
     let strong = CHROME_WORDS.iter().filter(|w| t.contains(*w)).count();
     let weak = WEAK_CHROME_WORDS.iter().filter(|w| t.contains(*w)).count();
     strong + weak / 2
@@ -176,7 +176,12 @@ pub fn kind(t: &str) -> Kind {
     static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^[\d.,]+\s*(?:家|户|个|项|件|人|名|位|亿元|万元|元|%|万|亿)").unwrap()
     });
-    let metadata = cjk * 3 < n && n <= 40 && !ends_sentence(t) && !FIGURE.is_match(t);
+    // A sub-heading that is only a period ("2021年", "2023年1-9月") is the article's.
+    static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:19|20)\d{2}\s*年(?:度|\s*\d{1,2}\s*[-—–~至]\s*\d{1,2}\s*月|上半年|下半年|前三季度)?$").unwrap()
+    });
+    let metadata =
+        cjk * 3 < n && n <= 40 && !ends_sentence(t) && !FIGURE.is_match(t) && !PERIOD.is_match(t);
     // A finished sentence with one pair of weak words is the article's ("…在线注册登录
     // 服务平台用户达1.2万个,…。").
     // So is one that speaks of a chrome word mid-sentence ("…须附上免责声明及承诺书,…。");
@@ -277,7 +282,8 @@ pub fn main_block(doc: &mut Doc) -> Vec<super::Line> {
         .map(|s| s.raw)
         .collect();
     let kind_of = |l: &super::Line| {
-        if signed.contains(&l.raw) {
+        // A table's rows hold the article's figures.
+        if signed.contains(&l.raw) || l.block == super::Block::Row {
             Kind::Prose
         } else {
             kind(&l.text)
@@ -305,6 +311,75 @@ pub fn main_block(doc: &mut Doc) -> Vec<super::Line> {
         }
     }
     let (_, mut from, mut to) = best;
+    // An article a line or two of furniture cuts in two (a photo credit and a QR-code
+    // line under a WeChat copy's lead, a share bar between paragraphs) is one article:
+    // a neighbouring run across such a gap joins it when it is mostly prose of its
+    // own, two sentences at least (a lone teaser or disclaimer is one), about what the
+    // article is about (a footer's numbered notices read as prose too).
+    let prose_of = |a: usize, b: usize| -> (usize, usize, usize) {
+        // A list's items are the article's sentences too.
+        let prose: Vec<usize> = (a..b)
+            .filter(|&j| kinds[j] == Kind::Prose || doc.lines[j].block == super::Block::Item)
+            .collect();
+        let chars: usize = prose.iter().map(|&j| char_len(&doc.lines[j].text)).sum();
+        let all: usize = (a..b).map(|j| char_len(&doc.lines[j].text)).sum();
+        (prose.len(), chars, all)
+    };
+    // And it speaks of what the article speaks of (a site's notices above a shared
+    // document are prose too): a share of its character pairs the article has.
+    let article: String = (from..to).map(|j| doc.lines[j].text.as_str()).collect();
+    let on_topic = |a: usize, b: usize| {
+        let pairs: Vec<String> = (a..b)
+            .flat_map(|j| {
+                let c: Vec<char> = doc.lines[j].text.chars().filter(|c| is_cjk(*c)).collect();
+                c.windows(2)
+                    .map(|w| w.iter().collect::<String>())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let shared = pairs
+            .iter()
+            .filter(|p| article.contains(p.as_str()))
+            .count();
+        shared * 5 >= pairs.len()
+    };
+    let joins = |a: usize, b: usize| {
+        let (lines, chars, all) = prose_of(a, b);
+        lines >= 2 && chars >= 60 && chars * 3 >= all * 2 && on_topic(a, b)
+    };
+    const GAP: usize = 2;
+    loop {
+        // The run before `from`, across at most GAP furniture lines.
+        let gap_start = (0..from)
+            .rev()
+            .find(|&j| kinds[j] != Kind::Chrome)
+            .map(|j| j + 1);
+        let Some(end) = gap_start.filter(|&e| from - e <= GAP && e > 0) else {
+            break;
+        };
+        let start = (0..end)
+            .rev()
+            .find(|&j| kinds[j] == Kind::Chrome)
+            .map_or(0, |j| j + 1);
+        if !joins(start, end) {
+            break;
+        }
+        from = start;
+    }
+    loop {
+        let next = (to..kinds.len()).find(|&j| kinds[j] != Kind::Chrome);
+        let Some(start) = next.filter(|&s| s > to && s - to <= GAP) else {
+            break;
+        };
+        let end = (start..kinds.len())
+            .find(|&j| kinds[j] == Kind::Chrome)
+            .unwrap_or(kinds.len());
+        if !joins(start, end) {
+            break;
+        }
+        to = end;
+    }
+
     // A run begins and ends with prose; short lines before its first prose belong to
     // the header (a title, a subtitle), but for section headings ("一、…") and the
     // salutation a notice opens with ("各有关单位:").
@@ -560,8 +635,12 @@ mod tests {
         ] {
             assert_eq!(kind(prose), Kind::Prose, "{prose}");
         }
-        for short in ["一、上半年工作回顾", "长沙科技创新综合实力实现跨越式提升"]
-        {
+        for short in [
+            "一、上半年工作回顾",
+            "长沙科技创新综合实力实现跨越式提升",
+            "2021年",
+            "2023年1-9月",
+        ] {
             assert_eq!(kind(short), Kind::Short, "{short}");
         }
         // One furniture word in a long paragraph does not make it furniture.

@@ -23,7 +23,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?").unwrap()
 });
 static SOURCE_IN_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"来源\s*[:：]\s*([^\s　|丨:：\d]+?)(?:作者|编辑|责编|时间|日期|发布|浏览|[\s　|丨:：\d]|$)").unwrap()
+    Regex::new(r"来源\s*[:：]\s*([^\s　|丨:：\d【\[]+?)(?:作者|编辑|责编|时间|日期|发布|浏览|[\s　|丨:：\d]|$)").unwrap()
 });
 static AUTHOR_IN_DATELINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"作者\s*[:：]\s*(.+?)\s*(?:编辑|责编|来源|$)").unwrap());
@@ -127,6 +127,7 @@ const DISCLOSURE: &[&str] = &[
     "文号",
     "生成日期",
     "成文日期",
+    "发文日期",
     "发布日期",
     "公开方式",
     "公开范围",
@@ -141,6 +142,11 @@ const DISCLOSURE: &[&str] = &[
     "发文机关",
     "文件编号",
 ];
+
+/// A cell that is a disclosure header's key ("索引号", "发布机构:").
+pub(super) fn is_disclosure_key(cell: &str) -> bool {
+    DISCLOSURE.contains(&cell.trim().trim_end_matches([':', '：']).trim())
+}
 
 static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     let keys = DISCLOSURE.join("|");
@@ -172,11 +178,14 @@ pub fn disclosure(doc: &mut Doc) {
                 .map(|c| c[1].to_string())
                 .unwrap_or_default();
             let end = keys.get(i + 1).map_or(t.len(), |n| n.start());
-            let value = t[k.end()..end].trim().to_string();
+            // A header laid out as a table has its cells' bars around each value.
+            let value = t[k.end()..end]
+                .trim_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '｜'))
+                .to_string();
             let field = match key.as_str() {
                 "发布机构" | "发文机关" | "信息来源" => Some("publisher"),
                 "名称" => Some("title"),
-                "生成日期" | "成文日期" | "发布日期" => Some("date"),
+                "生成日期" | "成文日期" | "发文日期" | "发布日期" => Some("date"),
                 _ => None,
             };
             if let Some(f) = field.filter(|_| !value.is_empty()) {
@@ -227,6 +236,14 @@ const META_KEYS: &[&str] = &[
     "发布机构",
 ];
 
+/// A date and its time as a metadata line writes them: "2021-01-19 09:35:44".
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?",
+    )
+    .unwrap()
+});
+
 /// Page actions that follow the metadata line: "【大 中 小】", "文本下载", "打印".
 static ACTIONS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:[\[【]\s*[大中小]?\s*[\]】]\s*|[\[【]?(?:大|中|小|打印|关闭|分享|收藏|文本下载|下载|默认|字体|字号)[\]】]?\s*)+").unwrap()
@@ -249,14 +266,14 @@ pub fn metadata_line(doc: &mut Doc) {
     static KEY: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(&format!(r"({})\s*[:：]\s*", META_KEYS.join("|"))).unwrap());
     let Some(i) = doc.lines.iter().take(12).position(|l| {
-        let t = l.text.trim().trim_start_matches('#').trim();
+        let t = unmarked(l.text.trim().trim_start_matches('#').trim());
         KEY.find(t).is_some_and(|m| m.start() == 0)
             && (DATE.is_match(t) || KEY.find_iter(t).count() >= 2)
     }) else {
         return;
     };
     let line = doc.lines[i].clone();
-    let t = line.text.trim().trim_start_matches('#').trim();
+    let t = unmarked(line.text.trim().trim_start_matches('#').trim());
     let keys: Vec<(String, usize, usize)> = KEY
         .captures_iter(t)
         .map(|c| {
@@ -276,9 +293,6 @@ pub fn metadata_line(doc: &mut Doc) {
         // last key's value is the article.
         let taken = match key.as_str() {
             "发布时间" | "发布日期" | "更新时间" | "时间" | "日期" => {
-                static STAMP: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?").unwrap()
-                });
                 let m = STAMP.find(value).map_or(0, |m| m.end());
                 if let Some(d) = DATE
                     .captures(&value[..m])
@@ -290,7 +304,10 @@ pub fn metadata_line(doc: &mut Doc) {
             }
             "信息来源" | "文章来源" | "来源" | "作者" | "编辑" | "责任编辑" | "录入" | "发布者"
             | "发布单位" | "发布机构" => {
-                let v = value.trim_start();
+                // A cell's bar before the value, or an empty cell ("来源: |").
+                let v = value.trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '|' | '｜' | '丨')
+                });
                 let lead = value.len() - v.len();
                 let m = ORG
                     .find(v)
@@ -322,6 +339,23 @@ pub fn metadata_line(doc: &mut Doc) {
             // Anything between this value and the next key is part of the line's chrome.
             rest_start = next;
         }
+    }
+    // A date behind a separator, with no key of its own: "来源:某某日报 | 2021-01-19
+    // 09:35:44", "作者 丨 2023-05-06".
+    let after = t[rest_start.min(t.len())..].trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '|' | '｜' | '丨' | '/' | '·')
+    });
+    if after.len() < t.len() - rest_start.min(t.len())
+        && let Some(m) = STAMP.find(after)
+    {
+        if let Some(d) = DATE
+            .captures(m.as_str())
+            .and_then(|d| iso(&d[1], &d[2], &d[3]))
+            && !fields.iter().any(|(f, _)| *f == "date")
+        {
+            fields.push(("date", d));
+        }
+        rest_start = t.len() - after.len() + m.end();
     }
     let rest = ACTIONS
         .replace(&t[rest_start.min(t.len())..], "")
@@ -357,18 +391,26 @@ pub fn source_line(doc: &mut Doc) {
     take_lines(doc, &SOURCE_LINE, "publisher", "source-line");
 }
 
+/// A metadata line a page lays out as a list item ("- 时间:2023-07-25", "- 来源:某某日报"),
+/// without its marker.
+fn unmarked(t: &str) -> &str {
+    t.strip_prefix(['-', '•', '·', '*'])
+        .filter(|r| r.starts_with(char::is_whitespace))
+        .map_or(t, str::trim_start)
+}
+
 /// Every line matching `re` leaves the body; its first group is `field`.
 fn take_lines(doc: &mut Doc, re: &Regex, field: &'static str, rule: &'static str) {
     let found: Vec<usize> = doc
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| re.is_match(l.text.trim()))
+        .filter(|(_, l)| re.is_match(unmarked(l.text.trim())))
         .map(|(i, _)| i)
         .collect();
     for i in found.into_iter().rev() {
         let line = doc.lines.remove(i);
-        let value = re.captures(line.text.trim()).expect("matched")[1].to_string();
+        let value = re.captures(unmarked(line.text.trim())).expect("matched")[1].to_string();
         doc.found(field, value, line.raw, rule, &line.text);
     }
 }

@@ -8,6 +8,7 @@
 //! lists…), never one site's text. A rule that is unsure keeps the line: losing a
 //! sentence of the article is worse than keeping a line of chrome.
 
+mod blocks;
 mod credits;
 pub mod decode;
 mod flags;
@@ -32,6 +33,20 @@ pub struct Line {
     pub raw: usize,
     /// Becomes a `## ` heading.
     pub heading: bool,
+    /// A paragraph, a table's row or a list's item.
+    pub block: Block,
+}
+
+/// What kind of block a line is in the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Block {
+    #[default]
+    Para,
+    /// A row of a table: its cells, joined by ` | `; the first row of a table is its
+    /// header.
+    Row,
+    /// An item of a bullet list.
+    Item,
 }
 
 /// What a rule did to a line.
@@ -109,11 +124,12 @@ impl Doc {
         });
     }
 
-    /// Drops every line `keep` rejects, logging it under `rule`.
+    /// Drops every line `keep` rejects, logging it under `rule`. A table's row is not
+    /// judged by its text: its cells are fragments that read like furniture.
     fn retain(&mut self, rule: &'static str, mut keep: impl FnMut(&Line) -> bool) {
         let mut kept = Vec::with_capacity(self.lines.len());
         for line in std::mem::take(&mut self.lines) {
-            if keep(&line) {
+            if line.block == Block::Row || keep(&line) {
                 kept.push(line);
             } else {
                 self.log(line.raw, rule, &line.text, Action::Dropped);
@@ -215,6 +231,9 @@ pub struct Cleaned {
     pub flags: Vec<Flag>,
     /// The place, as inferred from the text, when `city` was not given.
     pub place: Option<place::Guess>,
+    /// Why no place could be inferred, when `city` was not given and the text does not
+    /// say: the article is cleaned all the same, with `city:` left for the curator.
+    pub unplaced: Option<String>,
 }
 
 impl Cleaned {
@@ -229,7 +248,7 @@ impl Cleaned {
         };
         field("title", &Some(m.title.clone()));
         field("date", &m.date);
-        field("city", &Some(m.city.clone()));
+        field("city", &Some(m.city.clone()).filter(|c| !c.is_empty()));
         field("publisher", &m.publisher);
         field("author", &m.author);
         field("url", &m.url);
@@ -294,7 +313,6 @@ pub enum CleanError {
     /// Not a text page at all (binary, or no encoding reads it).
     NotText(String),
     NoText,
-    NoPlace(String),
 }
 
 impl fmt::Display for CleanError {
@@ -302,12 +320,61 @@ impl fmt::Display for CleanError {
         match self {
             CleanError::NotText(why) => write!(f, "{why}"),
             CleanError::NoText => write!(f, "the page has no article text left after cleaning"),
-            CleanError::NoPlace(why) => write!(f, "{why}; pass --city SLUG"),
         }
     }
 }
 
 impl std::error::Error for CleanError {}
+
+/// The article's lines as markdown: a blank line between paragraphs; a table's rows
+/// and a list's items together, a table with its header's rule.
+fn markdown_body(lines: &[Line]) -> String {
+    let mut body = String::new();
+    let mut prev: Option<Block> = None;
+    let mut width = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let same = prev == Some(line.block) && line.block != Block::Para && !line.heading;
+        if !body.is_empty() && !same {
+            body.push('\n');
+        }
+        match line.block {
+            _ if line.heading => {
+                body.push_str("## ");
+                body.push_str(&line.text);
+            }
+            Block::Para => body.push_str(&line.text),
+            Block::Item => {
+                body.push_str("- ");
+                body.push_str(&line.text);
+            }
+            Block::Row => {
+                // Every row as wide as the widest: a reader drops the cells of a row
+                // past its header's.
+                if !same {
+                    width = lines[i..]
+                        .iter()
+                        .take_while(|l| l.block == Block::Row)
+                        .map(|l| l.text.split(" | ").count())
+                        .max()
+                        .unwrap_or(1);
+                }
+                let mut cells: Vec<&str> = line.text.split(" | ").collect();
+                cells.resize(width, "");
+                body.push_str(&format!("| {} |", cells.join(" | ")));
+                if !same {
+                    body.push_str(&format!("\n|{}", " --- |".repeat(width)));
+                }
+            }
+        }
+        body.push('\n');
+        prev = Some(if line.heading {
+            Block::Para
+        } else {
+            line.block
+        });
+    }
+    body
+}
 
 /// Cleans one raw page.
 pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
@@ -332,6 +399,9 @@ pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
     // pinyin), then the page's metadata and chrome, then the article's structure.
     repair::pinyin(&mut doc);
     repair::traditional(&mut doc);
+    // Tables and lists before any rule judges their lines one by one.
+    blocks::tables(&mut doc);
+    blocks::bullets(&mut doc);
     repair::columns(&mut doc);
     repair::split_figures(&mut doc);
     noise::placeholders(&mut doc);
@@ -377,27 +447,20 @@ pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
     // A page without a title is cleaned all the same: the title is left for the
     // curator to fill in (`check` refuses an article without one), never made up.
     let title = doc.found.title.clone().unwrap_or_default();
-    let (city, guess) = match &opts.city {
-        Some(c) => (c.clone(), None),
+    // A page that names no place (`我市`, `全区`) is still an article the curator wants
+    // to read before choosing `--city`: the place is left open, never guessed.
+    let (city, guess, unplaced) = match &opts.city {
+        Some(c) => (c.clone(), None, None),
         None => {
             let mut context = doc.header.clone();
             context.extend(doc.found.publisher.clone());
-            let g = place::infer(&title, &doc.lines, &context, &opts.places)
-                .map_err(CleanError::NoPlace)?;
-            (g.slug.clone(), Some(g))
+            match place::infer(&title, &doc.lines, &context, &opts.places) {
+                Ok(g) => (g.slug.clone(), Some(g), None),
+                Err(why) => (String::new(), None, Some(why)),
+            }
         }
     };
-    let mut body = String::new();
-    for line in &doc.lines {
-        if !body.is_empty() {
-            body.push('\n');
-        }
-        if line.heading {
-            body.push_str("## ");
-        }
-        body.push_str(&line.text);
-        body.push('\n');
-    }
+    let body = markdown_body(&doc.lines);
     let meta = ArticleMeta {
         title,
         date: doc.found.date.clone(),
@@ -415,6 +478,7 @@ pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
         steps: doc.steps,
         flags: doc.flags,
         place: guess,
+        unplaced,
     })
 }
 

@@ -16,7 +16,27 @@ pub fn placeholders(doc: &mut Doc) {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^[(（【\[]\s*(?:相关资料图|资料图片|资料图|图片|组图|视频|配图|图片来源[:：].{0,20}|图\s*[/／]?.{0,12}摄|.{0,10}摄)\s*[)）】\]]$").unwrap()
     });
-    doc.retain("photo-placeholder", |l| !RE.is_match(&l.text));
+    // A picture's markup a copy kept as text: `![](…)`, `<image>…</image>`,
+    // `<img src=…>`. A line of nothing else goes; inside a line it is cut out.
+    static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"<image>[^<]{0,2000}</image>|!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>").unwrap()
+    });
+    doc.retain("image", |l| {
+        !IMAGE.replace_all(&l.text, "").trim().is_empty()
+    });
+    doc.rewrite("image", |t| {
+        IMAGE
+            .is_match(t)
+            .then(|| IMAGE.replace_all(t, "").trim().to_string())
+    });
+    // A photo's credit on a line of its own: "图片来源:某某科技", "摄影:某某".
+    static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:图片来源|图源|图片|摄影|摄像|配图|图)\s*[:：/／]\s*[^，。,；;]{1,20}$")
+            .unwrap()
+    });
+    doc.retain("photo-placeholder", |l| {
+        !RE.is_match(&l.text) && !CREDIT.is_match(l.text.trim())
+    });
 }
 
 /// "福州新闻网 >> 新闻频道 >> 福州要闻", "当前位置:首页 > 生活休闲 > 在线阅读".
@@ -324,7 +344,7 @@ pub fn page_chrome(doc: &mut Doc) {
             && n <= 60;
         // A site's disclaimer or copyright notice, however long: "免责声明:本网转载…".
         static NOTICE: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"^[【\[(（]?\s*(?:免责声明|版权声明|郑重声明|法律声明|特别声明|转载声明)\s*[】\])）]?\s*[:：]").unwrap()
+            Regex::new(r"^[【\[(（]?\s*(?:免责声明|版权声明|郑重声明|法律声明|特别声明|转载声明|声明)\s*[】\])）]?\s*[:：]").unwrap()
         });
         let notice = NOTICE.is_match(t) && n <= 400;
         !(browser

@@ -31,6 +31,30 @@ const MARKERS: &[&str] = &[
     "人民", "地区", "片区", "园区", "全市", "全区", "全县",
 ];
 
+/// How a prefecture-level text speaks of itself: a city, an autonomous prefecture
+/// (州), a league (盟).
+const CITY_VOICE: &[&str] = &[
+    "全市",
+    "我市",
+    "本市",
+    "市委",
+    "市政府",
+    "市科技局",
+    "市科学技术局",
+    "全州",
+    "我州",
+    "本州",
+    "州委",
+    "州政府",
+    "州科技局",
+    "全盟",
+    "我盟",
+    "本盟",
+    "盟委",
+    "盟行政公署",
+    "盟科技局",
+];
+
 /// What follows a full name that shows it is not one (`合作市场`, `资源县域`).
 const NOT_AFTER: &[(char, &[char])] = &[
     ('市', &['场', '民']),
@@ -104,6 +128,9 @@ pub fn infer(
             {
                 continue;
             }
+            // A voice word that is also a short name (`全州` of 全州县, "the whole
+            // prefecture") is the voice unless written out.
+            let voice = CITY_VOICE.contains(&matched);
             let spelled = &owner[m.pattern().as_usize()];
             for &(i, full) in spelled {
                 // A short name a city shares with one of its counties (长沙 for 长沙市 and
@@ -123,7 +150,8 @@ pub fn infer(
                 let level = ["省级", "市级", "区级", "县级"]
                     .iter()
                     .any(|w| after.starts_with(w));
-                let marked = full || (!level && MARKERS.iter().any(|w| after.starts_with(w)));
+                let marked =
+                    full || (!level && !voice && MARKERS.iter().any(|w| after.starts_with(w)));
                 let slot = if marked { &mut strong } else { &mut weak };
                 *slot.entry(i).or_default() += weight;
             }
@@ -189,15 +217,9 @@ pub fn infer(
         "省科技厅",
         "自治区",
     ]);
-    let city_voice = said(&[
-        "全市",
-        "我市",
-        "本市",
-        "市委",
-        "市政府",
-        "市科技局",
-        "市科学技术局",
-    ]);
+    // A prefecture speaks as a 市, an autonomous prefecture as a 州 and a league as a
+    // 盟; a banner (旗) as a county.
+    let city_voice = said(CITY_VOICE);
     let county_voice = said(&[
         "全区",
         "我区",
@@ -211,6 +233,12 @@ pub fn infer(
         "县委",
         "县政府",
         "县科技局",
+        "全旗",
+        "我旗",
+        "本旗",
+        "旗委",
+        "旗政府",
+        "旗科技局",
     ]);
     // A county's short name needs more than the voice: many are ordinary words
     // (新兴, 资源, 和平) in a county's own report.
@@ -343,6 +371,7 @@ mod tests {
                 text: t.to_string(),
                 raw: i + 1,
                 heading: false,
+                block: super::super::Block::Para,
             })
             .collect()
     }
@@ -380,5 +409,45 @@ mod tests {
             "ouhai"
         );
         assert!(infer("标题", &lines("没有地名的文字。"), &[], &[]).is_err());
+    }
+
+    #[test]
+    fn autonomous_prefectures_leagues_and_banners_speak_as_themselves() {
+        let name = |title: &str, text: &str| infer(title, &lines(text), &[], &[]).map(|g| g.name);
+        // `全州` is the whole prefecture, not 全州县: the prefecture written short wins.
+        assert_eq!(
+            name(
+                "科技创新工作综述",
+                "全州高新技术企业达到86家,全州科技型中小企业入库210家,全州高新区建设加快。黔南州研发投入持续增长。"
+            )
+            .unwrap(),
+            "黔南布依族苗族自治州"
+        );
+        // Negative: 全州县 written out, with its city, is that county.
+        assert_eq!(
+            name(
+                "全州县科技工作总结",
+                "全州县新增高新技术企业5家,桂林市科技局指导全州县建设创新平台。全县科技工作稳步推进。"
+            )
+            .unwrap(),
+            "全州县"
+        );
+        // A league speaks as a prefecture; a banner's report as a county.
+        assert_eq!(
+            name(
+                "阿拉善盟科技工作",
+                "全盟新增高新技术企业9家,盟科技局组织阿拉善盟企业申报项目。"
+            )
+            .unwrap(),
+            "阿拉善盟"
+        );
+        assert_eq!(
+            name(
+                "阿拉善左旗科技局工作总结",
+                "全旗新增科技型中小企业12家,阿拉善左旗科技工作稳步推进,旗委重视创新。阿拉善盟科技局给予支持。"
+            )
+            .unwrap(),
+            "阿拉善左旗"
+        );
     }
 }

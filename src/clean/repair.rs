@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Action, Doc, Line, TERMINAL, char_len, ends_sentence};
+use super::{Action, Block, Doc, Line, TERMINAL, char_len, ends_sentence};
 use crate::text::{is_cjk, punct};
 
 /// "會(huì)" → "會": a pinyin gloss right after a character. Only a parenthesised
@@ -127,6 +127,7 @@ pub fn page_chunks(doc: &mut Doc) {
                 text,
                 raw: line.raw,
                 heading: false,
+                block: Block::Para,
             }),
         }
         if run.last() == Some(&i) {
@@ -219,7 +220,7 @@ pub fn sequences(doc: &mut Doc) {
     let mut next_sub = 0usize; // expected "(X)"
     let mut changed = Vec::new();
     for line in std::mem::take(&mut doc.lines) {
-        if line.heading {
+        if line.heading || line.block != Block::Para {
             out.push(line);
             continue;
         }
@@ -240,6 +241,7 @@ pub fn sequences(doc: &mut Doc) {
                 text,
                 raw: line.raw,
                 heading,
+                block: Block::Para,
             });
         }
     }
@@ -398,6 +400,8 @@ pub fn columns(doc: &mut Doc) {
     for (line, column) in std::mem::take(&mut doc.lines).into_iter().zip(in_column) {
         if let Some(prev) = out.last_mut() {
             let goes_on = prev_fills
+                && prev.block == Block::Para
+                && line.block == Block::Para
                 && !ends_sentence(&prev.text)
                 && !prev.text.ends_with(['：', ':'])
                 && !line.text.trim().is_empty()
@@ -441,6 +445,8 @@ pub fn split_figures(doc: &mut Doc) {
         if let Some(prev) = out.last_mut() {
             let p = prev.text.trim();
             let cut = !prev.heading
+                && prev.block == Block::Para
+                && line.block == Block::Para
                 && p.chars().last().is_some_and(is_cjk)
                 && p.contains([',', '，', '、', ';', '；'])
                 && !super::meta::starts_with_list_marker(p)
@@ -469,6 +475,8 @@ pub fn hard_wraps(doc: &mut Doc) {
         if let Some(prev) = out.last_mut() {
             let continues = !prev.heading
                 && !line.heading
+                && prev.block == Block::Para
+                && line.block == Block::Para
                 && char_len(&prev.text) > 30
                 && !ends_sentence(&prev.text)
                 && !prev.text.ends_with(['：', ':'])
@@ -504,7 +512,7 @@ pub fn headings(doc: &mut Doc) {
         let bracketed =
             t.starts_with(['(', '（', '[', '【']) && t.ends_with([')', '）', ']', '】']);
         let last = i + 1 == n;
-        if !line.heading && short && !sentence && !bracketed && !last {
+        if !line.heading && line.block == Block::Para && short && !sentence && !bracketed && !last {
             steps.push((line.raw, line.text.clone()));
             doc.lines[i].heading = true;
         }

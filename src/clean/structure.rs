@@ -6,7 +6,7 @@
 
 use scraper::{ElementRef, Html, Node};
 
-use super::{Action, Doc, Line};
+use super::{Action, Block, Doc, Line};
 
 /// Elements that end a line of text.
 const BLOCKS: &[&str] = &[
@@ -85,12 +85,14 @@ fn push(doc: &mut Doc, raw: usize, text: &str) {
             text: heading.to_string(),
             raw,
             heading: true,
+            block: Block::Para,
         });
     } else if !t.is_empty() {
         doc.lines.push(Line {
             text: t.to_string(),
             raw,
             heading: false,
+            block: Block::Para,
         });
     }
 }

@@ -68,8 +68,23 @@ pub fn run(args: Args) -> Result<(), Error> {
                     crate::say!("{}", report.explain());
                 }
                 crate::say!("{}", report.summary());
-                if dry_run {
+                // Not written for want of a place: shown, so the curator can read it
+                // before choosing `--city`.
+                let held = report.target.is_none();
+                if dry_run || held {
                     crate::put!("{}", report.cleaned.to_markdown());
+                }
+                if held {
+                    let why = report
+                        .cleaned
+                        .unplaced
+                        .as_deref()
+                        .unwrap_or("place unknown");
+                    crate::sayln!(
+                        "error: {}: {why}; the article is printed above and nothing was written: read it and pass --city SLUG (or --output-dir DIR to write it with `city:` left open)",
+                        path.display()
+                    );
+                    failed = true;
                 }
             }
             Err(e) => {
@@ -103,8 +118,9 @@ pub struct CleanReport {
     pub cleaned: clean::Cleaned,
     /// The page states no date and `date:` was read from its `--url`.
     pub date_from_address: bool,
-    /// The article file written (or that would be written with `--dry-run`).
-    pub target: PathBuf,
+    /// The article file written (or that would be written with `--dry-run`); `None`
+    /// when the place is unknown and nowhere was given to write it.
+    pub target: Option<PathBuf>,
 }
 
 impl CleanReport {
@@ -136,7 +152,10 @@ impl CleanReport {
     /// What was written, what is missing, what needs a person's eye.
     pub fn summary(&self) -> String {
         let c = &self.cleaned;
-        let mut out = format!("{} → {}", self.source.display(), self.target.display());
+        let mut out = match &self.target {
+            Some(t) => format!("{} → {}", self.source.display(), t.display()),
+            None => format!("{} → (not written)", self.source.display()),
+        };
         if let Some(g) = &c.place {
             out.push_str(&format!(
                 " (place inferred: {} {}, {} mentions)",
@@ -144,6 +163,11 @@ impl CleanReport {
             ));
         }
         out.push('\n');
+        if let Some(why) = &c.unplaced {
+            out.push_str(&format!(
+                "  warning: {why}; `city:` is left open: pass --city SLUG (a file name under content/cities/)\n"
+            ));
+        }
         if c.meta.title.trim().is_empty() {
             out.push_str("  warning: the page states no title; `title:` is left empty for you to fill in (check refuses an article without one)\n");
         }
@@ -236,21 +260,28 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
             date_from_address = true;
         }
     }
-    if !content::is_slug(&cleaned.meta.city, '-') {
+    let unplaced = cleaned.unplaced.is_some();
+    if !unplaced && !content::is_slug(&cleaned.meta.city, '-') {
         return Err(format!(
             "the inferred place `{}` is not a place slug; pass --city SLUG",
             cleaned.meta.city
         ));
     }
     // Written below the base the user gave (the site root, or --output-dir), never
-    // through a symbolic link below it.
+    // through a symbolic link below it. Without a place there is no directory under
+    // content/articles/ to write to: the article is only shown.
     let (base, dir_rel) = match &opts.output_dir {
         Some(d) => (d.clone(), PathBuf::new()),
         None => (
             opts.root.clone(),
-            Path::new(content::ARTICLES_DIR).join(&cleaned.meta.city),
+            Path::new(content::ARTICLES_DIR).join(if unplaced {
+                "<city>"
+            } else {
+                cleaned.meta.city.as_str()
+            }),
         ),
     };
+    let held = unplaced && opts.output_dir.is_none();
     let date = cleaned
         .meta
         .date
@@ -260,8 +291,8 @@ pub fn clean_file(path: &Path, opts: &CleanOptions) -> Result<CleanReport, Strin
         "{date}-{}.md",
         crate::gazetteer::title_slug(&cleaned.meta.title)
     ));
-    let target = base.join(&rel);
-    if !opts.dry_run {
+    let target = (!held || opts.dry_run).then(|| base.join(&rel));
+    if !opts.dry_run && !held {
         write_new(&base, &rel, cleaned.to_markdown().as_bytes(), opts.force)?;
     }
     Ok(CleanReport {

@@ -270,6 +270,62 @@ fn the_command_writes_never_overwrites_and_explains() {
     );
 }
 
+/// A page that names no place (`我市`, `全区`) is cleaned all the same: shown with
+/// `city:` left open, written only where the curator says, never guessed.
+#[test]
+fn a_page_naming_no_place_is_shown_and_written_only_where_told() {
+    let site = site_copy();
+    let root = site.path();
+    let raw = root.join("nowhere.txt");
+    fs::write(
+        &raw,
+        "全区科技工作总结\n2023年,全区新增高新技术企业12家,建成市级以上创新平台5个,技术合同成交额达3.2亿元。\n",
+    )
+    .unwrap();
+    let raw = raw.to_str().unwrap();
+    let articles = || {
+        walkdir::WalkDir::new(root.join("content/articles"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .count()
+    };
+    let before = articles();
+    let dry = indicity(root, &["clean", "--dry-run", raw]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let md = String::from_utf8_lossy(&dry.stdout).into_owned();
+    assert!(md.contains("全区新增高新技术企业12家"), "{md}");
+    assert!(!md.contains("\ncity:"), "{md}");
+    assert!(stderr(&dry).contains("--city"), "{}", stderr(&dry));
+    // Asked to write with nowhere to write: shown, nothing written, and an error.
+    let held = indicity(root, &["clean", raw]);
+    assert_eq!(held.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&held.stdout).contains("建成市级以上创新平台5个"));
+    assert!(stderr(&held).contains("pass --city"), "{}", stderr(&held));
+    assert_eq!(articles(), before);
+    // Negative: with --city it goes under that place, with --output-dir where told.
+    let placed = indicity(root, &["clean", "--city", "fuzhou", raw]);
+    assert!(placed.status.success(), "{}", stderr(&placed));
+    assert_eq!(articles(), before + 1);
+    let dir = tempfile::tempdir().unwrap();
+    let out = indicity(
+        root,
+        &["clean", "--output-dir", dir.path().to_str().unwrap(), raw],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written = fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = fs::read_to_string(written).unwrap();
+    assert!(
+        text.starts_with("---\ntitle: 全区科技工作总结\n") && !text.contains("city:"),
+        "{text}"
+    );
+}
+
 #[test]
 fn the_url_given_is_recorded_and_only_a_web_address_one_page_at_a_time() {
     let site = site_copy();

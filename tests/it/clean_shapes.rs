@@ -49,6 +49,35 @@ fn disclosure_headers_give_date_and_publisher_and_go() {
 }
 
 #[test]
+fn a_disclosure_table_and_a_date_behind_a_separator_are_read() {
+    // A disclosure header laid out as a table: its values between bars.
+    let page = format!(
+        "索引号: | 0024820/2024-00087 | 发布机构: | 某某市科学技术局 |\n发文日期: | 2024-07-12 | 公开方式: | 主动公开 |\n某某市2023年科技创新工作综述\n{BODY}"
+    );
+    let c = clean_page(&page);
+    assert_eq!(c.meta.date.as_deref(), Some("2024-07-12"));
+    assert_eq!(c.meta.publisher.as_deref(), Some("某某市科学技术局"));
+    assert!(!kept(&c, "索引号"), "{}", c.body);
+    // A date behind a separator, after the source: "来源:某某日报 | 2021-01-19 09:35:44".
+    for line in [
+        "来源:某某日报  |  2021-01-19 09:35:44",
+        "来源:某某日报 丨 2021-01-19",
+    ] {
+        let c = clean_page(&format!("某某市科技创新工作综述\n{line}\n{BODY}"));
+        assert_eq!(c.meta.date.as_deref(), Some("2021-01-19"), "{line}");
+        assert_eq!(c.meta.publisher.as_deref(), Some("某某日报"), "{line}");
+        assert!(!kept(&c, "09:35") && !kept(&c, "2021-01-19"), "{}", c.body);
+    }
+    // An empty source cell is no publisher; negative: a year in the article stays.
+    let c = clean_page(&format!(
+        "某某县科技工作综述\n时间:2016-08-01 16:47:52 来源: |\n{BODY}"
+    ));
+    assert_eq!(c.meta.date.as_deref(), Some("2016-08-01"));
+    assert_eq!(c.meta.publisher, None);
+    assert!(kept(&c, "2023年,全市新认定"));
+}
+
+#[test]
 fn a_metadata_line_under_the_headline_dates_the_page() {
     let page = format!(
         "首页 > 新闻中心 > 工作动态\n区科技局上半年工作情况\n发布时间: 2024-07-12 09:27 信息来源: 区科技局 浏览次数: 318\n{BODY}"
@@ -152,9 +181,11 @@ fn a_sentence_broken_in_a_number_is_joined() {
 }
 
 fn place_of(text: &str) -> Result<String, String> {
-    clean::clean(text.as_bytes(), &Options::default())
-        .map(|c| c.place.map(|g| g.name).unwrap_or_default())
-        .map_err(|e| e.to_string())
+    let c = clean::clean(text.as_bytes(), &Options::default()).map_err(|e| e.to_string())?;
+    match (c.place, c.unplaced) {
+        (Some(g), _) => Ok(g.name),
+        (None, why) => Err(why.unwrap_or_default()),
+    }
 }
 
 #[test]
@@ -165,7 +196,7 @@ fn a_place_is_the_unit_the_text_supports_and_unknown_is_not_a_guess() {
     // A page that never names its place: words that contain county names are not places.
     let nowhere = "科技工作总结\n全年建成创新平台15个,新兴产业产值增长18%,培育科技型企业120家。\n";
     let err = place_of(nowhere).unwrap_err();
-    assert!(err.contains("--city"), "{err}");
+    assert!(err.contains("place unknown"), "{err}");
     // Negative: the county named in full is that county.
     let xinping = "新平彝族傣族自治县科技局工作总结\n新平彝族傣族自治县2023年新增高新技术企业5家,新平县科技工作稳步推进。\n";
     assert_eq!(place_of(xinping).unwrap(), "新平彝族傣族自治县");
@@ -378,6 +409,8 @@ const HEADERS: &[&str] = &[
     "索引号: 11350100MB0123456X/2024-00087\n组配分类: 工作动态{ 发布机构: publisher}\n{生成日期: date }公开方式: 主动公开",
     "请输入关键词 搜索",
     "某某资讯网\n传递价值 服务城市",
+    // A WeChat post's promo line, blank-line runs and the account's name.
+    "点击蓝字|关注我们\n\n\n\n某某科技",
 ];
 const AFTER_TITLE: &[&str] = &[
     "【字体:大 中 小】 【打印】",
@@ -392,7 +425,14 @@ const FOOTERS: &[&str] = &[
     "上一篇:某某区科技工作会议召开\n下一篇:某某县科技活动周启动",
     "扫一扫在手机打开当前页",
     "责任编辑:某某",
+    "阅读原文\n分享 在看 点赞",
+    "长按识别二维码关注我们",
 ];
+
+/// A table a page flattened (cells one per line between bars) and what `clean` makes
+/// of it.
+const FLAT_TABLE: &str = "序号\n|\n工作任务\n|\n完成情况\n|\n1\n|\n培育高新技术企业\n|\n新增高企12家\n|\n2\n|\n建设创新平台\n|\n新建平台3个\n|";
+const TABLE: &str = "| 序号 | 工作任务 | 完成情况 |\n| --- | --- | --- |\n| 1 | 培育高新技术企业 | 新增高企12家 |\n| 2 | 建设创新平台 | 新建平台3个 |\n";
 
 struct Golden {
     name: String,
@@ -443,6 +483,8 @@ proptest! {
         after in proptest::collection::vec(0usize..100, 0..2),
         footer in proptest::collection::vec(0usize..100, 0..4),
         teaser in any::<bool>(),
+        behind_bar in any::<bool>(),
+        table in any::<bool>(),
     ) {
         let goldens = goldens();
         let g = &goldens[seed % goldens.len()];
@@ -466,11 +508,17 @@ proptest! {
         page.extend(pick(HEADERS, &header).into_iter().map(fill));
         page.push(g.title.clone());
         let mut meta = String::new();
-        if let Some(d) = &g.date {
-            meta.push_str(&format!("发布时间: {d} 10:20"));
-        }
-        if let Some(p) = &g.publisher {
-            meta.push_str(&format!(" 来源: {p}"));
+        match (&g.date, &g.publisher) {
+            // The date behind a separator, after the source.
+            (Some(d), Some(p)) if behind_bar => meta.push_str(&format!("来源:{p}  |  {d} 09:35:44")),
+            (d, p) => {
+                if let Some(d) = d {
+                    meta.push_str(&format!("发布时间: {d} 10:20"));
+                }
+                if let Some(p) = p {
+                    meta.push_str(&format!(" 来源: {p}"));
+                }
+            }
         }
         if !meta.is_empty() {
             page.push(meta.trim().to_string());
@@ -481,6 +529,11 @@ proptest! {
             page.push(format!("摘要:{first}"));
         }
         page.push(g.body.trim_end().to_string());
+        let mut body = g.body.clone();
+        if table {
+            page.push(FLAT_TABLE.to_string());
+            body = format!("{}\n{TABLE}", g.body);
+        }
         page.extend(pick(FOOTERS, &footer).into_iter().map(String::from));
         let raw = page.join("\n\n") + "\n";
         let c = clean_page(&raw);
@@ -489,7 +542,7 @@ proptest! {
         if g.publisher.is_some() {
             prop_assert_eq!(&c.meta.publisher, &g.publisher, "{}: publisher\n{}", g.name, raw);
         }
-        prop_assert_eq!(&c.body, &g.body, "{}: body\n{}", g.name, raw);
+        prop_assert_eq!(&c.body, &body, "{}: body\n{}", g.name, raw);
     }
 }
 
@@ -534,8 +587,97 @@ fn a_level_after_a_short_place_name_makes_it_a_word() {
     // 新建 ("newly build") before 省级 is no mention of 新建区.
     let page = "科技工作会议召开\n今年全市争取新建国家级研发中心1家,新建省级研发中心10家,新建市级研发中心30家。\n";
     let err = place_of(page).unwrap_err();
-    assert!(err.contains("--city"), "{err}");
+    assert!(err.contains("place unknown"), "{err}");
     // Negative: the district named with its marker is that district.
     let page = "新建区科技工作会议召开\n新建区今年新增高新技术企业30家,南昌市新建区科技局表示将继续推进。\n";
     assert_eq!(place_of(page).unwrap(), "新建区");
+}
+
+/// A WeChat post copied to a content site: promo lines, the account's name, a 导读
+/// line, blank-line runs, a QR-code line under the lead, bullets (a glyph on its own
+/// line) under period sub-headings.
+const WECHAT: &str = "点击蓝字|关注我们\n\n\n\n某某科技\n导读:某某市科技创新成绩单出炉\n\n\n\n某某市科技创新交出亮眼成绩单\n\n原创 某某科技 2022-01-10 18:30\n\n\n\n近日,某某市科技局发布全市科技创新年度数据,全市创新主体持续壮大,创新能力不断提升,科技创新对经济发展的支撑作用进一步增强。\n\n其中,某某市科技型中小企业入库数量再创新高,科技创新对经济发展的支撑作用明显。\n\n图片来源:某某科技\n长按识别二维码关注我们\n\n2021年\n\n•\n全市高新技术企业达到1260家,同比增长18%\n\n•\n入库科技型中小企业2350家\n\n截至目前\n\n• 全市拥有省级以上孵化器26家\n• 众创空间48家\n\n下一步,某某市将持续加大科技投入,力争2022年高新技术企业突破1500家,科技型中小企业入库数量保持全省前列。\n\n阅读原文\n分享 在看 点赞\n";
+
+#[test]
+fn a_wechat_copy_keeps_its_lead_and_its_bullet_lists() {
+    let c = clean_page(WECHAT);
+    assert_eq!(c.meta.title, "某某市科技创新交出亮眼成绩单");
+    assert_eq!(c.meta.date.as_deref(), Some("2022-01-10"));
+    for kept_text in [
+        "近日,某某市科技局发布全市科技创新年度数据",
+        "## 2021年\n\n- 全市高新技术企业达到1260家,同比增长18%\n- 入库科技型中小企业2350家\n",
+        "## 截至目前\n\n- 全市拥有省级以上孵化器26家\n- 众创空间48家\n",
+        "力争2022年高新技术企业突破1500家",
+    ] {
+        assert!(kept(&c, kept_text), "lost {kept_text:?}:\n{}", c.body);
+    }
+    for chrome in [
+        "关注我们",
+        "导读",
+        "图片来源",
+        "二维码",
+        "阅读原文",
+        "在看",
+        "原创",
+    ] {
+        assert!(!kept(&c, chrome), "{chrome} left in:\n{}", c.body);
+    }
+    // Negative: the site's own notices, a furniture line above the lead, are not the
+    // article's though only that line parts them: they speak of something else.
+    let notice = WECHAT.replace(
+        "\n近日,",
+        "\n本站所有文章均由用户投稿,仅供学习参考,请勿用于商业用途。\n如需转载请联系原作者授权,侵删,谢谢大家的理解与支持。\n长按识别二维码关注我们\n近日,",
+    );
+    let c = clean_page(&notice);
+    assert!(
+        !kept(&c, "本站所有文章") && !kept(&c, "如需转载"),
+        "{}",
+        c.body
+    );
+    assert!(kept(&c, "入库科技型中小企业2350家"), "{}", c.body);
+}
+
+/// A table a page flattened, one cell per line between bar lines, comes back as a
+/// markdown table whose cells hold the figures; its header is not the title.
+#[test]
+fn a_flattened_table_comes_back_as_a_table() {
+    let page = "某某区科技局2023年二季度重点工作进展情况\n发布时间:2023-07-10 来源:某某区科技局\n二季度,全区科技工作稳步推进,各项重点任务进展顺利,具体情况如下。\n序号\n|\n工作任务\n|\n二季度完成情况\n|\n1\n|\n培育高新技术企业,全年新增高企30家。\n|\n组织申报高新技术企业41家,入库科技型中小企业235家。\n|\n2\n|\n推进技术合同登记。\n|\n技术合同成交额11.06亿元。\n|\n";
+    let c = clean_page(page);
+    assert_eq!(c.meta.title, "某某区科技局2023年二季度重点工作进展情况");
+    assert!(
+        kept(
+            &c,
+            "| 序号 | 工作任务 | 二季度完成情况 |\n| --- | --- | --- |\n| 1 | 培育高新技术企业,全年新增高企30家。 | 组织申报高新技术企业41家,入库科技型中小企业235家。 |\n| 2 | 推进技术合同登记。 | 技术合同成交额11.06亿元。 |\n"
+        ),
+        "{}",
+        c.body
+    );
+    // The table's cells render as a table, each figure in its cell.
+    let html = indicity::markdown::render(&c.body, &[]);
+    assert!(
+        html.contains("<td>技术合同成交额11.06亿元。</td>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn pictures_photo_credits_list_metadata_and_notices_go() {
+    let page = format!(
+        "某某县大力培育科技型企业\n- 时间:2023-07-25\n- 点击:93\n- 来源:某某日报\n<image>data:image/png;base64,iVBORw0KGgo=</image>\n图片来源:某某科技\n{BODY}![](https://example.cn/a.jpg)\n摄影比赛吸引了2000人参加,共收到反映科技创新的作品300件。\n声明:转载此文是出于传递更多信息之目的,若有来源标注错误请联系本网。\n"
+    );
+    let c = clean_page(&page);
+    assert_eq!(c.meta.date.as_deref(), Some("2023-07-25"));
+    assert_eq!(c.meta.publisher.as_deref(), Some("某某日报"));
+    for gone in ["image", "![", "图片来源", "声明", "点击", "时间"] {
+        assert!(!kept(&c, gone), "{gone} left in:\n{}", c.body);
+    }
+    // Negative: a sentence that speaks of photography, and the article's figures, stay.
+    assert!(kept(&c, "摄影比赛吸引了2000人参加"), "{}", c.body);
+    assert!(kept(&c, "技术合同成交额突破95亿元。"), "{}", c.body);
+    // An empty source before the page's font buttons names no publisher.
+    let c = clean_page(&format!(
+        "某某州高新技术产业平稳增长\n2022-11-18 09:30 作者:某某 来源: 【字体:\n{BODY}"
+    ));
+    assert_eq!(c.meta.date.as_deref(), Some("2022-11-18"));
+    assert_eq!(c.meta.publisher, None);
 }
