@@ -64,9 +64,9 @@ pub fn short_name(name: &str) -> &str {
             break;
         }
     }
-    // An ethnic-group qualifier follows the place name ("恩施土家族苗族"): keep the first
-    // two characters, the usual short form (恩施, 延边, 凉山).
-    if s.contains('族') && s.chars().count() > 4 {
+    // An ethnic-group qualifier follows the place name ("恩施土家族苗族", "凉山彝族"):
+    // keep the first two characters, the usual short form (恩施, 延边, 凉山, 临夏).
+    if s.contains('族') && s.chars().count() >= 4 {
         if let Some((i, _)) = s.char_indices().nth(2) {
             s = &s[..i];
         }
@@ -120,6 +120,11 @@ mod tests {
         }
         assert_eq!(short_name("瓯海区"), "瓯海");
         assert_eq!(short_name("恩施土家族苗族自治州"), "恩施");
+        // One ethnic group after a two-character name: 凉山州, 临夏州 as people write them.
+        assert_eq!(short_name("凉山彝族自治州"), "凉山");
+        assert_eq!(short_name("临夏回族自治州"), "临夏");
+        // Negative: a name of three characters keeps them (东乡族自治县 is 东乡族).
+        assert_eq!(short_name("东乡族自治县"), "东乡族");
         assert_eq!(short_name("新疆维吾尔自治区"), "新疆");
     }
 

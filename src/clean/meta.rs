@@ -345,6 +345,27 @@ pub fn metadata_line(doc: &mut Doc) {
     let after = t[rest_start.min(t.len())..].trim_start_matches(|c: char| {
         c.is_whitespace() || matches!(c, '|' | '｜' | '丨' | '/' | '·')
     });
+    // Or glued to it: "来源: 某某报网2023-08-04 10:05:52".
+    static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\p{Han}{0,4}(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})").unwrap()
+    });
+    let glued = GLUED.captures(after).and_then(|c| c.get(1));
+    let mut after = after;
+    if let Some(g) = glued {
+        if let Some(d) = DATE
+            .captures(g.as_str())
+            .and_then(|d| iso(&d[1], &d[2], &d[3]))
+            && !fields.iter().any(|(f, _)| *f == "date")
+        {
+            fields.push(("date", d));
+        }
+        // The stamp and its time are metadata too.
+        let stamp = STAMP
+            .find(&after[g.start()..])
+            .map_or(g.end(), |m| g.start() + m.end());
+        after = &after[stamp..];
+        rest_start = t.len() - after.len();
+    }
     if after.len() < t.len() - rest_start.min(t.len())
         && let Some(m) = STAMP.find(after)
     {

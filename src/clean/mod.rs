@@ -415,6 +415,7 @@ pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
     meta::link_lines(&mut doc);
     // Before the layout (a related list can date and title an untitled page) and
     // before the byline rule (which looks at the last lines of the article).
+    noise::notice_blocks(&mut doc);
     noise::related_lists(&mut doc);
     credits::trailing_tags(&mut doc);
     credits::byline(&mut doc);

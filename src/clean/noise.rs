@@ -257,6 +257,42 @@ fn self_listing(item: &str, body: &str) -> Option<(String, String)> {
     None
 }
 
+/// A site's notice set out as a numbered list under its heading ("版权与免责声明:" /
+/// "1 本网注明…" / "2 …"): the heading and its numbered points go.
+pub fn notice_blocks(doc: &mut Doc) {
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[【\[]?\s*\p{Han}{0,6}(?:声明|须知|温馨提示)\s*[】\]]?\s*[:：]?$").unwrap()
+    });
+    static POINT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:\d{1,2}|[一二三四五六七八九十])\s*[、.．:：)）]?\s*\S").unwrap()
+    });
+    let mut drop = vec![false; doc.lines.len()];
+    let mut i = 0;
+    while i < doc.lines.len() {
+        if HEADING.is_match(doc.lines[i].text.trim()) {
+            let mut j = i + 1;
+            while j < doc.lines.len() && POINT.is_match(doc.lines[j].text.trim()) {
+                j += 1;
+            }
+            // A heading with no points under it is left to the other rules.
+            if j > i + 1 {
+                drop[i..j].iter_mut().for_each(|d| *d = true);
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let lines = std::mem::take(&mut doc.lines);
+    for (line, gone) in lines.into_iter().zip(drop) {
+        if gone {
+            doc.log(line.raw, "notice", &line.text, Action::Dropped);
+        } else {
+            doc.lines.push(line);
+        }
+    }
+}
+
 /// Page furniture with a recognisable shape: browser advice, ICP and police
 /// registration numbers, document-sharing chrome, return/share links, hotlines.
 pub fn page_chrome(doc: &mut Doc) {

@@ -432,6 +432,16 @@ mod tests {
             .unwrap(),
             "全州县"
         );
+        // 凉山州 is 凉山彝族自治州 written short, though its capital's companies (西昌…)
+        // are named too.
+        assert_eq!(
+            name(
+                "科技创新新闻发布会",
+                "凉山州政府副州长介绍,凉山州已建成省级高新区,全州科技型企业达349家。西昌卫星发射中心、西昌钢钒公司等一批企业走向世界。"
+            )
+            .unwrap(),
+            "凉山彝族自治州"
+        );
         // A league speaks as a prefecture; a banner's report as a county.
         assert_eq!(
             name(

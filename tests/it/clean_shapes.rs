@@ -681,3 +681,28 @@ fn pictures_photo_credits_list_metadata_and_notices_go() {
     assert_eq!(c.meta.date.as_deref(), Some("2022-11-18"));
     assert_eq!(c.meta.publisher, None);
 }
+
+#[test]
+fn a_numbered_notice_under_its_heading_goes_and_a_glued_date_is_read() {
+    let page = format!(
+        "某某市科技创新成绩单\n来源: 某某金融报网2023-08-04 10:05:52\n{BODY}版权与免责声明:\n1 本网注明“来源:×××”的作品,均转载自其它媒体,并不代表本网赞同其观点。\n2 在本网的新闻页面进行跟帖或发表言论者,文责自负。\n"
+    );
+    let c = clean_page(&page);
+    assert_eq!(c.meta.date.as_deref(), Some("2023-08-04"));
+    assert!(
+        !kept(&c, "10:05") && !kept(&c, "声明") && !kept(&c, "文责自负"),
+        "{}",
+        c.body
+    );
+    assert!(kept(&c, "技术合同成交额突破95亿元。"), "{}", c.body);
+    // Negative: the article's own numbered points under its own heading stay.
+    let page = format!(
+        "某某市科技创新成绩单\n{BODY}主要做法:\n1 新认定国家高新技术企业412家,总数达到2876家。\n2 技术合同成交额突破95亿元,同比增长8%。\n"
+    );
+    let c = clean_page(&page);
+    assert!(
+        kept(&c, "新认定国家高新技术企业412家,总数达到2876家。"),
+        "{}",
+        c.body
+    );
+}
