@@ -45,7 +45,26 @@ fn aligned_cells(t: &str) -> Option<Vec<String>> {
         .filter(|c| !c.is_empty())
         .map(String::from)
         .collect();
-    (cells.len() >= 2 && !cells.iter().any(|c| c.contains(['。', '；', '，']))).then_some(cells)
+    if cells.iter().any(|c| c.contains(['。', '；', '，'])) {
+        return None;
+    }
+    // A statistical row copied as text: a label, then its figures one space apart
+    // ("2.年末拥有省级以上高新技术企业 290 95 43 50").
+    static FIGURES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(.*?\p{Han}[^\s]*(?:\s+\p{Han}+)?)((?:\s+[-+]?\d[\d,]*(?:\.\d+)?%?){2,})$")
+            .unwrap()
+    });
+    let mut out: Vec<String> = Vec::new();
+    for c in cells {
+        match FIGURES.captures(&c) {
+            Some(m) => {
+                out.push(m[1].trim().to_string());
+                out.extend(m[2].split_whitespace().map(String::from));
+            }
+            None => out.push(c),
+        }
+    }
+    (out.len() >= 2).then_some(out)
 }
 
 /// Cells that a table's rows number 1, 2, 3…: the header is what comes before "1", a
@@ -181,11 +200,26 @@ pub fn tables(doc: &mut Doc) {
         }
         // A table laid out with spaces (a yearbook's page): three or more lines in a
         // row, each with cells two spaces or a tab apart, no sentence among them.
+        // A table's caption with its number ("10-2  分县区科技事业基本情况") is its title,
+        // not a row.
+        static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^(?:表\s*)?\d{1,3}(?:[-－.]\d{1,3})+\s+\p{Han}").unwrap()
+        });
         let mut j = i;
         let mut rows = Vec::new();
-        while j < lines.len() {
+        while j < lines.len() && !(rows.is_empty() && CAPTION.is_match(lines[j].text.trim())) {
             match aligned_cells(&lines[j].text) {
                 Some(r) => rows.push(r),
+                // A row's label with no figures of its own ("#重点火炬项目"), between
+                // rows that have them.
+                None if !rows.is_empty()
+                    && j + 1 < lines.len()
+                    && super::char_len(lines[j].text.trim()) <= 20
+                    && !super::ends_sentence(&lines[j].text)
+                    && aligned_cells(&lines[j + 1].text).is_some() =>
+                {
+                    rows.push(vec![lines[j].text.trim().to_string()])
+                }
                 None => break,
             }
             j += 1;
@@ -341,6 +375,15 @@ mod tests {
         let got = blocks(page);
         assert!(got.iter().all(|(_, b)| *b == Block::Row), "{got:?}");
         assert_eq!(got[2].0, "其中:发明专利 | 15.55 | 24.16");
+        // A statistical table copied with single spaces: a label and its figures.
+        let page = "单位   甲区 乙区 丙县\n1.本年获奖的科技成果 60 10 3\n2.年末拥有高新技术企业 290 95 43\n#重点火炬项目\n经认定登记的技术成交金额 万元 16666 7064 2348\n";
+        let got = blocks(page);
+        assert!(got.iter().all(|(_, b)| *b == Block::Row), "{got:?}");
+        assert_eq!(got[2].0, "2.年末拥有高新技术企业 | 290 | 95 | 43");
+        assert_eq!(
+            got[4].0,
+            "经认定登记的技术成交金额 万元 | 16666 | 7064 | 2348"
+        );
         // Negative: sentences with wide spaces, and two such lines only.
         for not_table in [
             "全市新增高企120家,  同比增长15%。\n技术合同成交额  突破95亿元,  增长8%。\n科技型中小企业  入库1200家,  增长5%。\n",

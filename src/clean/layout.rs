@@ -588,7 +588,10 @@ pub fn title_from_header(doc: &mut Doc, mut header: Vec<super::Line>) {
 pub fn clean_title(t: &str) -> String {
     static EXT: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)\.(?:docx?|pdf|wps|txt|pptx?|xlsx?|mp3|mp4)$").unwrap());
-    static CHANNEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^【[^】]{1,16}】").unwrap());
+    // A channel before it, bracketed (`【科技局】`, `(本地)`), or a rule's dashes (`──`).
+    static CHANNEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:【[^】]{1,16}】|[(（][\p{Han}]{1,4}[)）]|[─—–-]{2,}\s*)").unwrap()
+    });
     // A document number before it: "资科〔2020〕11号 ".
     static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^\p{Han}{1,8}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号\s*").unwrap()
@@ -659,6 +662,19 @@ mod tests {
         assert_eq!(
             clean_title("【科技局】工作方案的目标是什么?.mp3"),
             "工作方案的目标是什么?"
+        );
+        assert_eq!(
+            clean_title("(本地)全市高新技术产业彰显活力"),
+            "全市高新技术产业彰显活力"
+        );
+        assert_eq!(
+            clean_title("──部分新兴产业基本情况"),
+            "部分新兴产业基本情况"
+        );
+        // Negative: a bracket that is the headline's own stays.
+        assert_eq!(
+            clean_title("(2023)年度科技创新报告"),
+            "(2023)年度科技创新报告"
         );
         assert_eq!(
             clean_title("西安输出技术成交额位列全国第三!-环球消息"),

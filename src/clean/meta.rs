@@ -192,6 +192,14 @@ pub fn disclosure(doc: &mut Doc) {
                 found.push((line.raw, f, value));
             }
         }
+        // A source named among the header's keys ("发布日期:… 来源:统计局 浏览次数:").
+        if !found
+            .iter()
+            .any(|(raw, f, _)| *raw == line.raw && *f == "publisher")
+            && let Some(c) = SOURCE_IN_DATELINE.captures(t)
+        {
+            found.push((line.raw, "publisher", c[1].to_string()));
+        }
         doc.log(line.raw, "disclosure-header", &line.text, Action::Dropped);
     }
     doc.lines = kept;

@@ -88,7 +88,12 @@ pub fn repeated_title(doc: &mut Doc) {
     let mut kept = Vec::with_capacity(doc.lines.len());
     for (i, line) in std::mem::take(&mut doc.lines).into_iter().enumerate() {
         let t = line.text.trim();
-        if t == title || variant(i, t) {
+        // A repost's footer names it again: "标题:…".
+        let labelled = t
+            .strip_prefix("标题")
+            .map(|r| r.trim_start_matches([':', '：', ' ']))
+            .is_some_and(|r| super::layout::clean_title(r) == title);
+        if t == title || variant(i, t) || labelled {
             doc.log(line.raw, "repeated-title", &line.text, Action::Dropped);
         } else if let Some(rest) = t
             .strip_prefix(title.as_str())

@@ -339,6 +339,27 @@ pub fn infer(
             }
         })
     };
+    // Three or more counties of one city, none named far more than the others (a table
+    // by county, a round-up of a city's districts): the city is what it is about.
+    let chosen = chosen.map(|c| {
+        let parent = DIVISIONS[c].parent.as_deref();
+        let mut siblings: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| DIVISIONS[i].level == "county" && DIVISIONS[i].parent.as_deref() == parent)
+            .map(named)
+            .collect();
+        siblings.sort_unstable_by(|a, b| b.cmp(a));
+        let even = siblings.len() >= 3 && siblings[0] < 2 * siblings[1];
+        match parent.and_then(|p| by_code.get(p)) {
+            Some(&p)
+                if DIVISIONS[c].level == "county" && even && DIVISIONS[p].level == "prefecture" =>
+            {
+                p
+            }
+            _ => c,
+        }
+    });
     let Some(chosen) = chosen else {
         return Err(if candidates.is_empty() {
             "place unknown: the text names no Chinese province, city or county (a short name inside a word, such as 新平 in 创新平台, does not count)".to_string()
@@ -441,6 +462,24 @@ mod tests {
             )
             .unwrap(),
             "凉山彝族自治州"
+        );
+        // A table by county names the city's counties alike: the city.
+        assert_eq!(
+            name(
+                "分县区科技事业基本情况",
+                "单位 吴兴区 南浔区 德清县 长兴县 安吉县\n高新技术企业 290 95 43 50 60 42"
+            )
+            .unwrap(),
+            "湖州市"
+        );
+        // Negative: one county named more than its neighbours is that county.
+        assert_eq!(
+            name(
+                "德清县科技工作",
+                "德清县新增高新技术企业50家,德清县科技局表示,与吴兴区、南浔区合作,德清县将继续推进。"
+            )
+            .unwrap(),
+            "德清县"
         );
         // A league speaks as a prefecture; a banner's report as a county.
         assert_eq!(

@@ -153,8 +153,15 @@ fn print_close_attachment_original_title_and_footer_lines_go() {
     let page = format!(
         "某某市科技工作综述\n(原标题:科技创新谱新篇)\n{BODY}\n附件:2023年高新技术企业名单.pdf\n【打印本页】 【关闭窗口】\n版权所有:某某市科学技术局 地址:某某路1号 备案号:某ICP备12345678号\n免责声明:本网转载的文章仅代表作者观点。\n"
     );
-    let c = clean_page(&page);
-    for chrome in ["原标题", "附件:", "打印本页", "版权所有", "免责声明"] {
+    let c = clean_page(&format!("{page}标题:某某市科技工作综述\n"));
+    for chrome in [
+        "原标题",
+        "附件:",
+        "打印本页",
+        "版权所有",
+        "免责声明",
+        "标题:",
+    ] {
         assert!(!kept(&c, chrome), "{chrome} left in:\n{}", c.body);
     }
     assert!(kept(&c, "技术合同成交额突破95亿元"));
