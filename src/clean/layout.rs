@@ -314,8 +314,8 @@ pub fn main_block(doc: &mut Doc) -> Vec<super::Line> {
     // An article a line or two of furniture cuts in two (a photo credit and a QR-code
     // line under a WeChat copy's lead, a share bar between paragraphs) is one article:
     // a neighbouring run across such a gap joins it when it is mostly prose of its
-    // own, two sentences at least (a lone teaser or disclaimer is one), about what the
-    // article is about (a footer's numbered notices read as prose too).
+    // own, a long sentence at least, about what the article is about (a footer's
+    // notices and a site's disclaimer read as prose too, but of something else).
     let prose_of = |a: usize, b: usize| -> (usize, usize, usize) {
         // A list's items are the article's sentences too.
         let prose: Vec<usize> = (a..b)
@@ -344,17 +344,28 @@ pub fn main_block(doc: &mut Doc) -> Vec<super::Line> {
         shared * 5 >= pairs.len()
     };
     let joins = |a: usize, b: usize| {
+        // From its first sentence: the short lines above that (a headline, a site's
+        // name) are the header's whichever run they are in.
+        let Some(a) =
+            (a..b).find(|&j| kinds[j] == Kind::Prose || doc.lines[j].block == super::Block::Item)
+        else {
+            return false;
+        };
         let (lines, chars, all) = prose_of(a, b);
-        lines >= 2 && chars >= 60 && chars * 3 >= all * 2 && on_topic(a, b)
+        lines >= 1 && chars >= 60 && chars * 3 >= all * 2 && on_topic(a, b)
     };
     const GAP: usize = 2;
+    // The gap is furniture by its words (a QR-code line, a share bar), not a bare date
+    // or a signature, which end one document before another begins.
+    let furniture = |a: usize, b: usize| (a..b).all(|j| chrome_hits(doc.lines[j].text.trim()) > 0);
     loop {
         // The run before `from`, across at most GAP furniture lines.
         let gap_start = (0..from)
             .rev()
             .find(|&j| kinds[j] != Kind::Chrome)
             .map(|j| j + 1);
-        let Some(end) = gap_start.filter(|&e| from - e <= GAP && e > 0) else {
+        let Some(end) = gap_start.filter(|&e| from - e <= GAP && e > 0 && furniture(e, from))
+        else {
             break;
         };
         let start = (0..end)
@@ -368,7 +379,7 @@ pub fn main_block(doc: &mut Doc) -> Vec<super::Line> {
     }
     loop {
         let next = (to..kinds.len()).find(|&j| kinds[j] != Kind::Chrome);
-        let Some(start) = next.filter(|&s| s > to && s - to <= GAP) else {
+        let Some(start) = next.filter(|&s| s > to && s - to <= GAP && furniture(to, s)) else {
             break;
         };
         let end = (start..kinds.len())

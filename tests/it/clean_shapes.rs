@@ -492,6 +492,7 @@ proptest! {
         teaser in any::<bool>(),
         behind_bar in any::<bool>(),
         table in any::<bool>(),
+        qr in any::<bool>(),
     ) {
         let goldens = goldens();
         let g = &goldens[seed % goldens.len()];
@@ -535,7 +536,15 @@ proptest! {
         if teaser {
             page.push(format!("摘要:{first}"));
         }
-        page.push(g.body.trim_end().to_string());
+        // A WeChat copy's QR-code line under the lead, with blank lines around it.
+        match g.body.split_once("\n\n").filter(|_| qr) {
+            Some((lead, rest)) => {
+                page.push(lead.to_string());
+                page.push("\n\n长按识别二维码关注我们\n\n".to_string());
+                page.push(rest.trim_end().to_string());
+            }
+            None => page.push(g.body.trim_end().to_string()),
+        }
         let mut body = g.body.clone();
         if table {
             page.push(FLAT_TABLE.to_string());
