@@ -19,6 +19,7 @@ mod noise;
 pub mod place;
 mod repair;
 mod structure;
+mod title;
 
 use crate::text::punct::{TERMINAL, char_len, ends_sentence};
 use std::fmt;
@@ -429,7 +430,7 @@ pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
     credits::header_date(&mut doc, &header);
     credits::news_dateline(&mut doc);
     credits::header_publisher(&mut doc, &header);
-    layout::title_from_header(&mut doc, header);
+    title::title_from_header(&mut doc, header);
     noise::teaser(&mut doc);
     credits::notice_issuer(&mut doc);
     repair::page_chunks(&mut doc);

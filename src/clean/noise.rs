@@ -92,7 +92,7 @@ pub fn repeated_title(doc: &mut Doc) {
         let labelled = t
             .strip_prefix("标题")
             .map(|r| r.trim_start_matches([':', '：', ' ']))
-            .is_some_and(|r| super::layout::clean_title(r) == title);
+            .is_some_and(|r| super::title::clean_title(r) == title);
         if t == title || variant(i, t) || labelled {
             doc.log(line.raw, "repeated-title", &line.text, Action::Dropped);
         } else if let Some(rest) = t
