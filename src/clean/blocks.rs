@@ -35,6 +35,19 @@ fn row_cells(t: &str) -> Option<Vec<String>> {
     (cells.iter().filter(|c| !c.is_empty()).count() >= 2).then_some(cells)
 }
 
+/// A cell that is a figure alone: "871", "1.08", "-3.5%".
+fn is_figure(t: &str) -> bool {
+    static FIGURE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$").unwrap());
+    FIGURE.is_match(t.trim())
+}
+
+/// A line that can be one cell of a flattened table: short, no sentence in it.
+fn cell_like(t: &str) -> bool {
+    let t = t.trim();
+    !t.is_empty() && t.chars().count() <= 20 && !t.contains(['。', '；', '，', ',', '|', '｜'])
+}
+
 /// The cells of a line laid out with spaces: two or more, two spaces or a tab apart,
 /// none of them a sentence.
 fn aligned_cells(t: &str) -> Option<Vec<String>> {
@@ -238,6 +251,45 @@ pub fn tables(doc: &mut Doc) {
             i = j;
             continue;
         }
+        // A table flattened one cell per line with nothing between the cells (a
+        // yearbook's page): a long run of short lines, most of them bare figures. Each
+        // label starts a row and the figures after it are its cells.
+        let mut j = i;
+        while j < lines.len() && cell_like(&lines[j].text) {
+            j += 1;
+        }
+        let figures = lines[i..j].iter().filter(|l| is_figure(&l.text)).count();
+        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+        for l in &lines[i..j] {
+            let cell = l.text.trim().to_string();
+            match rows.last_mut() {
+                Some((_, row)) if is_figure(&cell) => row.push(cell),
+                _ => rows.push((l.raw, vec![cell])),
+            }
+        }
+        // Rows of figures, three at least, and no furniture (a pager's "上一页 1 2 3").
+        let with_figures = rows.iter().filter(|(_, r)| r.len() > 1).count();
+        let cells: Vec<Vec<String>> = rows.iter().map(|(_, r)| r.clone()).collect();
+        if j - i >= 12
+            && figures * 2 >= j - i
+            && !is_figure(&lines[i].text)
+            && with_figures >= 3
+            && tabular(&cells)
+        {
+            for l in &lines[i..j] {
+                steps.push((l.raw, l.text.clone(), Action::Joined));
+            }
+            // The header: the labels before the first row with figures, in one row.
+            let first = rows.iter().position(|(_, r)| r.len() > 1).unwrap_or(0);
+            if first > 1 {
+                let raw = rows[0].0;
+                let header: Vec<String> = rows.drain(..first).flat_map(|(_, r)| r).collect();
+                rows.insert(0, (raw, header));
+            }
+            out.extend(rows.into_iter().map(|(raw, r)| row_line(r, raw)));
+            i = j;
+            continue;
+        }
         // One line holding a whole numbered table: "序号 | 任务 | 完成情况 | 1 | … | 2 | …".
         if let Some(rows) = row_cells(&lines[i].text)
             .filter(|c| c.len() >= 6)
@@ -394,6 +446,28 @@ mod tests {
                 "{not_table}"
             );
         }
+    }
+
+    #[test]
+    fn cells_one_per_line_with_nothing_between_are_rows_by_their_labels() {
+        let mut page = String::from("指标名称\n计量单位\n2021年\n2022年\n");
+        for (label, a, b) in [
+            ("单位数", "871", "927"),
+            ("科技活动人员", "192", "142"),
+            ("研发经费", "1.08", "1.05"),
+            ("专利授权", "320", "351"),
+        ] {
+            page.push_str(&format!("{label}\n{a}\n{b}\n"));
+        }
+        let got = blocks(&page);
+        assert!(got.iter().all(|(_, b)| *b == Block::Row), "{got:?}");
+        assert_eq!(got[0].0, "指标名称 | 计量单位 | 2021年 | 2022年");
+        assert_eq!(got[3].0, "研发经费 | 1.08 | 1.05");
+        // Negative: a list of short headings with a figure or two is no table.
+        let pager = "上一页\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n下一页\n尾页\n";
+        assert!(blocks(pager).iter().all(|(_, b)| *b == Block::Para));
+        let list = "一、总体要求\n二、主要目标\n2025\n三、重点任务\n四、保障措施\n五、组织实施\n六、附则\n七、其他\n八、附件\n九、说明\n十、解释\n十一、施行\n";
+        assert!(blocks(list).iter().all(|(_, b)| *b == Block::Para));
     }
 
     #[test]

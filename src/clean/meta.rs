@@ -79,7 +79,11 @@ pub fn document_title(doc: &mut Doc) {
 /// "2023-02-13 09:24:55来源:福州晚报 作者:梁凯鸿 林双伟": date, publisher, author.
 pub fn dateline(doc: &mut Doc) {
     let Some(i) = doc.lines.iter().take(16).position(|l| {
-        let t = l.text.trim();
+        // A dateline a table's cell bars enclose: "|| 2022-10-21 16:40:03 编辑: … |".
+        let t = l
+            .text
+            .trim()
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '丨'));
         let starts = DATE.find(t).is_some_and(|m| m.start() == 0)
             || ["来源", "作者", "发布时间", "发布日期", "时间"]
                 .iter()
@@ -112,6 +116,61 @@ pub fn dateline(doc: &mut Doc) {
     if let Some(a) = AUTHOR_IN_DATELINE.captures(&line.text) {
         let authors = a[1].split_whitespace().collect::<Vec<_>>().join(" ");
         doc.found("author", authors, line.raw, "dateline", &line.text);
+    }
+}
+
+/// A metadata line of labelled cells between bars, whatever its first label: "择稿人员:
+/// 某某 | 发布日期: 2022-11-18 | 访问次数: 1503". Its date, source and author go to the
+/// front matter and the line goes.
+pub fn labelled_cells(doc: &mut Doc) {
+    static CELL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(\p{Han}{2,6})\s*[:：]\s*(.*)$").unwrap());
+    let Some(i) = doc.lines.iter().take(16).position(|l| {
+        let cells: Vec<&str> = l
+            .text
+            .split(['|', '｜', '丨'])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        cells.len() >= 2
+            && cells.iter().all(|c| CELL.is_match(c) && char_len(c) <= 40)
+            && cells.iter().any(|c| {
+                CELL.captures(c).is_some_and(|m| {
+                    matches!(
+                        &m[1],
+                        "发布日期" | "发布时间" | "日期" | "时间" | "更新时间"
+                    ) && DATE.is_match(&m[2])
+                })
+            })
+    }) else {
+        return;
+    };
+    let line = doc.lines.remove(i);
+    let mut fields = Vec::new();
+    for c in line.text.split(['|', '｜', '丨']).map(str::trim) {
+        let Some(m) = CELL.captures(c) else { continue };
+        let value = m[2].trim().to_string();
+        match &m[1] {
+            "发布日期" | "发布时间" | "日期" | "时间" | "更新时间" => {
+                if let Some(d) = DATE.captures(&value).and_then(|d| iso(&d[1], &d[2], &d[3])) {
+                    fields.push(("date", d));
+                }
+            }
+            "来源" | "信息来源" | "文章来源" if !value.is_empty() => {
+                fields.push(("publisher", value))
+            }
+            "作者" if !value.is_empty() => fields.push(("author", value)),
+            _ => {}
+        }
+    }
+    if fields.is_empty() {
+        doc.log(line.raw, "metadata-cells", &line.text, Action::Dropped);
+    }
+    for (field, value) in fields {
+        if field == "date" && doc.copy {
+            continue;
+        }
+        doc.found(field, value, line.raw, "metadata-cells", &line.text);
     }
 }
 

@@ -410,6 +410,7 @@ pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, CleanError> {
     credits::signature(&mut doc);
     meta::document_title(&mut doc);
     meta::disclosure(&mut doc);
+    meta::labelled_cells(&mut doc);
     meta::metadata_line(&mut doc);
     meta::dateline(&mut doc);
     meta::source_line(&mut doc);

@@ -121,7 +121,7 @@ pub fn title_from_header(doc: &mut Doc, mut header: Vec<super::Line>) {
         let metadata = doc
             .steps
             .iter()
-            .find(|s| s.rule == "metadata-line" || s.rule == "dateline")
+            .find(|s| matches!(s.rule, "metadata-line" | "metadata-cells" | "dateline"))
             .map(|s| s.raw);
         if let Some(r) = metadata {
             let above = header.iter().rposition(|l| l.raw < r);

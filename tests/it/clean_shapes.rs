@@ -68,6 +68,21 @@ fn a_disclosure_table_and_a_date_behind_a_separator_are_read() {
         assert_eq!(c.meta.publisher.as_deref(), Some("某某日报"), "{line}");
         assert!(!kept(&c, "09:35") && !kept(&c, "2021-01-19"), "{}", c.body);
     }
+    // Labelled cells between bars, whatever the first label; a dateline the bars enclose.
+    for line in [
+        "择稿人员: 某某    |  发布日期: 2021-01-19   |   访问次数: 1503",
+        "|| 2021-01-19 16:40:03 编辑: 某某 审核人:某某 阅读次数:1882 |",
+    ] {
+        let c = clean_page(&format!("某某市科技创新工作综述\n{line}\n{BODY}"));
+        assert_eq!(c.meta.date.as_deref(), Some("2021-01-19"), "{line}");
+        assert!(!kept(&c, "2021-01-19") && !kept(&c, "次数"), "{}", c.body);
+    }
+    // Negative: a row of a table with a date in it is the table's.
+    let c = clean_page(&format!(
+        "某某市科技创新工作综述\n{BODY}项目 | 日期 | 金额(万元)\n合同一 | 2021-01-19 | 120\n合同二 | 2021-03-02 | 80\n"
+    ));
+    assert_eq!(c.meta.date, None);
+    assert!(kept(&c, "| 合同一 | 2021-01-19 | 120 |"), "{}", c.body);
     // An empty source cell is no publisher; negative: a year in the article stays.
     let c = clean_page(&format!(
         "某某县科技工作综述\n时间:2016-08-01 16:47:52 来源: |\n{BODY}"
