@@ -502,3 +502,63 @@ mod never_panics {
         }
     }
 }
+
+/// A table a page flattened comes back as a table whose cells a figure can quote: the
+/// figure passes `check` and the built article marks its cell.
+#[test]
+fn a_figure_quoted_from_a_flattened_tables_cell_is_proved_and_marked() {
+    let site = site_copy();
+    let root = site.path();
+    let raw = root.join("table.txt");
+    fs::write(
+        &raw,
+        "某某区科技局2023年重点工作进展情况\n发布时间:2023-07-10 来源:某某区科技局\n二季度,全区科技工作稳步推进,各项重点任务进展顺利,具体情况如下。\n序号\n|\n工作任务\n|\n完成情况\n|\n1\n|\n培育高新技术企业\n|\n2023年上半年新增高新技术企业41家。\n|\n2\n|\n推进技术合同登记\n|\n2023年上半年技术合同登记247项。\n|\n",
+    )
+    .unwrap();
+    let o = indicity(root, &["clean", "--city", "fuzhou", raw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let article = fs::read_dir(root.join("content/articles/fuzhou"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("2023-07-10"))
+        .unwrap();
+    let text = fs::read_to_string(&article).unwrap();
+    assert!(
+        text.contains("| 2 | 推进技术合同登记 | 2023年上半年技术合同登记247项。 |"),
+        "{text}"
+    );
+    let source = format!("fuzhou/{}", article.file_stem().unwrap().to_string_lossy());
+    let place = root.join("content/cities/fuzhou.yaml");
+    let yaml = fs::read_to_string(&place).unwrap().replacen(
+        "figures:\n",
+        &format!(
+            "figures:\n  tech_contract_count:\n    - period: 2023-H1\n      value: 247\n      source: {source}\n      quote: 技术合同登记247项\n"
+        ),
+        1,
+    );
+    fs::write(&place, yaml).unwrap();
+    let o = indicity(root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = walkdir::WalkDir::new(root.join("public/articles/fuzhou"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.path().to_string_lossy().contains("2023-07-10") && e.file_name() == "index.html"
+        })
+        .unwrap();
+    let html = fs::read_to_string(page.path()).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let cell = scraper::Selector::parse("td mark").unwrap();
+    assert!(
+        doc.select(&cell)
+            .any(|m| m.text().collect::<String>() == "技术合同登记247项"),
+        "{html}"
+    );
+    // Negative: a figure whose value the cell contradicts is refused.
+    let yaml = fs::read_to_string(&place)
+        .unwrap()
+        .replacen("value: 247", "value: 274", 1);
+    fs::write(&place, yaml).unwrap();
+    let o = indicity(root, &["check"]);
+    assert!(!o.status.success(), "{}", stderr(&o));
+}
