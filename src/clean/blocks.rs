@@ -163,34 +163,21 @@ pub fn tables(doc: &mut Doc) {
                 };
                 steps.push((l.raw, l.text.clone(), action));
             }
-            match rows_by_number(&texts) {
-                Some((rows, used)) => {
-                    let mut at = 0;
-                    for row in rows {
-                        let raw = cells[at].0;
-                        at += row.len();
-                        out.push(row_line(row, raw));
-                    }
-                    out.extend(
-                        cells[used.min(cells.len())..]
-                            .iter()
-                            .map(|(raw, text)| Line {
-                                text: text.clone(),
-                                raw: *raw,
-                                heading: false,
-                                block: Block::Para,
-                            }),
-                    );
-                }
-                // Cells with no rows to put them in: each a paragraph of its own, so
-                // nothing in them is lost.
-                None => out.extend(cells.into_iter().map(|(raw, text)| Line {
-                    text,
-                    raw,
-                    heading: false,
-                    block: Block::Para,
-                })),
+            // Cells past the numbered rows (or all of them, when no rows number them)
+            // stay, each a paragraph of its own, so nothing in them is lost.
+            let (rows, used) = rows_by_number(&texts).unwrap_or_default();
+            let mut at = 0;
+            for row in rows {
+                let raw = cells[at].0;
+                at += row.len();
+                out.push(row_line(row, raw));
             }
+            out.extend(cells.into_iter().skip(used).map(|(raw, text)| Line {
+                text,
+                raw,
+                heading: false,
+                block: Block::Para,
+            }));
             i = j;
             continue;
         }
@@ -260,22 +247,18 @@ pub fn tables(doc: &mut Doc) {
         }
         let figures = lines[i..j].iter().filter(|l| is_figure(&l.text)).count();
         let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
-        for l in &lines[i..j] {
-            let cell = l.text.trim().to_string();
-            match rows.last_mut() {
-                Some((_, row)) if is_figure(&cell) => row.push(cell),
-                _ => rows.push((l.raw, vec![cell])),
+        if j - i >= 12 && figures * 2 >= j - i && !is_figure(&lines[i].text) {
+            for l in &lines[i..j] {
+                let cell = l.text.trim().to_string();
+                match rows.last_mut() {
+                    Some((_, row)) if is_figure(&cell) => row.push(cell),
+                    _ => rows.push((l.raw, vec![cell])),
+                }
             }
         }
         // Rows of figures, three at least, and no furniture (a pager's "上一页 1 2 3").
         let with_figures = rows.iter().filter(|(_, r)| r.len() > 1).count();
-        let cells: Vec<Vec<String>> = rows.iter().map(|(_, r)| r.clone()).collect();
-        if j - i >= 12
-            && figures * 2 >= j - i
-            && !is_figure(&lines[i].text)
-            && with_figures >= 3
-            && tabular(&cells)
-        {
+        if with_figures >= 3 && tabular(&rows.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>()) {
             for l in &lines[i..j] {
                 steps.push((l.raw, l.text.clone(), Action::Joined));
             }
