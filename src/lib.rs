@@ -42,6 +42,7 @@ pub mod check;
 pub mod clean;
 pub mod cmd;
 pub mod content;
+pub mod curate;
 pub mod diagnostics;
 pub mod extract;
 pub mod format;

@@ -31,6 +31,18 @@ pub struct Mark {
     pub after: String,
 }
 
+/// Markup around a passage that is not a quote (what `serve` puts around each number
+/// for the curator): byte range `range` of run `run`, inside or outside a [`Mark`],
+/// never across one's edge (such a wrap is left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wrap {
+    pub run: usize,
+    pub range: Range<usize>,
+    /// Raw HTML before and after the passage; the caller escapes what it holds.
+    pub open: String,
+    pub close: String,
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
@@ -48,7 +60,14 @@ pub fn runs(markdown: &str) -> Vec<String> {
 /// The document as HTML, with `marks` (sorted by run and start, not overlapping) wrapped
 /// in `<mark id=…>`.
 pub fn render(markdown: &str, marks: &[Mark]) -> String {
+    render_wrapped(markdown, marks, &[])
+}
+
+/// [`render`], with `wraps` (sorted by run and start, not overlapping) around their
+/// passages too.
+pub fn render_wrapped(markdown: &str, marks: &[Mark], wraps: &[Wrap]) -> String {
     let mut next = 0;
+    let mut next_wrap = 0;
     let mut run_index = 0;
     let events = walk(markdown, |run| {
         let i = run_index;
@@ -57,8 +76,16 @@ pub fn render(markdown: &str, marks: &[Mark]) -> String {
         while next < marks.len() && marks[next].run == i {
             next += 1;
         }
+        let wrap_start = next_wrap;
+        while next_wrap < wraps.len() && wraps[next_wrap].run <= i {
+            next_wrap += 1;
+        }
         let mine = &marks[start..next];
-        (!mine.is_empty()).then(|| marked_html(run, mine))
+        let my_wraps: Vec<&Wrap> = wraps[wrap_start..next_wrap]
+            .iter()
+            .filter(|w| w.run == i)
+            .collect();
+        (!mine.is_empty() || !my_wraps.is_empty()).then(|| marked_html(run, mine, &my_wraps))
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -68,10 +95,16 @@ pub fn render(markdown: &str, marks: &[Mark]) -> String {
 /// `text` (plain, not markdown) as HTML with `marks` wrapped in `<mark>`: an article's
 /// title with the quotes found in it.
 pub fn marked_text(text: &str, marks: &[Mark]) -> String {
-    marked_html(text, marks)
+    marked_html(text, marks, &[])
 }
 
-fn marked_html(run: &str, marks: &[Mark]) -> String {
+/// [`marked_text`] with `wraps` (of any run number) too.
+pub fn marked_text_wrapped(text: &str, marks: &[Mark], wraps: &[Wrap]) -> String {
+    let wraps: Vec<&Wrap> = wraps.iter().collect();
+    marked_html(text, marks, &wraps)
+}
+
+fn marked_html(run: &str, marks: &[Mark], wraps: &[&Wrap]) -> String {
     let mut out = String::with_capacity(run.len() + marks.len() * 64);
     let mut at = 0;
     for m in marks {
@@ -81,17 +114,40 @@ fn marked_html(run: &str, marks: &[Mark]) -> String {
         if r.start >= r.end || !run.is_char_boundary(r.start) || !run.is_char_boundary(r.end) {
             continue;
         }
-        escape_html(&mut out, &run[at..r.start]).ok();
+        wrapped(&mut out, run, at..r.start, wraps);
         out.push_str("<mark id=\"");
         escape_html(&mut out, &m.id).ok();
         out.push_str("\">");
-        escape_html(&mut out, &run[r.clone()]).ok();
+        wrapped(&mut out, run, r.clone(), wraps);
         out.push_str("</mark>");
         out.push_str(&m.after);
         at = r.end;
     }
-    escape_html(&mut out, &run[at..]).ok();
+    wrapped(&mut out, run, at..run.len(), wraps);
     out
+}
+
+/// `run[range]` escaped, with the wraps that lie wholly inside it put around their
+/// passages.
+fn wrapped(out: &mut String, run: &str, range: Range<usize>, wraps: &[&Wrap]) {
+    let mut at = range.start;
+    for w in wraps {
+        let r = &w.range;
+        if r.start < at
+            || r.end > range.end
+            || r.start >= r.end
+            || !run.is_char_boundary(r.start)
+            || !run.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        escape_html(&mut *out, &run[at..r.start]).ok();
+        out.push_str(&w.open);
+        escape_html(&mut *out, &run[r.clone()]).ok();
+        out.push_str(&w.close);
+        at = r.end;
+    }
+    escape_html(&mut *out, &run[at..range.end]).ok();
 }
 
 /// The links and images of `markdown` that are shown as text because their URL is not
@@ -320,6 +376,41 @@ mod tests {
         assert!(!html.contains(['\u{0}', '\u{1}', '\u{7}']), "{html:?}");
         assert!(html.contains("甲乙丙"), "{html}");
         assert_eq!(runs(md)[0], "甲乙丙 ");
+    }
+
+    #[test]
+    fn wraps_go_inside_and_outside_marks_but_never_across_one() {
+        let md = "## 二〇二三\n\n总量达3759家，同比增长15%，新增<b>12</b>家。\n";
+        let r = runs(md);
+        let at = |s: &str| {
+            let i = r[1].find(s).unwrap();
+            i..i + s.len()
+        };
+        let wrap = |range: Range<usize>| Wrap {
+            run: 1,
+            range,
+            open: "<b class=\"n\">".into(),
+            close: "</b>".into(),
+        };
+        let mark = Mark {
+            run: 1,
+            range: at("总量达3759家"),
+            id: "q".into(),
+            after: String::new(),
+        };
+        let across = r[1].find("家，同").unwrap()..r[1].find("比增").unwrap();
+        let html = render_wrapped(
+            md,
+            &[mark],
+            &[wrap(at("3759家")), wrap(across), wrap(at("15%"))],
+        );
+        assert!(
+            html.contains("<mark id=\"q\">总量达<b class=\"n\">3759家</b></mark>，同比增长<b class=\"n\">15%</b>，新增&lt;b&gt;12"),
+            "{html}"
+        );
+        assert_eq!(html.matches("class=\"n\"").count(), 2, "{html}");
+        // No wraps: exactly what `render` writes.
+        assert_eq!(render_wrapped(md, &[], &[]), render(md, &[]));
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     if args.new_indicators {
         return new_indicators(&args, &site, &ids);
     }
+    let rejected = extract::rejections::load(&args.root).map_err(Error::Usage)?;
     let mut stdout = std::io::stdout().lock();
     // Proposals so far, by place: a later article's are checked with them.
     let mut made: std::collections::BTreeMap<String, Vec<extract::Proposal>> = Default::default();
@@ -57,7 +58,8 @@ pub fn run(args: Args) -> Result<(), Error> {
             .clone()
             .unwrap_or_else(|| site.articles[&id].meta.city.clone());
         let earlier = made.get(&slug).cloned().unwrap_or_default();
-        let ex = extract::extract(&site, &id, Some(&slug), &earlier).map_err(Error::Usage)?;
+        let ex = extract::extract_rejecting(&site, &id, Some(&slug), &earlier, &rejected)
+            .map_err(Error::Usage)?;
         made.entry(slug)
             .or_default()
             .extend(ex.proposals.iter().cloned());

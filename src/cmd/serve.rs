@@ -22,6 +22,10 @@ pub struct Args {
     /// localhost), e.g. a name the machine has on the network; repeatable.
     #[arg(long = "allow-host", value_name = "NAME")]
     allow_hosts: Vec<String>,
+    /// Let the curation workbench write to content/ although --bind is not a
+    /// loopback address (anyone who reaches the preview could then write).
+    #[arg(long)]
+    allow_remote_curation: bool,
 }
 
 pub fn run(args: Args, color: bool) -> Result<(), Error> {
@@ -31,6 +35,7 @@ pub fn run(args: Args, color: bool) -> Result<(), Error> {
         port,
         open,
         allow_hosts,
+        allow_remote_curation,
     } = args;
     crate::serve::serve(&crate::serve::ServeOptions {
         root,
@@ -39,5 +44,6 @@ pub fn run(args: Args, color: bool) -> Result<(), Error> {
         open,
         allow_hosts,
         color,
+        allow_remote_curation,
     })
 }

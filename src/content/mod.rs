@@ -198,6 +198,23 @@ pub fn place_from_text(rel: &Path, text: &str) -> (Option<Place>, Diagnostics) {
     (place, d)
 }
 
+/// The catalogue `content/indicators.yaml` would hold with `text`, and what is wrong
+/// with it (for `serve`, before it appends an indicator).
+pub fn indicators_from_text(text: &str) -> (IndexMap<String, Indicator>, Diagnostics) {
+    let mut d = Diagnostics::default();
+    let file = Arc::new(SourceFile::new(Path::new(INDICATORS_FILE), Arc::from(text)));
+    let found = load_indicators(&file, &mut d);
+    (found, d)
+}
+
+/// An article from its text, as [`load`] reads `content/articles/{id}.md` (for tests
+/// and for what `serve` checks before it writes).
+pub fn article_from_text(id: &str, text: &str) -> Option<Article> {
+    let rel = PathBuf::from(format!("{ARTICLES_DIR}/{id}.md"));
+    let file = Arc::new(SourceFile::new(&rel, Arc::from(text)));
+    load_article(file, &mut Diagnostics::default())
+}
+
 /// Reads one article again, as [`load`] does (for `serve`, after it changed).
 pub fn load_article_file(root: &Path, rel: &Path) -> (Option<Article>, Diagnostics) {
     let mut d = Diagnostics::default();

@@ -124,6 +124,8 @@ pub(super) fn choose_quote(
             return Some(Proposal {
                 figure: fig,
                 doubt: None,
+                at: Some((run, s.start + d.m.span.start)),
+                named_by: String::new(),
             });
         }
     }

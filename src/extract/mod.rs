@@ -10,8 +10,11 @@
 
 pub mod catalogue;
 mod choose;
+pub mod mentions;
 mod read;
 mod refuse;
+pub use refuse::objections;
+pub mod rejections;
 mod words;
 pub mod write;
 
@@ -33,6 +36,12 @@ pub struct Proposal {
     pub figure: Figure,
     /// Why it is only a guess (printed commented out, with `--all`).
     pub doubt: Option<String>,
+    /// Where its number is: the text run and the byte where the number starts in the
+    /// run's normal form (what `serve`'s workbench marks).
+    pub at: Option<(usize, usize)>,
+    /// The words that named its indicator, as read (what the workbench shows as
+    /// the reason for the reading).
+    pub named_by: String,
 }
 
 impl Proposal {
@@ -80,6 +89,8 @@ pub struct Extraction {
     /// Read, but `check` refuses them as printed: (proposal, why).
     pub dropped: Vec<(Proposal, String)>,
     pub unassigned: Vec<Unassigned>,
+    /// Read, but the curator rejected them ([`rejections`]): never proposed again.
+    pub rejected: Vec<Proposal>,
 }
 
 /// Extracts the figures `article` states for the place `slug` (the article's own
@@ -92,6 +103,17 @@ pub fn extract(
     article_id: &str,
     slug: Option<&str>,
     earlier: &[Proposal],
+) -> Result<Extraction, String> {
+    extract_rejecting(site, article_id, slug, earlier, &[])
+}
+
+/// [`extract`], leaving out what the curator rejected.
+pub fn extract_rejecting(
+    site: &Site,
+    article_id: &str,
+    slug: Option<&str>,
+    earlier: &[Proposal],
+    rejected: &[rejections::Rejection],
 ) -> Result<Extraction, String> {
     let article = site
         .articles
@@ -117,6 +139,10 @@ pub fn extract(
         if keys.iter().any(|k| {
             k.0 == p.indicator && k.1 == p.period && k.2 == p.status && numbers::same(k.3, p.value)
         }) {
+            continue;
+        }
+        if rejected.iter().any(|r| r.rejects(article_id, &p)) {
+            out.rejected.push(p);
             continue;
         }
         let recorded: Vec<&Figure> = place

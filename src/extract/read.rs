@@ -348,7 +348,17 @@ pub(super) fn read_sentence(ctx: &Context<'_>, s: &Sentence<'_>, read: &mut Read
         ) else {
             continue;
         };
-        read.proposals.push(Proposal { doubt, ..p });
+        read.proposals.push(Proposal {
+            doubt,
+            named_by: listed.map_or_else(
+                || {
+                    s.text[subject.unwrap_or(window_start).min(m.span.start)..m.span.start]
+                        .to_string()
+                },
+                str::to_string,
+            ),
+            ..p
+        });
     }
 }
 

@@ -68,3 +68,45 @@ pub(super) fn refused(
     }
     out
 }
+
+/// What `check` says, beyond what it said already, of the place file with
+/// `proposals` merged in, next to `article`: the merged text when nothing, else each
+/// new error.
+pub fn objections(
+    site: &Site,
+    place: &crate::content::Place,
+    article: &Article,
+    proposals: &[Proposal],
+) -> Result<String, Vec<String>> {
+    let text = &place.origin.file.text;
+    let (merged, _) = write::merge(text, proposals).map_err(|m| vec![m])?;
+    let errors = |text: &str| -> Vec<String> {
+        let rel = place.origin.file.path.clone();
+        let (loaded, load_diags) = crate::content::place_from_text(&rel, text);
+        let mut diags = Diagnostics::default();
+        diags.extend(load_diags.0);
+        if let Some(loaded) = loaded {
+            let mut mini = site.clone();
+            mini.places = vec![loaded];
+            mini.articles = site
+                .articles
+                .get_key_value(&article.id)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .into_iter()
+                .collect();
+            crate::check::check(&mini, None, &mut diags);
+        }
+        diags
+            .0
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect()
+    };
+    let before = errors(text);
+    let new: Vec<String> = errors(&merged)
+        .into_iter()
+        .filter(|e| !before.contains(e))
+        .collect();
+    if new.is_empty() { Ok(merged) } else { Err(new) }
+}

@@ -501,6 +501,8 @@ mod tests {
                 },
             },
             doubt: None,
+            at: None,
+            named_by: String::new(),
         }
     }
 

@@ -34,6 +34,32 @@ impl<'a> Renderer<'a> {
     }
 
     pub(super) fn article(&self, a: &Article, out: &dyn Writer) -> Result<(), Diagnostic> {
+        let (dir, ctx) = self.article_context(a, &[]);
+        self.page("article.html", &dir, &ctx, out)
+    }
+
+    /// The article's page with `wraps` around passages of its text (runs as
+    /// [`markdown::runs`] numbers them, [`crate::check::TITLE_RUN`] for the title):
+    /// what `serve` shows a curator. `build` never calls it.
+    pub fn article_page(
+        &self,
+        a: &Article,
+        wraps: &[markdown::Wrap],
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let (dir, ctx) = self.article_context(a, wraps);
+        let mut html = Vec::with_capacity(64 * 1024);
+        self.tera
+            .render_to("article.html", &ctx, &mut html)
+            .map_err(|e| {
+                Diagnostic::error(
+                    Code::E014,
+                    format!("template `article.html` failed for /{dir}:\n{e}"),
+                )
+            })?;
+        Ok(html)
+    }
+
+    fn article_context(&self, a: &Article, wraps: &[markdown::Wrap]) -> (String, Context) {
         let dir = urls::article(&a.id);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);
@@ -84,10 +110,14 @@ impl<'a> Renderer<'a> {
         let (title_marks, body_marks): (Vec<markdown::Mark>, Vec<markdown::Mark>) = md_marks
             .into_iter()
             .partition(|m| m.run == crate::check::TITLE_RUN);
-        let body = markdown::render(a.body(), &body_marks);
+        let (title_wraps, body_wraps): (Vec<markdown::Wrap>, Vec<markdown::Wrap>) = wraps
+            .iter()
+            .cloned()
+            .partition(|w| w.run == crate::check::TITLE_RUN);
+        let body = markdown::render_wrapped(a.body(), &body_marks, &body_wraps);
         ctx.insert(
             "title_html",
-            &markdown::marked_text(&a.meta.title, &title_marks),
+            &markdown::marked_text_wrapped(&a.meta.title, &title_marks, &title_wraps),
         );
         let figures: Vec<CitedCtx> = citing
             .into_iter()
@@ -150,7 +180,7 @@ impl<'a> Renderer<'a> {
         );
         ctx.insert("body", &body);
         ctx.insert("figures", &figures);
-        self.page("article.html", &dir, &ctx, out)
+        (dir, ctx)
     }
 }
 

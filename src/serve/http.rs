@@ -160,12 +160,6 @@ pub fn answer(rq: &Request, shared: &Arc<Shared>) -> Answer {
             "this preview answers to its own address only (pass --allow-host NAME to serve it under another name)\n",
         ));
     }
-    if !matches!(rq.method.as_str(), "GET" | "HEAD") {
-        return Answer::Respond(
-            Response::new(405, "text/plain; charset=utf-8", "only GET and HEAD\n")
-                .header("Allow", "GET, HEAD"),
-        );
-    }
     // The absolute form (`GET http://host/path`), which proxies send, names the same path.
     let url = match rq.target.strip_prefix("http://") {
         Some(rest) => rest
@@ -173,12 +167,32 @@ pub fn answer(rq: &Request, shared: &Arc<Shared>) -> Answer {
             .map_or("/".to_string(), |i| rest[i..].to_string()),
         None => rq.target.clone(),
     };
+    let write = url
+        .strip_prefix(PREFIX)
+        .and_then(|e| e.strip_prefix("curate/"))
+        .filter(|_| rq.method == "POST");
+    if let Some(what) = write {
+        return Answer::Respond(super::curate::post(rq, what, shared));
+    }
+    if !matches!(rq.method.as_str(), "GET" | "HEAD") {
+        return Answer::Respond(
+            Response::new(
+                405,
+                "text/plain; charset=utf-8",
+                "only GET and HEAD (and POST to the workbench)\n",
+            )
+            .header("Allow", "GET, HEAD"),
+        );
+    }
     if let Some(endpoint) = url.strip_prefix(PREFIX) {
         return match endpoint.split('?').next().unwrap_or_default() {
             "live.js" => Answer::Respond(
                 Response::new(200, "text/javascript; charset=utf-8", SCRIPT)
                     .header("Cache-Control", "no-store"),
             ),
+            name @ ("curate.js" | "curate.css") => {
+                Answer::Respond(super::curate::asset(name).expect("a workbench file"))
+            }
             "events" => {
                 let rx = shared.subscribe();
                 Answer::Stream(Box::new(move |stream| events(stream, rx)))
@@ -191,7 +205,15 @@ pub fn answer(rq: &Request, shared: &Arc<Shared>) -> Answer {
             if file.starts_with(shared.out.join("data")) {
                 shared.fresh_data();
             }
-            respond_file(&file, 200, shared)
+            // Taken before the page is made, as for a file (see `respond_file`).
+            let state = shared.state();
+            let curated = super::curate::article_of(&shared.out, &file)
+                .and_then(|id| super::curate::article_page(shared, &id));
+            match curated {
+                Some(html) => Response::new(200, "text/html; charset=utf-8", inject(&html, &state))
+                    .header("Cache-Control", "no-store"),
+                None => respond_file(&file, 200, shared),
+            }
         }
         Target::Redirect(to) => Response::new(301, "text/plain; charset=utf-8", "")
             .header("Location", to)

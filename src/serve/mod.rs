@@ -5,6 +5,7 @@
 //! to the file watcher and to Ctrl-C. The site is built into a temporary directory,
 //! never into `public/`, because serve builds for its own address.
 
+pub mod curate;
 pub mod http;
 pub mod rebuild;
 pub mod server;
@@ -40,6 +41,8 @@ pub struct ServeOptions {
     pub allow_hosts: Vec<String>,
     /// Styled diagnostics in the terminal.
     pub color: bool,
+    /// Let the workbench write to content while serving on a non-loopback address.
+    pub allow_remote_curation: bool,
 }
 
 /// What open pages are told.
@@ -78,6 +81,12 @@ pub struct State {
 /// What the request threads share with the rebuild loop.
 pub struct Shared {
     out: PathBuf,
+    /// The site root: where the workbench writes.
+    root: PathBuf,
+    /// This run's secret, given to the pages it serves: a write must carry it.
+    token: String,
+    /// Why the workbench may not write, if it may not.
+    refuse_writes: Option<String>,
     allowed_hosts: Vec<String>,
     state: Mutex<State>,
     clients: Mutex<Vec<mpsc::Sender<Event>>>,
@@ -90,9 +99,17 @@ pub struct Shared {
 }
 
 impl Shared {
-    fn new(out: PathBuf, allowed_hosts: Vec<String>) -> Shared {
+    fn new(
+        out: PathBuf,
+        root: PathBuf,
+        allowed_hosts: Vec<String>,
+        refuse_writes: Option<String>,
+    ) -> Shared {
         Shared {
             out,
+            root,
+            token: curate::new_token(),
+            refuse_writes,
             allowed_hosts,
             state: Mutex::default(),
             clients: Mutex::default(),
@@ -241,7 +258,17 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
         .tempdir()
         .map_err(|e| Error::Usage(format!("cannot create a temporary directory: {e}")))?;
     let out = tmp.path().join("site");
-    let shared = Arc::new(Shared::new(out.clone(), opts.allow_hosts.clone()));
+    let refuse_writes = (!opts.bind.is_loopback() && !opts.allow_remote_curation).then(|| {
+        format!(
+            "serve listens on {addr}, which other machines reach: the workbench writes nothing (pass --allow-remote-curation to let it)"
+        )
+    });
+    let shared = Arc::new(Shared::new(
+        out.clone(),
+        root.clone(),
+        opts.allow_hosts.clone(),
+        refuse_writes,
+    ));
 
     // Watch before the first build, so that an edit made during it is not missed.
     let (tx, rx) = mpsc::channel::<Message>();

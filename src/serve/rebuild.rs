@@ -103,6 +103,11 @@ impl Live {
         }
     }
 
+    /// The site as last built without errors.
+    pub fn prepared(&self) -> &Prepared {
+        &self.state
+    }
+
     /// Builds everything, as `build` does, into `out` (replaced atomically).
     pub fn rebuild_all(&mut self) -> Outcome {
         self.stale = true;

@@ -20,6 +20,8 @@ const MAX_HEADERS: usize = 64;
 /// How long a connection may stay silent: before its request is complete, or between
 /// two requests of a kept-alive connection.
 pub const IDLE: Duration = Duration::from_secs(10);
+/// The largest request body accepted (a curator's write is well under 1 KB).
+pub const MAX_BODY: usize = 64 * 1024;
 /// Connections served at once (live-reload streams included); more are refused.
 pub const MAX_CONNECTIONS: usize = 512;
 
@@ -31,7 +33,21 @@ pub struct Request {
     pub target: String,
     /// The `Host` header, if any.
     pub host: Option<String>,
+    /// Every header, names lowercased, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body of a `POST` (empty for other methods).
+    pub body: Vec<u8>,
     keep_alive: bool,
+}
+
+impl Request {
+    /// The first header named `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// What to send back.
@@ -191,17 +207,30 @@ fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Option<Request
             let mut req = httparse::Request::new(&mut headers);
             match req.parse(buf) {
                 Ok(httparse::Status::Complete(len)) => {
-                    let request = request_of(&req)?;
-                    let has_body = req.headers.iter().any(|h| {
-                        h.name.eq_ignore_ascii_case("transfer-encoding")
-                            || (h.name.eq_ignore_ascii_case("content-length") && h.value != b"0")
-                    });
+                    let mut request = request_of(&req)?;
+                    let chunked = request.header("transfer-encoding").is_some();
+                    let length = match request.header("content-length") {
+                        None => 0,
+                        Some(v) => v.parse::<usize>().map_err(|_| 400u16)?,
+                    };
                     buf.drain(..len);
-                    // A body is never read: GET and HEAD have none, and any other
-                    // method is refused and the connection closed.
-                    if has_body && matches!(request.method.as_str(), "GET" | "HEAD") {
-                        return Err(400);
+                    if request.method != "POST" {
+                        // GET and HEAD have no body; any other method is refused and
+                        // the connection closed.
+                        if chunked || length > 0 {
+                            return Err(400);
+                        }
+                        return Ok(Some(request));
                     }
+                    // A POST is a curator's write: small, with its length said.
+                    if chunked {
+                        return Err(411);
+                    }
+                    if length > MAX_BODY {
+                        return Err(413);
+                    }
+                    read_body(stream, buf, length, started)?;
+                    request.body = buf.drain(..length).collect();
                     return Ok(Some(request));
                 }
                 Ok(httparse::Status::Partial) => {}
@@ -223,6 +252,29 @@ fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Option<Request
     }
 }
 
+/// Reads until `buf` holds `length` bytes of body, within the head's time limit.
+fn read_body(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    length: usize,
+    started: std::time::Instant,
+) -> Result<(), u16> {
+    let mut chunk = [0u8; 4096];
+    while buf.len() < length {
+        if started.elapsed() > 3 * IDLE {
+            return Err(408);
+        }
+        let want = chunk.len().min(length - buf.len());
+        match stream.read(&mut chunk[..want]) {
+            Ok(0) => return Err(400),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(408),
+        }
+    }
+    Ok(())
+}
+
 fn request_of(req: &httparse::Request<'_, '_>) -> Result<Request, u16> {
     let method = req.method.ok_or(400u16)?.to_string();
     let target = req.path.ok_or(400u16)?.to_string();
@@ -238,10 +290,20 @@ fn request_of(req: &httparse::Request<'_, '_>) -> Result<Request, u16> {
         Some(1) => connection.as_deref() != Some("close"),
         _ => connection.as_deref() == Some("keep-alive"),
     };
+    let headers = req
+        .headers
+        .iter()
+        .filter_map(|h| {
+            let v = std::str::from_utf8(h.value).ok()?;
+            Some((h.name.to_ascii_lowercase(), v.trim().to_string()))
+        })
+        .collect();
     Ok(Request {
         method,
         target,
         host: header("host").map(str::to_string),
+        headers,
+        body: Vec::new(),
         keep_alive,
     })
 }
@@ -288,6 +350,13 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
+        500 => "Internal Server Error",
         421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",

@@ -8,6 +8,7 @@ mod clean;
 mod clean_shapes;
 mod cli;
 mod corrections;
+mod curate;
 mod extract;
 mod extract_reading;
 mod fuzz;

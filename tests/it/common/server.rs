@@ -119,9 +119,15 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    /// A server started with further arguments.
+    pub fn start_with(root: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_indicity"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(args)
             .env("NO_COLOR", "1")
             .stderr(Stdio::piped())
             .spawn()
@@ -228,9 +234,28 @@ impl Response {
 /// One request, sent as written (no client normalises the path), HTTP/1.0 so the
 /// body ends with the connection.
 pub fn request(addr: &str, method: &str, path: &str) -> Response {
+    send(
+        addr,
+        format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes(),
+    )
+}
+
+/// A `POST` with `headers` (`Name: value` lines) and a body.
+pub fn post(addr: &str, path: &str, headers: &[String], body: &str) -> Response {
+    let mut head = format!("POST {path} HTTP/1.0\r\nHost: {addr}\r\n");
+    for h in headers {
+        head.push_str(h);
+        head.push_str("\r\n");
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    send(addr, head.as_bytes())
+}
+
+/// Bytes sent as they are; the response read to the end of the connection.
+pub fn send(addr: &str, bytes: &[u8]) -> Response {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(s, "{method} {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    s.write_all(bytes).unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let split = raw

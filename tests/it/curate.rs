@@ -1,0 +1,297 @@
+//! The curation workbench of `indicity serve`: a curator records, edits, rejects and
+//! adds an indicator in a real browser, and the files change by exactly that; a
+//! write that does not come from a page this server served, or that would overwrite
+//! a change made meanwhile, changes nothing.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::server::{Server, get, post};
+use crate::common::{indicity, site_copy, stderr};
+
+const FUZHOU: &str = "content/cities/fuzhou.yaml";
+const ARTICLE: &str = "fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu";
+
+/// 福州's place file with its name and no figures yet: where a curator starts.
+fn empty_place(root: &Path) -> String {
+    let text = fs::read_to_string(root.join(FUZHOU)).unwrap();
+    let head: String = text
+        .lines()
+        .take_while(|l| !l.starts_with("figures:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let empty = format!("{head}figures:\n");
+    fs::write(root.join(FUZHOU), &empty).unwrap();
+    empty
+}
+
+/// The page's token and workbench data, as a browser gets them.
+fn workbench(addr: &str) -> (String, serde_json::Value) {
+    let page = get(addr, &format!("/articles/{ARTICLE}/")).text();
+    let token = page
+        .split("data-token=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the article page carries a token")
+        .to_string();
+    let json = page
+        .split("id=\"indicity-bench\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .expect("the article page carries the workbench");
+    (
+        token,
+        serde_json::from_str(&json.replace("<\\/", "</")).unwrap(),
+    )
+}
+
+fn number<'a>(bench: &'a serde_json::Value, text: &str) -> &'a serde_json::Value {
+    bench["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["text"] == text)
+        .unwrap_or_else(|| panic!("no number {text}"))
+}
+
+#[test]
+fn a_curator_records_edits_rejects_and_adds_in_the_browser() {
+    let repo = crate::common::repo();
+    assert!(
+        repo.join("node_modules/playwright-core").exists(),
+        "playwright-core is not installed: run ./scripts/test"
+    );
+    let site = site_copy();
+    let root = site.path();
+    let before = empty_place(root);
+    let catalogue = fs::read_to_string(root.join("content/indicators.yaml")).unwrap();
+    let server = Server::start(root);
+    let shot = repo.join("target/screenshots/curate.png");
+    fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser/curate.mjs"))
+        .arg(&server.addr)
+        .arg(root)
+        .arg(ARTICLE)
+        .arg(&shot)
+        .current_dir(&repo)
+        .output()
+        .expect("cannot run node");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    println!("{stdout}");
+
+    // The place file: what it was, and the three figures recorded, nothing else.
+    let after = fs::read_to_string(root.join(FUZHOU)).unwrap();
+    assert!(
+        after.starts_with(&before),
+        "a byte of the place file changed:\n{after}"
+    );
+    let added = &after[before.len()..];
+    assert_eq!(
+        added,
+        "  high_tech_enterprises:\n    - period: 2022\n      value: 3759\n      source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n      quote: 国家高新技术企业总量达3759家\n\
+         \x20 high_tech_enterprises_new:\n    - period: 2022\n      value: 1572\n      source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n      quote: 福州市共有1572家\n\
+         \x20 high_tech_award_funds:\n    - period: 2021\n      value: 1.79\n      source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n      quote: 兑现2021年通过认定的高新技术企业奖励1.79亿元\n"
+    );
+    // The catalogue gained the new indicator at its end, every other byte kept.
+    let now = fs::read_to_string(root.join("content/indicators.yaml")).unwrap();
+    assert!(now.starts_with(&catalogue));
+    assert!(
+        now[catalogue.len()..]
+            .contains("\nhigh_tech_award_funds:\n  name: \"高新技术企业认定奖励资金\"\n")
+    );
+    // The rejection is on file, and extract does not propose it again.
+    let rejected = fs::read_to_string(root.join("content/rejected.yaml")).unwrap();
+    assert!(
+        rejected.contains("indicator: srdi_enterprises_new") && rejected.contains("value: 72"),
+        "{rejected}"
+    );
+    let o = indicity(root, &["extract", ARTICLE]);
+    let proposed = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!proposed.contains("srdi_enterprises_new"), "{proposed}");
+    assert!(proposed.contains("tech_smes"), "{proposed}");
+
+    let o = indicity(root, &["check"]);
+    assert!(
+        o.status.success(),
+        "check fails after curation:\n{}",
+        stderr(&o)
+    );
+
+    // `build`'s output has no trace of the workbench.
+    let out = crate::common::build(root);
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let bytes = fs::read(entry.path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for trace in [
+            "ic-num",
+            "indicity-bench",
+            "/.indicity/",
+            "curate.js",
+            "data-token",
+        ] {
+            assert!(
+                !text.contains(trace),
+                "{} holds {trace}",
+                entry.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn writes_from_anywhere_but_the_served_page_are_refused_and_change_nothing() {
+    let site = site_copy();
+    let root = site.path();
+    let before = empty_place(root);
+    let catalogue = fs::read_to_string(root.join("content/indicators.yaml")).unwrap();
+    let server = Server::start(root);
+    let addr = server.addr.clone();
+    let (token, bench) = workbench(&addr);
+    let n = number(&bench, "3759家");
+    let body = serde_json::json!({
+        "article": ARTICLE, "run": n["run"], "at": n["at"],
+        "indicator": "high_tech_enterprises", "status": "actual", "base": bench["base"],
+    })
+    .to_string();
+    let origin = format!("Origin: http://{addr}");
+    let json = "Content-Type: application/json".to_string();
+    let with_token = format!("X-Indicity-Token: {token}");
+    let refused = |what: &str, headers: &[String], body: &str, status: u16| {
+        let r = post(&addr, "/.indicity/curate/record", headers, body);
+        assert_eq!(r.status, status, "{what}: {}", r.text());
+        assert_eq!(
+            fs::read_to_string(root.join(FUZHOU)).unwrap(),
+            before,
+            "{what} wrote"
+        );
+    };
+    refused("no token", &[origin.clone(), json.clone()], &body, 403);
+    refused(
+        "another run's token",
+        &[
+            origin.clone(),
+            json.clone(),
+            format!("X-Indicity-Token: {}", "0".repeat(32)),
+        ],
+        &body,
+        403,
+    );
+    refused(
+        "another origin",
+        &[
+            "Origin: http://evil.example".into(),
+            json.clone(),
+            with_token.clone(),
+        ],
+        &body,
+        403,
+    );
+    refused("no origin", &[json.clone(), with_token.clone()], &body, 403);
+    refused(
+        "a cross-site fetch",
+        &[
+            origin.clone(),
+            json.clone(),
+            with_token.clone(),
+            "Sec-Fetch-Site: cross-site".into(),
+        ],
+        &body,
+        403,
+    );
+    refused(
+        "a form post",
+        &[
+            origin.clone(),
+            "Content-Type: text/plain".into(),
+            with_token.clone(),
+        ],
+        &body,
+        415,
+    );
+    let ok = [origin.clone(), json.clone(), with_token.clone()];
+    // Paths outside content: the endpoint names none, and an article id is not a path.
+    let outside = body.replace(ARTICLE, "../../../../etc/passwd");
+    refused("an article outside content", &ok, &outside, 422);
+    let r = post(
+        &addr,
+        "/.indicity/curate/../../content/cities/fuzhou.yaml",
+        &ok,
+        &body,
+    );
+    assert_ne!(r.status, 200, "{}", r.text());
+    // A figure check refuses: said, and nothing written.
+    let wrong = body.replace("high_tech_enterprises", "rd_spending");
+    refused("a figure check refuses", &ok, &wrong, 422);
+
+    // The file changed on disk since the page was built: the edit stays.
+    let edited = format!("{before}# 编者备注\n");
+    fs::write(root.join(FUZHOU), &edited).unwrap();
+    let r = post(&addr, "/.indicity/curate/record", &ok, &body);
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert!(r.text().contains("changed on disk"), "{}", r.text());
+    assert_eq!(fs::read_to_string(root.join(FUZHOU)).unwrap(), edited);
+
+    // The same request from the page, after it reloaded: written.
+    server.wait_log(std::time::Duration::from_secs(30), |l| {
+        l.contains("fuzhou.yaml")
+    });
+    let (token, bench) = workbench(&addr);
+    let n = number(&bench, "3759家");
+    let body = serde_json::json!({
+        "article": ARTICLE, "run": n["run"], "at": n["at"],
+        "indicator": "high_tech_enterprises", "status": "actual", "base": bench["base"],
+    })
+    .to_string();
+    let ok = [
+        origin.clone(),
+        json.clone(),
+        format!("X-Indicity-Token: {token}"),
+    ];
+    let r = post(&addr, "/.indicity/curate/record", &ok, &body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let after = fs::read_to_string(root.join(FUZHOU)).unwrap();
+    let block = "  high_tech_enterprises:\n    - period: 2022\n      value: 3759\n      source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n      quote: 国家高新技术企业总量达3759家\n";
+    assert_eq!(after.replacen(block, "", 1), edited, "{after}");
+    assert_eq!(
+        fs::read_to_string(root.join("content/indicators.yaml")).unwrap(),
+        catalogue
+    );
+    assert!(!root.join("content/rejected.yaml").exists());
+}
+
+#[test]
+fn a_server_other_machines_reach_writes_nothing_unless_told() {
+    let site = site_copy();
+    let root = site.path();
+    let before = empty_place(root);
+    let server = Server::start_with(root, &["--bind", "0.0.0.0"]);
+    let addr = server.addr.replace("0.0.0.0", "127.0.0.1");
+    let (token, bench) = workbench(&addr);
+    let n = number(&bench, "3759家");
+    let body = serde_json::json!({
+        "article": ARTICLE, "run": n["run"], "at": n["at"],
+        "indicator": "high_tech_enterprises", "status": "actual", "base": bench["base"],
+    })
+    .to_string();
+    let headers = [
+        format!("Origin: http://{addr}"),
+        "Content-Type: application/json".to_string(),
+        format!("X-Indicity-Token: {token}"),
+    ];
+    let r = post(&addr, "/.indicity/curate/record", &headers, &body);
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(r.text().contains("--allow-remote-curation"), "{}", r.text());
+    assert_eq!(fs::read_to_string(root.join(FUZHOU)).unwrap(), before);
+}
