@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::{Shown, fingerprint};
-use crate::content::{Bound, Group, INDICATORS_FILE, PLACES_DIR, Site, Status};
+use crate::content::{Bound, Group, INDICATORS_FILE, PLACES_DIR, PeriodFrom, Site, Status};
 use crate::extract::mentions::{self, Choice};
 use crate::extract::rejections::{self, Rejection};
 use crate::extract::{self, Proposal, write as yaml};
@@ -42,6 +42,13 @@ pub struct Pick {
     pub status: String,
     #[serde(default)]
     pub bound: String,
+    /// The period's basis (`date`, `previous-year`, `title`, `address`,
+    /// `judgement`); empty: as the reading found it.
+    #[serde(default)]
+    pub period_from: String,
+    /// The reason, for a judgement.
+    #[serde(default)]
+    pub judgement: String,
     /// The place file's fingerprint when the page was built.
     #[serde(default)]
     pub base: String,
@@ -71,11 +78,32 @@ impl Pick {
             "" => None,
             p => Some(p.parse().map_err(|e: String| Refusal::Invalid(e))?),
         };
+        let period_from = match self.period_from.as_str() {
+            "" => None,
+            "date" => Some(PeriodFrom::Date),
+            "previous-year" => Some(PeriodFrom::PreviousYear),
+            "title" => Some(PeriodFrom::Title),
+            "address" => Some(PeriodFrom::Address),
+            "judgement" if !self.judgement.trim().is_empty() => {
+                Some(PeriodFrom::Judgement(self.judgement.trim().to_string()))
+            }
+            "judgement" => {
+                return Err(Refusal::Invalid(
+                    "a judgement needs its reason: say why this period".to_string(),
+                ));
+            }
+            other => {
+                return Err(Refusal::Invalid(format!(
+                    "`{other}` is not a basis of a period (date, previous-year, title, address, judgement)"
+                )));
+            }
+        };
         Ok(Choice {
             indicator: self.indicator.clone(),
             status,
             bound,
             period,
+            period_from,
         })
     }
 }
@@ -91,31 +119,46 @@ pub fn preview(site: &Site, pick: &Pick) -> Result<(Proposal, Shown), Refusal> {
         .place(&article.meta.city)
         .ok_or_else(|| Refusal::Invalid(format!("no place `{}`", article.meta.city)))?;
     let choice = pick.choice()?;
-    let p =
+    let readings =
         mentions::read_as(site, article, pick.run, pick.at, &choice).map_err(Refusal::Invalid)?;
-    if place.figures.iter().any(|f| {
-        f.indicator == p.indicator
-            && f.period == p.period
-            && f.status == p.status
-            && crate::text::numbers::same(f.value, p.value)
-    }) {
-        return Err(Refusal::Invalid(format!(
-            "{} already records {} {} = {}",
-            place.origin.file.path.display(),
-            p.indicator,
-            p.period,
-            crate::format::plain(p.value)
-        )));
+    let mut refusals = Vec::new();
+    let mut chosen = None;
+    for p in readings {
+        if place.figures.iter().any(|f| {
+            f.indicator == p.indicator
+                && f.period == p.period
+                && f.status == p.status
+                && crate::text::numbers::same(f.value, p.value)
+        }) {
+            return Err(Refusal::Invalid(format!(
+                "{} already records {} {} = {}",
+                place.origin.file.path.display(),
+                p.indicator,
+                p.period,
+                crate::format::plain(p.value)
+            )));
+        }
+        match extract::objections(site, place, article, std::slice::from_ref(&p)) {
+            Ok(_) => {
+                chosen = Some(p);
+                break;
+            }
+            Err(errors) => refusals.push(errors.join("; ")),
+        }
     }
-    extract::objections(site, place, article, std::slice::from_ref(&p)).map_err(|errors| {
-        Refusal::Invalid(format!("check would refuse it: {}", errors.join("; ")))
-    })?;
+    let Some(p) = chosen else {
+        return Err(Refusal::Invalid(format!(
+            "check would refuse it: {}",
+            refusals.first().map_or("no reading", String::as_str)
+        )));
+    };
     let shown = Shown::of(site, &p);
     Ok((p, shown))
 }
 
-/// Records a pick in its place file, as `extract --write` adds a proposal.
-pub fn record(root: &Path, site: &Site, pick: &Pick) -> Result<Shown, Refusal> {
+/// Records a pick in its place file, as `extract --write` adds a proposal: the
+/// figure, and the file written (relative to the root).
+pub fn record(root: &Path, site: &Site, pick: &Pick) -> Result<(Shown, PathBuf), Refusal> {
     let (p, shown) = preview(site, pick)?;
     let article = &site.articles[&pick.article];
     let place = site.place(&article.meta.city).expect("preview found it");
@@ -136,7 +179,7 @@ pub fn record(root: &Path, site: &Site, pick: &Pick) -> Result<Shown, Refusal> {
     let (merged, _) = yaml::merge(on_disk, std::slice::from_ref(&p))
         .map_err(|m| Refusal::Invalid(format!("{}: {m}", rel.display())))?;
     replace(snapshot, &rel, merged.as_bytes())?;
-    Ok(shown)
+    Ok((shown, rel))
 }
 
 /// What to reject: the proposal `extract` makes for the number at `at` of run `run`.
@@ -204,7 +247,7 @@ pub struct NewIndicator {
     pub base: String,
 }
 
-/// Appends an indicator to `content/indicators.yaml`, every byte of it kept.
+/// Appends an indicator to `content/indicators.yaml`, every byte of it kept: its id.
 pub fn add_indicator(root: &Path, site: &Site, n: &NewIndicator) -> Result<String, Refusal> {
     let invalid = |m: String| Err(Refusal::Invalid(m));
     let (id, name, unit) = (n.id.trim(), n.name.trim(), n.unit.trim());

@@ -15,7 +15,9 @@ use super::choose::{Draft, choose_quote, quote_end};
 use super::read::{skip, states_unit};
 use crate::check::dating::Document;
 use crate::content::yaml::SourceFile;
-use crate::content::{Article, Bound, Origin, OriginPath, Period, Site, Status};
+use crate::content::{
+    Article, Bound, Figure, Origin, OriginPath, Period, PeriodFrom, Site, Status,
+};
 use crate::text::Normalized;
 use crate::text::numbers::{self, Unit};
 use crate::text::punct;
@@ -77,17 +79,21 @@ pub struct Choice {
     pub bound: Option<Option<Bound>>,
     /// `None`: the period the sentence supports.
     pub period: Option<Period>,
+    /// `None`: the basis the reading found (if any).
+    pub period_from: Option<PeriodFrom>,
 }
 
 /// The number at `normal_start` of run `run` read as `choice` says: the figure with
-/// the shortest quote `check` proves, or why there is none.
+/// the shortest quote `check` proves, or why there is none. Where no period the
+/// sentence names fits and the curator gave one, the figures with the quotes to try,
+/// shortest first: `check`, next to the place file, chooses.
 pub fn read_as(
     site: &Site,
     article: &Article,
     run: usize,
     normal_start: usize,
     choice: &Choice,
-) -> Result<Proposal, String> {
+) -> Result<Vec<Proposal>, String> {
     let indicator = site.indicators.get(&choice.indicator).ok_or_else(|| {
         format!(
             "no indicator `{}` in content/indicators.yaml",
@@ -109,13 +115,18 @@ pub fn read_as(
         .ok_or("the article no longer has a number there: reload the page")?;
     let unit = Unit::with_words(&indicator.unit, &indicator.unit_words);
     let stated = &s.text[m.span.start..quote_end(s.text, m)];
-    if !states_unit(m, &unit) {
+    // A bare number (`达到160以上`) is the curator's to assign: `check` proves it;
+    // a number stated in another unit is not.
+    let bare =
+        !numbers::starts_with_unit(&m.rest) && m.magnitude == 1.0 && !m.rest.starts_with('%');
+    if !states_unit(m, &unit) && !bare {
         return Err(format!(
             "`{stated}` is not stated in {}, the unit of {}: choose an indicator counted in its unit",
             indicator.unit, indicator.name
         ));
     }
-    let Some((mut value, _)) = m.in_unit(&unit) else {
+    let in_unit = m.in_unit(&unit).or_else(|| bare.then_some((m.value, m.hi)));
+    let Some((mut value, _)) = in_unit else {
         return Err(format!(
             "`{stated}` cannot be read in {}, the unit of {}",
             indicator.unit, indicator.name
@@ -151,7 +162,7 @@ pub fn read_as(
         bound,
         m,
     };
-    let mut p = choose_quote(
+    let chosen = choose_quote(
         article,
         indicator,
         &runs,
@@ -164,23 +175,82 @@ pub fn read_as(
         &origin,
         &vocab,
         &words,
-    )
-    .ok_or_else(|| {
-        format!(
-            "no part of the sentence proves `{stated}` as {} ({}) of a period it names: check would refuse it",
-            indicator.name,
-            choice.status.as_str()
-        )
-    })?;
+    );
+    let mut p = match (chosen, choice.period) {
+        (Some(p), _) => p,
+        // No period the sentence names: the curator's period and its basis (the
+        // title, the date, a judgement), with the number's clause as the quote;
+        // `check` decides whether they hold.
+        (None, Some(period)) => {
+            let clause = s.text[..m.span.start]
+                .rfind([',', ';', ':', '，', '；', '：'])
+                .map_or(0, |i| {
+                    i + s.text[i..].chars().next().map_or(1, char::len_utf8)
+                });
+            // After the previous number of a list (`…1家、市级重点实验室1家`), after the
+            // clause mark, the whole sentence.
+            let mut starts: Vec<usize> = previous_in_unit
+                .filter(|&p| p > clause && p < m.span.start)
+                .map(|p| {
+                    p + s.text[p..]
+                        .find(|c: char| !"、,，和及与".contains(c))
+                        .unwrap_or(0)
+                })
+                .into_iter()
+                .collect();
+            starts.extend([clause, 0]);
+            starts.dedup();
+            let end = quote_end(s.text, m);
+            return Ok(starts
+                .into_iter()
+                .filter(|&start| start < m.span.start)
+                .map(|start| {
+                    let range = normal.original_range(s.start + start..s.start + end);
+                    Proposal {
+                        figure: Figure {
+                            indicator: choice.indicator.clone(),
+                            period,
+                            period_from: choice.period_from.clone(),
+                            value,
+                            status: choice.status,
+                            bound,
+                            source: article.id.clone(),
+                            quotes: vec![texts[run][range].to_string()],
+                            also: Vec::new(),
+                            preferred: false,
+                            alternative: false,
+                            overridden: None,
+                            derived: None,
+                            note: None,
+                            origin: origin.clone(),
+                        },
+                        doubt: None,
+                        at: Some((run, normal_start)),
+                        named_by: s.text[..m.span.start].to_string(),
+                    }
+                })
+                .collect());
+        }
+        (None, None) => {
+            return Err(format!(
+                "no part of the sentence proves `{stated}` as {} ({}) of a period it names: give the period and its basis (the title, the article's date, or your judgement)",
+                indicator.name,
+                choice.status.as_str()
+            ));
+        }
+    };
     p.named_by = s.text[..m.span.start].to_string();
     if let Some(period) = choice.period
         && period != p.figure.period
     {
         p.figure.period = period;
-        // The curator's period is the curator's judgement, not the article's date.
+        // The curator's period rests on the basis the curator gives, if any.
         p.figure.period_from = None;
     }
-    Ok(p)
+    if let Some(basis) = &choice.period_from {
+        p.figure.period_from = Some(basis.clone());
+    }
+    Ok(vec![p])
 }
 
 #[cfg(test)]

@@ -440,6 +440,16 @@ pub fn print(ex: &Extraction, all: bool) -> String {
             format::plain(p.value)
         ));
     }
+    for p in &ex.rejected {
+        s.push_str(&format!(
+            "# rejected in {}: {} {} {} ({})\n",
+            super::rejections::FILE,
+            p.indicator,
+            p.period,
+            format::plain(p.value),
+            p.quote()
+        ));
+    }
     for (p, what) in &ex.contradicted {
         s.push_str(&format!(
             "# contradiction: the article states {} for {} {} ({}), the place file records {what}\n",

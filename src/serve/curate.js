@@ -37,6 +37,10 @@
 <div><label for="ic-status">状态</label><select id="ic-status"><option value="actual">实际 actual</option><option value="target">目标 target</option></select></div>
 <div><label for="ic-bound">界限</label><select id="ic-bound"><option value="">按原文</option><option value="none">无</option><option value="&gt;">&gt;</option><option value="&gt;=">≥</option><option value="&lt;">&lt;</option><option value="&lt;=">≤</option><option value="~">≈</option></select></div>
 </div>
+<div class="ic-row">
+<div><label for="ic-basis">时期依据</label><select id="ic-basis"><option value="">按原文</option><option value="date">文章日期 date</option><option value="previous-year">日期上一年 previous-year</option><option value="title">标题年份 title</option><option value="address">原文地址 address</option><option value="judgement">编者判断 judgement</option></select></div>
+<div><label for="ic-why">判断理由</label><input id="ic-why" disabled></div>
+</div>
 <div class="ic-actions">
 <button type="submit" id="ic-record">记录 <kbd>r</kbd></button>
 <button type="button" id="ic-reject">拒绝 <kbd>x</kbd></button>
@@ -124,9 +128,11 @@
     periodEdited = false;
     $('ic-status').value = n.figure ? n.figure.status : 'actual';
     $('ic-bound').value = '';
+    $('ic-basis').value = '';
+    $('ic-why').value = '';
+    $('ic-why').disabled = true;
     $('ic-new').hidden = true;
     $('ic-form').hidden = false;
-    $('ic-record').disabled = n.state === 'recorded';
     $('ic-reject').disabled = !(n.state === 'proposed' || n.state === 'unsure');
     say(bench.writes || '');
     if (focus) buttons[current].focus();
@@ -139,6 +145,7 @@
       indicator: select.value, status: $('ic-status').value,
       period: periodEdited ? $('ic-period').value : '',
       bound: $('ic-bound').value, base: bench.base,
+      period_from: $('ic-basis').value, judgement: $('ic-why').value,
     };
   };
 
@@ -164,8 +171,14 @@
     const asked = JSON.stringify(pick());
     if (asked === previewed) return;
     previewed = asked;
-    const a = await post('preview', pick());
+    let a = await post('preview', pick());
     if (asked !== previewed) return;
+    // No period read for this indicator: the one the field shows, if any.
+    if (!a.ok && !periodEdited && $('ic-period').value) {
+      periodEdited = true;
+      a = await post('preview', pick());
+      if (!a.ok) periodEdited = false;
+    }
     if (a.ok) {
       $('ic-yaml').textContent = a.result.figure.yaml;
       if (!periodEdited) $('ic-period').value = a.result.figure.period;
@@ -176,7 +189,7 @@
 
   async function record() {
     const n = number();
-    if (busy || !n || n.state === 'recorded') return;
+    if (busy || !n) return;
     if (!select.value) { say('先选择指标（按 e）', true); $('ic-q').focus(); return; }
     busy = true;
     const a = await post('record', pick());
@@ -227,6 +240,11 @@
   $('ic-period').addEventListener('change', preview);
   $('ic-status').addEventListener('change', preview);
   $('ic-bound').addEventListener('change', preview);
+  $('ic-basis').addEventListener('change', () => {
+    $('ic-why').disabled = $('ic-basis').value !== 'judgement';
+    preview();
+  });
+  $('ic-why').addEventListener('change', preview);
   $('ic-form').addEventListener('submit', (e) => { e.preventDefault(); record(); });
   $('ic-reject').addEventListener('click', reject);
   $('ic-add').addEventListener('click', addForm);
@@ -257,4 +275,5 @@
   const at = buttons.findIndex((b) => Number(b.dataset.n) === last);
   if (buttons.length) show(at >= 0 ? at : 0, at >= 0);
   else say('本文没有数字 / no numbers in this article');
+  if (bench.problem) say(bench.problem, true);
 })();

@@ -10,6 +10,7 @@
 //! otherwise); what it writes is [`crate::curate::write`]'s business.
 
 use std::io::Read as _;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -144,31 +145,58 @@ pub fn post(rq: &Request, what: &str, shared: &Shared) -> Response {
     {
         return refuse(415, "send JSON");
     }
-    let live = lock(&shared.live);
+    let mut live = lock(&shared.live);
     let Some(prepared) = live.as_ref().map(super::rebuild::Live::prepared) else {
         return refuse(409, "the site is not built yet");
     };
     let site = &prepared.site;
     let root = &shared.root;
-    let result = match what {
+    // What was answered, and the file a write changed (rebuilt before answering).
+    let result: Result<(serde_json::Value, Option<PathBuf>), Refusal> = match what {
         "preview" => parse(&rq.body).and_then(|p| {
-            curate::write::preview(site, &p).map(|(_, shown)| serde_json::json!({"figure": shown}))
+            curate::write::preview(site, &p)
+                .map(|(_, shown)| (serde_json::json!({"figure": shown}), None))
         }),
         "record" => parse(&rq.body).and_then(|p| {
-            curate::write::record(root, site, &p).map(|shown| serde_json::json!({"figure": shown}))
+            curate::write::record(root, site, &p)
+                .map(|(shown, rel)| (serde_json::json!({"figure": shown}), Some(rel)))
         }),
         "reject" => parse(&rq.body).and_then(|r| {
-            curate::write::reject(root, site, &r).map(
-                |r| serde_json::json!({"rejected": {"indicator": r.indicator, "value": r.value}}),
-            )
+            curate::write::reject(root, site, &r).map(|r| {
+                let v =
+                    serde_json::json!({"rejected": {"indicator": r.indicator, "value": r.value}});
+                // The rejection file feeds no page: the page reloads itself.
+                (v, None)
+            })
         }),
         "indicator" => parse(&rq.body).and_then(|n| {
-            curate::write::add_indicator(root, site, &n).map(|id| serde_json::json!({"id": id}))
+            curate::write::add_indicator(root, site, &n).map(|id| {
+                (
+                    serde_json::json!({"id": id}),
+                    Some(PathBuf::from(crate::content::INDICATORS_FILE)),
+                )
+            })
         }),
         _ => return refuse(404, "no such endpoint"),
     };
+    // The site is rebuilt now, under the same lock, rather than when the watcher
+    // reports the write: the answer comes once the pages show it, and the watcher's
+    // report of the same bytes is not rebuilt again.
+    let outcome = match &result {
+        Ok((_, Some(rel))) => {
+            let path = root.join(rel);
+            if let Ok(bytes) = std::fs::read(&path) {
+                shared.will_write(&path, &bytes);
+            }
+            Some(shared.take_in(&mut live, vec![path]))
+        }
+        _ => None,
+    };
     drop(live);
-    match result {
+    if let Some(outcome) = &outcome {
+        super::report(outcome, shared, shared.color);
+    }
+    match result.map(|(v, _)| v) {
         Ok(v) => json(200, &serde_json::json!({"ok": true, "result": v})),
         // A preview that finds the figure would not pass has done its job.
         Err(Refusal::Invalid(m)) if what == "preview" => {

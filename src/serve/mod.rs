@@ -87,6 +87,11 @@ pub struct Shared {
     token: String,
     /// Why the workbench may not write, if it may not.
     refuse_writes: Option<String>,
+    /// Files the workbench wrote and rebuilt at once, with the hash of what it wrote:
+    /// the watcher's report of the same write is not rebuilt (and reloaded) twice.
+    written: Mutex<std::collections::HashMap<PathBuf, u64>>,
+    /// Styled diagnostics in the terminal.
+    color: bool,
     allowed_hosts: Vec<String>,
     state: Mutex<State>,
     clients: Mutex<Vec<mpsc::Sender<Event>>>,
@@ -104,12 +109,15 @@ impl Shared {
         root: PathBuf,
         allowed_hosts: Vec<String>,
         refuse_writes: Option<String>,
+        color: bool,
     ) -> Shared {
         Shared {
             out,
             root,
             token: curate::new_token(),
             refuse_writes,
+            written: Mutex::default(),
+            color,
             allowed_hosts,
             state: Mutex::default(),
             clients: Mutex::default(),
@@ -172,6 +180,53 @@ impl Shared {
                 _ => self.data_stale.store(false, Ordering::SeqCst),
             }
         }
+    }
+
+    /// Takes changed files in: rebuilds what they feed (the caller holds the lock on
+    /// `live`), and keeps the data files' freshness in step.
+    fn take_in(&self, live: &mut Option<Live>, paths: Vec<PathBuf>) -> Outcome {
+        let outcome = live
+            .as_mut()
+            .map(|live| live.update(paths))
+            .unwrap_or(Outcome::Nothing);
+        // Under the lock, so that no data file is served from before the change.
+        if let Outcome::Rebuilt(r) = &outcome {
+            if r.full {
+                self.data_stale.store(false, Ordering::SeqCst);
+            } else if r.data_pending {
+                self.data_stale.store(true, Ordering::SeqCst);
+            }
+        }
+        outcome
+    }
+
+    /// A file the workbench wrote and rebuilds itself (called once it is written, with
+    /// the lock on `live` held, so the watcher cannot take it in before).
+    fn will_write(&self, path: &Path, bytes: &[u8]) {
+        lock(&self.written).insert(path.to_path_buf(), xxhash_rust::xxh3::xxh3_64(bytes));
+    }
+
+    /// The watcher's changed paths, but for the workbench's own writes already built
+    /// (the file still holding what it wrote). Called with the lock on `live` held,
+    /// which a write holds until it has rebuilt.
+    fn not_yet_built(&self, paths: Vec<PathBuf>) -> Vec<PathBuf> {
+        let mut written = lock(&self.written);
+        if written.is_empty() {
+            return paths;
+        }
+        paths
+            .into_iter()
+            .filter(|p| {
+                let Some(hash) = written.get(p).copied() else {
+                    return true;
+                };
+                let same = std::fs::read(p).is_ok_and(|b| xxhash_rust::xxh3::xxh3_64(&b) == hash);
+                if same {
+                    written.remove(p);
+                }
+                !same
+            })
+            .collect()
     }
 
     /// Ends every event stream (their threads see the channel close).
@@ -268,6 +323,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
         root.clone(),
         opts.allow_hosts.clone(),
         refuse_writes,
+        opts.color,
     ));
 
     // Watch before the first build, so that an edit made during it is not missed.
@@ -353,18 +409,11 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
             Message::WatchFailed(e) => crate::sayln!("warning: watching the site: {e}"),
             Message::Changed(paths) => {
                 let mut live = lock(&shared.live);
-                let outcome = live
-                    .as_mut()
-                    .map(|live| live.update(paths))
-                    .unwrap_or(Outcome::Nothing);
-                // Under the lock, so that no data file is served from before the change.
-                if let Outcome::Rebuilt(r) = &outcome {
-                    if r.full {
-                        shared.data_stale.store(false, Ordering::SeqCst);
-                    } else if r.data_pending {
-                        shared.data_stale.store(true, Ordering::SeqCst);
-                    }
+                let paths = shared.not_yet_built(paths);
+                if paths.is_empty() {
+                    continue;
                 }
+                let outcome = shared.take_in(&mut live, paths);
                 drop(live);
                 report(&outcome, &shared, opts.color);
             }
@@ -383,7 +432,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Error> {
 }
 
 /// Tells the terminal and the open pages what a rebuild did.
-fn report(outcome: &Outcome, shared: &Shared, color: bool) {
+pub(crate) fn report(outcome: &Outcome, shared: &Shared, color: bool) {
     match outcome {
         Outcome::Nothing => {}
         Outcome::Failed(d) => {

@@ -496,6 +496,15 @@ impl Live {
 /// places or articles (moved in or out as a whole), or a template or static file that
 /// is not an editor's scratch file.
 fn feeds_site(rel: &Path) -> bool {
+    // Hidden files are an editor's, or the temporary file a write replaces a file
+    // with (`extract --write`, the workbench): the file they become is reported too.
+    if rel
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+    {
+        return false;
+    }
     if ContentFile::of(rel).is_some() {
         return true;
     }
@@ -528,5 +537,22 @@ fn empty_site() -> Site {
         articles: Default::default(),
         place_files: Default::default(),
         article_files: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_writes_temporary_file_feeds_nothing_but_the_file_and_a_directory_do() {
+        let feeds = |p: &str| feeds_site(Path::new(p));
+        assert!(feeds("content/cities/fuzhou.yaml"));
+        // A directory of places moved in has no extension either.
+        assert!(feeds("content/cities/fujian"));
+        assert!(feeds("content/articles/fuzhou"));
+        assert!(!feeds("content/cities/.indicity-tmpAb12cd"));
+        assert!(!feeds("content/articles/fuzhou/.2023-02-13-a.md.swp"));
+        assert!(!feeds("content/rejected.yaml"));
     }
 }

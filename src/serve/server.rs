@@ -377,7 +377,16 @@ mod tests {
             server.run(
                 s,
                 Arc::new(|r: &Request| {
-                    Answer::Respond(Response::new(200, "text/plain", r.target.clone()))
+                    let body = if r.body.is_empty() {
+                        String::new()
+                    } else {
+                        format!(":{}", String::from_utf8_lossy(&r.body))
+                    };
+                    Answer::Respond(Response::new(
+                        200,
+                        "text/plain",
+                        format!("{}{body}", r.target),
+                    ))
                 }),
             )
         });
@@ -414,6 +423,25 @@ mod tests {
         assert_eq!(two.matches("HTTP/1.1 200").count(), 2, "{two}");
         assert!(two.ends_with("/b"), "{two}");
         assert!(exchange(addr, b"garbage\r\n\r\n").starts_with("HTTP/1.1 400"));
+        // A POST's body is read, up to its stated length; a body too large, or of no
+        // stated length, is refused before it is read.
+        let posted = exchange(
+            addr,
+            b"POST /w HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+        );
+        assert!(
+            posted.starts_with("HTTP/1.1 200") && posted.ends_with("/w:hello"),
+            "{posted}"
+        );
+        let big = format!(
+            "POST /w HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+            MAX_BODY + 1
+        );
+        assert!(exchange(addr, big.as_bytes()).starts_with("HTTP/1.1 413"));
+        let chunked = b"POST /w HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        assert!(exchange(addr, chunked).starts_with("HTTP/1.1 411"));
+        let get_body = b"GET /w HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
+        assert!(exchange(addr, get_body).starts_with("HTTP/1.1 400"));
         stop.store(true, Ordering::SeqCst);
     }
 }

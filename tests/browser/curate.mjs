@@ -12,7 +12,8 @@
 //  - the third: a proposal rejected with x;
 //  - the fourth: an unassigned number, a, a new indicator typed in, Enter; after the
 //    rebuild the number is recorded under it with e + its id + Enter;
-//  - no console error on the way, and no sideways scroll at 360 px.
+//  - no console error on the way, no sideways scroll at 360 px, and axe-core finds
+//    no serious or critical violation on the page with the workbench open.
 // Prints what it recorded as JSON (the Rust side checks the files); exits non-zero
 // with the reason when a check fails.
 
@@ -52,8 +53,17 @@ try {
     }
     throw new Error(`never reached ${text}`);
   };
+  // The page reloads once the site is rebuilt; when it does not, what the panel says.
   const reloaded = async (action) => {
-    await Promise.all([page.waitForEvent('load', { timeout: 30000 }), action()]);
+    const loaded = page.waitForEvent('load', { timeout: 30000 });
+    await action();
+    try {
+      await loaded;
+    } catch (e) {
+      const said = await page.locator('#ic-msg').innerText().catch(() => '?');
+      const ind = await page.locator('#ic-ind').inputValue().catch(() => '?');
+      throw new Error(`no reload after the action; the panel says: ${said} (indicator ${ind}, number ${await current()})`);
+    }
     await page.locator('#ic-panel').waitFor();
   };
 
@@ -64,6 +74,11 @@ try {
   if (count < 10) failures.push(`only ${count} numbers marked`);
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   if (wide > 360) failures.push(`the page scrolls sideways at 360 px: ${wide}`);
+  // The workbench is for people with screen readers and keyboards too.
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of serious) failures.push(`axe: ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
 
   // 1. A proposal, recorded with one key.
   await goTo('3759家');

@@ -79,11 +79,14 @@ fn a_curator_records_edits_rejects_and_adds_in_the_browser() {
         .output()
         .expect("cannot run node");
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    if !run.status.success() {
+        let log = server.wait_log(std::time::Duration::from_secs(1), |_| false);
+        panic!(
+            "{stdout}\n{}\nthe server said:\n{}",
+            String::from_utf8_lossy(&run.stderr),
+            log.join("\n")
+        );
+    }
     println!("{stdout}");
 
     // The place file: what it was, and the three figures recorded, nothing else.
@@ -115,8 +118,16 @@ fn a_curator_records_edits_rejects_and_adds_in_the_browser() {
     let o = indicity(root, &["extract", ARTICLE]);
     let proposed = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!proposed.contains("srdi_enterprises_new"), "{proposed}");
-    assert!(proposed.contains("tech_smes"), "{proposed}");
+    let yaml: Vec<&str> = proposed.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(
+        !yaml.iter().any(|l| l.contains("srdi_enterprises_new")),
+        "{proposed}"
+    );
+    assert!(yaml.iter().any(|l| l.contains("tech_smes:")), "{proposed}");
+    assert!(
+        proposed.contains("# rejected in content/rejected.yaml: srdi_enterprises_new 2022 72"),
+        "{proposed}"
+    );
 
     let o = indicity(root, &["check"]);
     assert!(
@@ -269,6 +280,38 @@ fn writes_from_anywhere_but_the_served_page_are_refused_and_change_nothing() {
         catalogue
     );
     assert!(!root.join("content/rejected.yaml").exists());
+
+    // A place file that became a symbolic link to a file outside content/: never
+    // written through.
+    server.wait_log(std::time::Duration::from_secs(30), |l| {
+        l.contains("fuzhou.yaml")
+    });
+    let (token, bench) = workbench(&addr);
+    let n = number(&bench, "2437家");
+    let body = serde_json::json!({
+        "article": ARTICLE, "run": n["run"], "at": n["at"],
+        "indicator": "tech_smes", "status": "actual", "base": bench["base"],
+    })
+    .to_string();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("fuzhou.yaml");
+    fs::write(&target, &after).unwrap();
+    fs::remove_file(root.join(FUZHOU)).unwrap();
+    std::os::unix::fs::symlink(&target, root.join(FUZHOU)).unwrap();
+    let ok = [
+        origin.clone(),
+        json.clone(),
+        format!("X-Indicity-Token: {token}"),
+    ];
+    let r = post(&addr, "/.indicity/curate/record", &ok, &body);
+    assert_ne!(r.status, 200, "{}", r.text());
+    assert_eq!(fs::read_to_string(&target).unwrap(), after);
+    assert!(
+        fs::symlink_metadata(root.join(FUZHOU))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }
 
 #[test]
@@ -294,4 +337,120 @@ fn a_server_other_machines_reach_writes_nothing_unless_told() {
     assert_eq!(r.status, 403, "{}", r.text());
     assert!(r.text().contains("--allow-remote-curation"), "{}", r.text());
     assert_eq!(fs::read_to_string(root.join(FUZHOU)).unwrap(), before);
+}
+
+/// An invented plan whose paragraphs state no year: its span is in its title only.
+const PLAN: &str = "---\ntitle: 示例市科技创新行动计划（2023—2027年）（示例）\ndate: 2023-08-30\ncity: fuzhou\n---\n\n## 平台体系加快完善\n\n争取建成省级重点企业研究院1家、市级重点实验室1家、新型研发机构1家。\n\n区域科技创新指数达到160以上。\n";
+const PLAN_ID: &str = "fuzhou/2023-08-30-shili-jihua";
+
+fn pick(
+    bench: &indicity::curate::Bench,
+    nth: usize,
+    text: &str,
+    indicator: &str,
+) -> indicity::curate::write::Pick {
+    let n = bench
+        .numbers
+        .iter()
+        .filter(|n| n.text == text)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no number {text} #{nth}"));
+    serde_json::from_value(serde_json::json!({
+        "article": PLAN_ID, "run": n.run, "at": n.at, "indicator": indicator,
+        "status": "target", "base": bench.base,
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_number_is_read_under_the_curators_indicator_period_and_basis_and_check_decides() {
+    use indicity::curate::{self, write::Refusal};
+    let site = site_copy();
+    let root = site.path();
+    fs::write(root.join(format!("content/articles/{PLAN_ID}.md")), PLAN).unwrap();
+    let (loaded, diags) = indicity::content::load(root);
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+    let prov = indicity::check::Provenance::default();
+    let bench = curate::bench(&loaded, &prov, PLAN_ID, Ok(Vec::new())).unwrap();
+
+    // The third item of the list, under an indicator the reading did not give it: its
+    // period from the title, and a quote of its own item, not the one before.
+    let mut p = pick(&bench, 2, "1家", "new_rd_institutions_new");
+    let (fig, shown) = curate::write::preview(&loaded, &p).expect("check passes it");
+    assert_eq!(shown.quote, "新型研发机构1家");
+    assert_eq!(
+        (fig.period.to_string(), shown.status),
+        ("2027".to_string(), "target")
+    );
+    assert!(
+        shown
+            .yaml
+            .starts_with("new_rd_institutions_new:\n  - period: 2027\n"),
+        "{}",
+        shown.yaml
+    );
+    // A judgement needs its reason.
+    p.period = "2027".into();
+    p.period_from = "judgement".into();
+    assert!(
+        matches!(curate::write::preview(&loaded, &p), Err(Refusal::Invalid(w)) if w.contains("reason"))
+    );
+    // The curator's basis is written with the figure.
+    p.period_from = "title".into();
+    let (_, shown) = curate::write::preview(&loaded, &p).expect("check passes it");
+    assert!(shown.yaml.contains("period_from: title"), "{}", shown.yaml);
+    // A period the title does not state is refused, and why is said.
+    p.period = "2029".into();
+    match curate::write::preview(&loaded, &p) {
+        Err(Refusal::Invalid(why)) => assert!(why.contains("check would refuse it"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+
+    // A bare index value, under an indicator counted in points the curator adds.
+    let catalogue_base = curate::fingerprint(&loaded.indicators_file.as_ref().unwrap().text);
+    let added = curate::write::add_indicator(
+        root,
+        &loaded,
+        &serde_json::from_value(serde_json::json!({
+            "article": PLAN_ID, "id": "regional_innovation_index", "name": "区域科技创新指数",
+            "unit": "点", "group": "rd", "example": "160以上", "base": catalogue_base,
+        }))
+        .unwrap(),
+    );
+    assert_eq!(added, Ok("regional_innovation_index".to_string()));
+    let (loaded, diags) = indicity::content::load(root);
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+    let bench = curate::bench(&loaded, &prov, PLAN_ID, Ok(Vec::new())).unwrap();
+    let mut index = pick(&bench, 0, "160以上", "regional_innovation_index");
+    index.period = "2027".into();
+    index.period_from = "title".into();
+    let (fig, _) = curate::write::preview(&loaded, &index).expect("check passes it");
+    assert_eq!(
+        (fig.value, fig.bound.map(|b| b.symbol())),
+        (160.0, Some("≥"))
+    );
+    // A number stated in another unit is not read under it.
+    let mut count = pick(&bench, 0, "1家", "regional_innovation_index");
+    count.period = "2027".into();
+    match curate::write::preview(&loaded, &count) {
+        Err(Refusal::Invalid(why)) => assert!(why.contains("not stated in 点"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    // Adding the same indicator twice is refused, and the catalogue kept.
+    let catalogue = fs::read_to_string(root.join("content/indicators.yaml")).unwrap();
+    let again = curate::write::add_indicator(
+        root,
+        &loaded,
+        &serde_json::from_value(serde_json::json!({
+            "article": PLAN_ID, "id": "regional_innovation_index", "name": "区域科技创新指数二",
+            "unit": "点", "group": "rd",
+            "base": curate::fingerprint(&loaded.indicators_file.as_ref().unwrap().text),
+        }))
+        .unwrap(),
+    );
+    assert!(matches!(again, Err(Refusal::Invalid(_))), "{again:?}");
+    assert_eq!(
+        fs::read_to_string(root.join("content/indicators.yaml")).unwrap(),
+        catalogue
+    );
 }
