@@ -31,25 +31,12 @@ pub(super) fn refused(
     let Ok((merged, spans)) = write::merge(text, &owned) else {
         return Vec::new();
     };
-    let rel = place.origin.file.path.clone();
-    let (loaded, load_diags) = crate::content::place_from_text(&rel, &merged);
-    let mut diags = Diagnostics::default();
-    diags.extend(load_diags.0);
-    if let Some(loaded) = loaded {
-        let mut mini = site.clone();
-        mini.places = vec![loaded];
-        mini.articles = site
-            .articles
-            .get_key_value(&article.id)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .into_iter()
-            .collect();
-        crate::check::check(&mini, None, &mut diags);
-    }
+    let rel = &place.origin.file.path;
+    let diags = check_as(site, place, article, &merged);
     let mut out = Vec::new();
     for d in diags.0.iter().filter(|d| d.is_error()) {
         let Some(loc) = &d.location else { continue };
-        if loc.file != rel || *loc.source != *merged {
+        if loc.file != *rel || *loc.source != *merged {
             continue;
         }
         let at = loc.span.start;
@@ -81,22 +68,7 @@ pub fn objections(
     let text = &place.origin.file.text;
     let (merged, _) = write::merge(text, proposals).map_err(|m| vec![m])?;
     let errors = |text: &str| -> Vec<String> {
-        let rel = place.origin.file.path.clone();
-        let (loaded, load_diags) = crate::content::place_from_text(&rel, text);
-        let mut diags = Diagnostics::default();
-        diags.extend(load_diags.0);
-        if let Some(loaded) = loaded {
-            let mut mini = site.clone();
-            mini.places = vec![loaded];
-            mini.articles = site
-                .articles
-                .get_key_value(&article.id)
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .into_iter()
-                .collect();
-            crate::check::check(&mini, None, &mut diags);
-        }
-        diags
+        check_as(site, place, article, text)
             .0
             .iter()
             .filter(|d| d.is_error())
@@ -109,4 +81,29 @@ pub fn objections(
         .filter(|e| !before.contains(e))
         .collect();
     if new.is_empty() { Ok(merged) } else { Err(new) }
+}
+
+/// What `check` says of the place file if it read `text`, next to `article` alone:
+/// a site of one place and one article, so that nothing else's errors are counted.
+fn check_as(
+    site: &Site,
+    place: &crate::content::Place,
+    article: &Article,
+    text: &str,
+) -> Diagnostics {
+    let (loaded, load_diags) = crate::content::place_from_text(&place.origin.file.path, text);
+    let mut diags = Diagnostics::default();
+    diags.extend(load_diags.0);
+    if let Some(loaded) = loaded {
+        let mut mini = site.clone();
+        mini.places = vec![loaded];
+        mini.articles = site
+            .articles
+            .get_key_value(&article.id)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .into_iter()
+            .collect();
+        crate::check::check(&mini, None, &mut diags);
+    }
+    diags
 }
