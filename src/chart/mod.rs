@@ -163,25 +163,42 @@ fn draw_series(root: &DrawingArea<Svg<'_>, Shift>, title: &str, subtitle: &str, 
     targets.sort_by_key(|p| p.period);
     let at = |p: &Point| (p.period.axis_position(), p.value);
 
-    chart
-        .draw_series(LineSeries::new(
-            actual.iter().map(|p| at(p)),
-            SERIES.stroke_width(2),
-        ))
-        .ok();
-    // A target continues the line from the latest actual value before it, dashed.
-    for t in &targets {
-        let from = actual.iter().rev().find(|a| a.period < t.period);
-        if let Some(a) = from {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [at(a), at(t)],
-                    6,
-                    4,
-                    SERIES.stroke_width(2),
-                ))
-                .ok();
+    // Consecutive periods are joined by the solid line; across a missing year it
+    // turns to a thin dotted one, so that a gap in the data does not look measured.
+    for run in runs(&actual) {
+        match run {
+            Run::Measured(points) => {
+                chart
+                    .draw_series(LineSeries::new(
+                        points.iter().map(|p| at(p)),
+                        SERIES.stroke_width(2),
+                    ))
+                    .ok();
+            }
+            Run::Missing(a, b) => {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [at(a), at(b)],
+                        2,
+                        4,
+                        SERIES.mix(0.7).stroke_width(1),
+                    ))
+                    .ok();
+            }
         }
+    }
+    // A target continues, dashed, from the latest value before it: the last actual
+    // one, or the target before it, so that several targets make one path rather than
+    // a fan from the last actual value.
+    for (from, to) in target_paths(&actual, &targets) {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [at(from), at(to)],
+                6,
+                4,
+                SERIES.stroke_width(2),
+            ))
+            .ok();
     }
     chart
         .draw_series(
@@ -199,23 +216,132 @@ fn draw_series(root: &DrawingArea<Svg<'_>, Shift>, title: &str, subtitle: &str, 
         .ok();
 
     let value_font = font(LABEL_PX).color(&INK);
-    for p in actual.iter().chain(targets.iter()) {
-        let (px, py) = chart.backend_coord(&at(p));
-        let mut label = String::new();
-        if let Some(b) = p.bound {
-            label.push_str(b.symbol());
-        }
-        label.push_str(&number(p.value));
-        if p.status == Status::Target {
-            label.push_str(" 目标");
-        }
+    let labels: Vec<(String, (i32, i32))> = actual
+        .iter()
+        .chain(targets.iter())
+        .map(|p| {
+            let mut label = String::new();
+            if let Some(b) = p.bound {
+                label.push_str(b.symbol());
+            }
+            label.push_str(&number(p.value));
+            if p.status == Status::Target {
+                label.push_str(" 目标");
+            }
+            (label, chart.backend_coord(&at(p)))
+        })
+        .collect();
+    let widths: Vec<f64> = labels
+        .iter()
+        .map(|(l, _)| text_width(l, LABEL_PX))
+        .collect();
+    let anchors: Vec<(f64, f64)> = labels
+        .iter()
+        .map(|(_, (x, y))| (f64::from(*x), f64::from(*y)))
+        .collect();
+    for ((label, (px, py)), place) in labels.into_iter().zip(place_labels(&anchors, &widths)) {
+        let (y, v) = match place {
+            Some(Side::Above) => (py - 9, VPos::Bottom),
+            Some(Side::Below) => (py + 9, VPos::Top),
+            // Every value is in the table below the chart and its text alternative.
+            None => continue,
+        };
         root.draw(&Text::new(
             label,
-            (px, py - 9),
-            value_font.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
+            (px, y),
+            value_font.clone().pos(Pos::new(HPos::Center, v)),
         ))
         .ok();
     }
+}
+
+/// A stretch of the actual series: points of consecutive periods, or two points with
+/// a missing period between them.
+enum Run<'p> {
+    Measured(Vec<&'p Point>),
+    Missing(&'p Point, &'p Point),
+}
+
+/// Whether `b` follows `a` with no period missing between them: at most a year apart
+/// (2022 and 2023, 2022 and 2023年上半年).
+fn adjacent(a: &Point, b: &Point) -> bool {
+    b.period.axis_position() - a.period.axis_position() <= 1.0 + 1e-9
+}
+
+/// The actual series (in period order) cut where a period is missing.
+fn runs<'p>(actual: &[&'p Point]) -> Vec<Run<'p>> {
+    let mut out = Vec::new();
+    let mut current: Vec<&'p Point> = Vec::new();
+    for &p in actual {
+        if let Some(&last) = current.last() {
+            if !adjacent(last, p) {
+                out.push(Run::Measured(std::mem::take(&mut current)));
+                out.push(Run::Missing(last, p));
+            }
+        }
+        current.push(p);
+    }
+    out.push(Run::Measured(current));
+    out.retain(|r| !matches!(r, Run::Measured(v) if v.len() < 2));
+    out
+}
+
+/// The dashed segments that reach each target: from the latest point before it, an
+/// actual value or an earlier target. Targets with no earlier point stand alone.
+fn target_paths<'p>(actual: &[&'p Point], targets: &[&'p Point]) -> Vec<(&'p Point, &'p Point)> {
+    targets
+        .iter()
+        .filter_map(|&t| {
+            actual
+                .iter()
+                .chain(targets.iter())
+                .filter(|p| p.period < t.period)
+                .max_by(|a, b| {
+                    a.period
+                        .cmp(&b.period)
+                        // An actual value before a target of the same period.
+                        .then(b.status.cmp(&a.status))
+                })
+                .map(|&from| (from, t))
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Above,
+    Below,
+}
+
+/// Where each value label goes: above its point, or below it when that would overlap
+/// a label already placed, or nowhere when both would (labels are placed in order,
+/// the actual values first). `anchors` are the points in drawing units, `widths` the
+/// labels' widths.
+fn place_labels(anchors: &[(f64, f64)], widths: &[f64]) -> Vec<Option<Side>> {
+    let h = LABEL_PX * 1.2;
+    let mut placed: Vec<(f64, f64, f64, f64)> = Vec::new();
+    let overlaps = |r: (f64, f64, f64, f64), placed: &[(f64, f64, f64, f64)]| {
+        placed
+            .iter()
+            .any(|q| r.0 < q.2 + 2.0 && q.0 < r.2 + 2.0 && r.1 < q.3 && q.1 < r.3)
+    };
+    anchors
+        .iter()
+        .zip(widths)
+        .map(|(&(x, y), &w)| {
+            let above = (x - w / 2.0, y - 9.0 - h, x + w / 2.0, y - 9.0);
+            let below = (x - w / 2.0, y + 9.0, x + w / 2.0, y + 9.0 + h);
+            if !overlaps(above, &placed) {
+                placed.push(above);
+                Some(Side::Above)
+            } else if !overlaps(below, &placed) {
+                placed.push(below);
+                Some(Side::Below)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 fn draw_titles(root: &DrawingArea<Svg<'_>, Shift>, title: &str, subtitle: &str) {
@@ -397,6 +523,82 @@ mod tests {
         assert!(!svg.contains("#010203"), "sentinel ink left in the SVG");
         assert!(svg.ends_with("</svg>\n"));
         assert!(svg.contains("currentColor"));
+    }
+
+    fn point(period: Period, value: f64, status: Status) -> Point {
+        Point {
+            period,
+            value,
+            status,
+            bound: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_year_breaks_the_solid_line() {
+        let p: Vec<Point> = [2015, 2016, 2017, 2020, 2021]
+            .into_iter()
+            .map(|y| point(Period::Year(y), 1.0, Status::Actual))
+            .chain([point(Period::Half(2022, 1), 1.0, Status::Actual)])
+            .collect();
+        let refs: Vec<&Point> = p.iter().collect();
+        let shape: Vec<String> = runs(&refs)
+            .iter()
+            .map(|r| match r {
+                Run::Measured(v) => format!("{}", v.len()),
+                Run::Missing(a, b) => format!("{}…{}", a.period, b.period),
+            })
+            .collect();
+        // 2018 and 2019 are missing; 2022年上半年 follows 2021.
+        assert_eq!(shape, ["3", "2017…2020", "3"]);
+        // Consecutive years only: one line, no gap.
+        let whole: Vec<&Point> = p[..3].iter().collect();
+        assert!(matches!(&runs(&whole)[..], [Run::Measured(v)] if v.len() == 3));
+    }
+
+    #[test]
+    fn several_targets_make_one_path_not_a_fan() {
+        let a = point(Period::Year(2023), 10.0, Status::Actual);
+        let t: Vec<Point> = [2024, 2025, 2027]
+            .into_iter()
+            .map(|y| point(Period::Year(y), 12.0, Status::Target))
+            .collect();
+        let targets: Vec<&Point> = t.iter().collect();
+        let paths: Vec<(String, String)> = target_paths(&[&a], &targets)
+            .into_iter()
+            .map(|(f, t)| (f.period.to_string(), t.period.to_string()))
+            .collect();
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            paths,
+            pairs(&[("2023", "2024"), ("2024", "2025"), ("2025", "2027")])
+        );
+        // A target of the year of an actual value starts from that value.
+        let same = point(Period::Year(2023), 11.0, Status::Target);
+        let paths = target_paths(&[&a], &[&same, &t[0]]);
+        assert_eq!(paths.len(), 1);
+        assert_eq!(paths[0].0.status, Status::Actual);
+        assert_eq!(paths[0].1.period, Period::Year(2024));
+    }
+
+    #[test]
+    fn a_label_that_would_cover_another_goes_below_or_is_left_out() {
+        // Three points at one place: above, below, then nowhere.
+        let same = [(100.0, 100.0); 3];
+        assert_eq!(
+            place_labels(&same, &[40.0; 3]),
+            [Some(Side::Above), Some(Side::Below), None]
+        );
+        // Points far apart keep their labels above.
+        let apart = [(50.0, 100.0), (200.0, 100.0)];
+        assert_eq!(
+            place_labels(&apart, &[40.0; 2]),
+            [Some(Side::Above), Some(Side::Above)]
+        );
     }
 
     #[test]
