@@ -59,6 +59,26 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../templates/indicator.html"),
     ),
     (
+        "templates/articles.html",
+        include_str!("../../templates/articles.html"),
+    ),
+    (
+        "templates/indicators.html",
+        include_str!("../../templates/indicators.html"),
+    ),
+    (
+        "templates/places.html",
+        include_str!("../../templates/places.html"),
+    ),
+    (
+        "templates/province.html",
+        include_str!("../../templates/province.html"),
+    ),
+    (
+        "templates/partials/province_list.html",
+        include_str!("../../templates/partials/province_list.html"),
+    ),
+    (
         "templates/partials/article_item.html",
         include_str!("../../templates/partials/article_item.html"),
     ),
@@ -94,6 +114,7 @@ const FILES: &[(&str, &str)] = &[
         "static/js/chart.js",
         include_str!("../../static/js/chart.js"),
     ),
+    ("static/js/cite.js", include_str!("../../static/js/cite.js")),
 ];
 
 /// The indicators a new site starts with: the core ones of the bundled catalogue.
@@ -125,6 +146,8 @@ headline:
   - tech_smes
   - rd_spending
 recent_articles: 10
+# The licence of the data, named in the footer and in the data's descriptions:
+# license: { name: CC BY 4.0, url: https://creativecommons.org/licenses/by/4.0/ }
 ";
 
 const PLACE: &str = "# An invented place, to show the format: replace it with real ones

@@ -256,6 +256,8 @@ pub fn fallback_config() -> SiteConfig {
         headline: Vec::new(),
         footer: None,
         recent_articles: 10,
+        articles_per_page: 50,
+        license: None,
     }
 }
 

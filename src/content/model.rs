@@ -41,6 +41,22 @@ pub struct SiteConfig {
     /// How many recent articles the index lists.
     #[serde(default = "default_recent")]
     pub recent_articles: usize,
+    /// How many articles a page of `/articles/` lists.
+    #[serde(default = "default_per_page")]
+    pub articles_per_page: usize,
+    /// The licence the data are published under: the footer names it, and the
+    /// Dataset JSON-LD and the data package carry it.
+    #[serde(default)]
+    pub license: Option<License>,
+}
+
+/// A licence, by its name and the address of its text.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    /// As readers know it: `CC BY 4.0`.
+    pub name: String,
+    pub url: String,
 }
 
 fn default_base_url() -> String {
@@ -51,6 +67,9 @@ fn default_language() -> String {
 }
 fn default_recent() -> usize {
     10
+}
+fn default_per_page() -> usize {
+    50
 }
 
 /// One entry of `content/indicators.yaml`.

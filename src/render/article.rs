@@ -63,6 +63,7 @@ impl<'a> Renderer<'a> {
         let dir = urls::article(&a.id);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);
+        ctx.insert("section", "articles");
         let marks = self.marks_of(&a.id);
         let mut citing: BTreeSet<FigureRef> = BTreeSet::new();
         let md_marks: Vec<markdown::Mark> = marks

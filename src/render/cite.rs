@@ -115,6 +115,9 @@ impl Renderer<'_> {
         if let Some(d) = &updated {
             ld["dateModified"] = json!(d);
         }
+        if let Some(l) = &site.license {
+            ld["license"] = json!(l.url);
+        }
         ld["isBasedOn"] = sources
             .iter()
             .take(LISTED)

@@ -80,7 +80,7 @@ pub fn descriptor(site: &Site, base_url: &str) -> String {
     .iter()
     .map(|name| json!({ "name": name, "type": "string" }))
     .collect();
-    let package = json!({
+    let mut package = json!({
         "profile": "tabular-data-package",
         "name": "indicity-figures",
         "title": site.config.title,
@@ -121,6 +121,9 @@ pub fn descriptor(site: &Site, base_url: &str) -> String {
             },
         ],
     });
+    if let Some(l) = &site.config.license {
+        package["licenses"] = json!([{ "path": l.url, "title": l.name }]);
+    }
     let mut out = serde_json::to_string_pretty(&package).expect("a JSON value serialises");
     out.push('\n');
     out

@@ -36,6 +36,14 @@ pub enum Output {
     FiguresCsv,
     Datapackage,
     IndicatorCsv(String),
+    /// `/cities/`: every province and its places.
+    PlaceList,
+    /// A province's page, by its slug.
+    Province(String),
+    /// `/indicators/`: the catalogue by theme.
+    IndicatorList,
+    /// A page of `/articles/`, from 1.
+    ArticleList(u32),
     /// A place's page and its CSV, by slug.
     Place(String),
     Indicator(String),
@@ -64,6 +72,10 @@ impl Output {
                 let csv = urls::indicator_csv(id);
                 vec![urls::json_of(&csv), csv]
             }
+            Output::PlaceList => vec![urls::file_of(urls::PLACES)],
+            Output::Province(slug) => vec![urls::file_of(&urls::province(slug))],
+            Output::IndicatorList => vec![urls::file_of(urls::INDICATORS)],
+            Output::ArticleList(n) => vec![urls::file_of(&urls::article_list(*n))],
             Output::Place(slug) => {
                 let csv = urls::place_csv(slug);
                 vec![urls::file_of(&urls::place(slug)), urls::json_of(&csv), csv]
@@ -92,6 +104,10 @@ impl Output {
             Output::FiguresCsv => "figures data",
             Output::Datapackage => "data package",
             Output::IndicatorCsv(_) => "indicator data",
+            Output::PlaceList => "places",
+            Output::Province(_) => "province",
+            Output::IndicatorList => "indicators",
+            Output::ArticleList(_) => "articles",
             Output::Place(_) => "place",
             Output::Indicator(_) => "indicator",
             Output::Article(_) => "article",

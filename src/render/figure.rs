@@ -162,7 +162,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let correction = f.overridden.as_ref().map(|o| CorrectionCtx {
             original: format!(
-                "{}{} {}",
+                "{}{}{}",
                 f.bound.map_or("", |b| b.symbol()),
                 format::number(o.original),
                 ind.unit
@@ -187,7 +187,7 @@ impl<'a> Renderer<'a> {
                 })
                 .map(|(oi, o)| OtherCtx {
                     display: format!(
-                        "{}{} {}",
+                        "{}{}{}",
                         o.bound.map_or("", |b| b.symbol()),
                         format::number(o.value),
                         ind.unit

@@ -27,6 +27,7 @@ impl<'a> Renderer<'a> {
         let dir = urls::indicator(&ind.id);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);
+        ctx.insert("section", "indicators");
         let covered = self.covered(&ind.id);
         let mut latest_rows: Vec<(&Place, &Figure)> = covered
             .iter()

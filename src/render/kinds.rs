@@ -78,6 +78,95 @@ pub const KINDS: &[Kind] = &[
         fed_by: |r, f, _| r.fed_index(f),
     },
     Kind {
+        name: "places",
+        keyed: false,
+        url: "/cities/",
+        templates: &["places.html"],
+        claims: &["cities"],
+        render: Render::Single(|r, out| r.place_list(out)),
+        sitemap: Some(|_| vec![(urls::PLACES.to_string(), None)]),
+        outputs: |_| one(Output::PlaceList),
+        fed_by: |r, f, _| r.fed_place_list(f),
+    },
+    Kind {
+        name: "province",
+        keyed: true,
+        url: "/provinces/<slug>/",
+        templates: &["province.html"],
+        claims: &["provinces"],
+        render: Render::Each(|r, pages, out| {
+            let selected: Vec<&super::lists::Province> = r
+                .provinces()
+                .iter()
+                .filter(|p| pages.provinces.contains(&p.slug))
+                .collect();
+            selected
+                .into_par_iter()
+                .map(|p| r.province(p, out))
+                .collect()
+        }),
+        sitemap: Some(|site| {
+            super::lists::provinces(site)
+                .into_iter()
+                .map(|p| (urls::province(&p.slug), None))
+                .collect()
+        }),
+        outputs: |site| {
+            super::lists::provinces(site)
+                .into_iter()
+                .map(|p| Output::Province(p.slug))
+                .collect()
+        },
+        fed_by: |r, f, o| match o {
+            Output::Province(slug) => r.fed_province(f, slug),
+            _ => UNFED,
+        },
+    },
+    Kind {
+        name: "indicators",
+        keyed: false,
+        url: "/indicators/",
+        templates: &["indicators.html"],
+        claims: &["indicators"],
+        render: Render::Single(|r, out| r.indicator_list(out)),
+        sitemap: Some(|_| vec![(urls::INDICATORS.to_string(), None)]),
+        outputs: |_| one(Output::IndicatorList),
+        fed_by: |r, f, _| r.fed_indicator_list(f),
+    },
+    Kind {
+        name: "articles",
+        keyed: true,
+        url: "/articles/",
+        templates: &["articles.html"],
+        claims: &["articles"],
+        render: Render::Each(|r, pages, out| {
+            let selected: Vec<u32> = pages
+                .article_lists
+                .iter()
+                .copied()
+                .filter(|&n| n <= super::lists::article_pages(r.site))
+                .collect();
+            selected
+                .into_par_iter()
+                .map(|n| r.article_list(n, out))
+                .collect()
+        }),
+        sitemap: Some(|site| {
+            (1..=super::lists::article_pages(site))
+                .map(|n| (urls::article_list(n), None))
+                .collect()
+        }),
+        outputs: |site| {
+            (1..=super::lists::article_pages(site))
+                .map(Output::ArticleList)
+                .collect()
+        },
+        fed_by: |r, f, o| match o {
+            Output::ArticleList(n) => r.fed_article_list(f, *n),
+            _ => UNFED,
+        },
+    },
+    Kind {
         name: "not found",
         keyed: false,
         url: "/404.html",
@@ -373,8 +462,14 @@ mod tests {
         for k in KINDS {
             let outputs = (k.outputs)(&site);
             assert!(!outputs.is_empty(), "{}", k.name);
-            // The bundled site has several places, indicators and articles.
-            assert_eq!(k.keyed, outputs.len() > 1, "{}", k.name);
+            // A kind without keys has one output; the bundled site has several places,
+            // provinces, indicators and articles (but one page of articles).
+            assert_eq!(
+                k.keyed,
+                outputs.len() > 1 || k.name == "articles",
+                "{}",
+                k.name
+            );
             for o in &outputs {
                 assert_eq!(o.kind().map(|k| k.name), Some(k.name), "{o:?}");
             }

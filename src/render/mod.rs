@@ -17,6 +17,7 @@ mod figure;
 mod index;
 mod indicator;
 pub mod kinds;
+mod lists;
 mod place;
 mod select;
 mod sitewide;
@@ -86,6 +87,7 @@ struct SiteCtx<'a> {
     language: &'a str,
     footer: Option<&'a str>,
     base_url: &'a str,
+    license: Option<&'a crate::content::License>,
 }
 
 /// Everything the renderer needs, shared by all page builders.
@@ -104,6 +106,8 @@ pub struct Renderer<'a> {
     named: std::sync::OnceLock<HashMap<&'a str, &'a Place>>,
     /// The correction record, when the site is in a git repository.
     history: Option<&'a History>,
+    /// The provinces and their places, for the listing pages.
+    provinces: std::sync::OnceLock<Vec<lists::Province<'a>>>,
 }
 
 /// Indicator id → the places with figures for it, in place order: what the index and
@@ -135,6 +139,7 @@ impl<'a> Renderer<'a> {
             articles_of: Default::default(),
             named: Default::default(),
             history: None,
+            provinces: Default::default(),
         }
     }
 
@@ -296,6 +301,7 @@ impl<'a> Renderer<'a> {
                 language: &c.language,
                 footer: c.footer.as_deref(),
                 base_url: &self.base_url,
+                license: c.license.as_ref(),
             },
         );
         ctx.insert("root", &urls::root_from(dir));

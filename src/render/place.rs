@@ -21,6 +21,7 @@ impl<'a> Renderer<'a> {
                 .and_then(|parent| self.named(parent))
                 .map(|n| &n.slug),
         );
+        p.add(&self.province_slug(&place.province));
         for a in self.articles_of(&place.slug) {
             p.add(&a.id).add(&fed.article_refs.get(a.id.as_str()));
         }
@@ -36,6 +37,7 @@ impl<'a> Renderer<'a> {
         let dir = urls::place(&place.slug);
         let root = urls::root_from(&dir);
         let mut ctx = self.context(&dir);
+        ctx.insert("section", "places");
         let catalogued = place.indicators(&self.site.indicators);
         let mut inds = catalogued.clone();
         // Grouped by theme in the catalogue's order; the ungrouped come last.
@@ -135,6 +137,9 @@ impl<'a> Renderer<'a> {
                 full_name: place.full_name(),
                 name_en: &place.name_en,
                 province: &place.province,
+                province_href: self
+                    .province_slug(&place.province)
+                    .map(|slug| format!("{root}{}", urls::province(slug))),
                 level: place.level.label_zh(),
                 parent: place.parent.as_deref(),
                 parent_href,
@@ -188,6 +193,7 @@ struct PlaceCtx<'a> {
     full_name: String,
     name_en: &'a str,
     province: &'a str,
+    province_href: Option<String>,
     level: &'static str,
     parent: Option<&'a str>,
     parent_href: Option<String>,

@@ -25,6 +25,10 @@ pub struct Pages {
     pub indicators: BTreeSet<String>,
     /// Article pages, by id.
     pub articles: BTreeSet<String>,
+    /// Province pages, by slug.
+    pub provinces: BTreeSet<String>,
+    /// Pages of `/articles/`, from 1.
+    pub article_lists: BTreeSet<u32>,
 }
 
 impl Pages {
@@ -37,6 +41,11 @@ impl Pages {
             places: (0..site.places.len()).collect(),
             indicators: site.indicators.keys().cloned().collect(),
             articles: site.articles.keys().cloned().collect(),
+            provinces: super::lists::provinces(site)
+                .into_iter()
+                .map(|p| p.slug)
+                .collect(),
+            article_lists: (1..=super::lists::article_pages(site)).collect(),
         }
     }
 
@@ -58,6 +67,12 @@ impl Pages {
                 }
                 Output::Article(id) => {
                     pages.articles.insert(id.clone());
+                }
+                Output::Province(slug) => {
+                    pages.provinces.insert(slug.clone());
+                }
+                Output::ArticleList(n) => {
+                    pages.article_lists.insert(*n);
                 }
                 Output::Static(rel) => {
                     pages.statics.insert(rel.clone());
@@ -108,5 +123,7 @@ impl Pages {
             + self.places.len()
             + self.indicators.len()
             + self.articles.len()
+            + self.provinces.len()
+            + self.article_lists.len()
     }
 }

@@ -13,14 +13,9 @@ impl<'a> Renderer<'a> {
     /// dates.
     pub(super) fn fed_sitemap(&self, fed: &Fed) -> u128 {
         let mut p = fed.page("sitemap", "sitemap.xml");
-        for pl in &self.site.places {
-            p.add(&pl.slug);
-        }
-        for id in self.site.indicators.keys() {
-            p.add(id);
-        }
-        for a in self.site.articles.values() {
-            p.add(&a.id).add(&a.meta.date);
+        // Exactly what it lists, in its order (provinces are in their places' order).
+        for entry in super::kinds::sitemap_entries(self.site) {
+            p.add(&entry);
         }
         p.done()
     }

@@ -17,6 +17,28 @@ pub fn article(id: &str) -> String {
     format!("articles/{id}/")
 }
 
+/// The list of every province and its places.
+pub const PLACES: &str = "cities/";
+
+/// A province's page. Not under `cities/`, where a place's slug could be the same.
+pub fn province(slug: &str) -> String {
+    format!("provinces/{slug}/")
+}
+
+/// The list of indicators by theme.
+pub const INDICATORS: &str = "indicators/";
+
+/// Page `n` (from 1) of the list of articles: `articles/`, then `articles/page-2/`…
+/// An article is always two levels below `articles/` (place, file), so a list page
+/// one level below is never an article's.
+pub fn article_list(n: u32) -> String {
+    if n <= 1 {
+        "articles/".to_string()
+    } else {
+        format!("articles/page-{n}/")
+    }
+}
+
 pub fn place_csv(slug: &str) -> String {
     format!("data/cities/{slug}.csv")
 }

@@ -58,6 +58,8 @@ const WIDTHS = [
   { name: '1280', viewport: { width: 1280, height: 800 } },
 ];
 const MIN_FONT_PX = 14;
+// Chart text as drawn on the screen, after the chart is scaled to the page's width.
+const MIN_CHART_SHOWN_PX = 12;
 const TEXT_CONTRAST = 4.5;
 const GRAPHIC_CONTRAST = 3;
 // The pages a person looks at, and the ones axe-core audits.
@@ -68,6 +70,10 @@ const SAMPLES = {
   indicator: '/indicators/high_tech_enterprises/',
   article: null,
   corrections: '/corrections/',
+  places: '/cities/',
+  province: '/provinces/fujian/',
+  indicators: '/indicators/',
+  articles: '/articles/',
 };
 const CONCURRENCY = 4;
 // A run takes 1–1.5 minutes on two cores; this only stops a hung browser.
@@ -710,7 +716,7 @@ async function main() {
 
     // Every page, at both widths.
     const loads = check('every page loads with no console error, failed request or HTTP error');
-    const scroll = check('no horizontal scrolling of the page body at 360 and 1280 px');
+    const scroll = check('no horizontal scrolling of the page body at 360 and 1280 px, nor of a table of figures at 360 px');
     const sizes = check(`all visible text is at least ${MIN_FONT_PX} px at 360 and 1280 px (chart text included)`);
     const struct = check('lang, landmarks, skip link, table headers and chart text alternatives on every page');
     const charts = check('charts are visible and their Chinese labels are real glyphs (no tofu)');
@@ -727,6 +733,13 @@ async function main() {
           const page = t.page;
           const o = await page.evaluate(horizontalOverflow);
           if (o) scroll.fail(`${at}: the page is ${o.scrollWidth} px wide in a ${o.clientWidth} px window (scrolled ${o.scrolled}); sticking out: ${o.culprits.join(', ')}`);
+          // Tables of figures stack on a phone rather than scroll inside their frame.
+          if (w.name === '360') {
+            const wide = await page.evaluate(() => [...document.querySelectorAll('table.stack')]
+              .filter((t) => { const f = t.closest('.table-wrap'); return f && f.scrollWidth > f.clientWidth + 1; })
+              .map((t) => `${t.querySelector('caption')?.textContent ?? t.className} (${t.scrollWidth} px)`));
+            for (const x of wide) scroll.fail(`${at}: the table "${x}" scrolls sideways in its frame`);
+          }
           const s = await page.evaluate(textSizes, MIN_FONT_PX);
           for (const x of s.small.slice(0, 5)) sizes.fail(`${at}: ${x}`);
           if (s.small.length > 5) sizes.fail(`${at}: … and ${s.small.length - 5} more`);
@@ -756,6 +769,8 @@ async function main() {
         });
       });
       sizes.note(`@${w.name}: smallest chart text ${chartMin} px (drawn at ${chartShownMin.toFixed(1)} px on screen)`);
+      // Charts scale with the screen; on a phone their text must still be readable.
+      if (chartShownMin < MIN_CHART_SHOWN_PX) sizes.fail(`@${w.name}: chart text is drawn at ${chartShownMin.toFixed(1)} px, below ${MIN_CHART_SHOWN_PX} px`);
       await ctx.close();
     }
     for (const [u, from] of aborted) {
@@ -767,6 +782,8 @@ async function main() {
 
     await quoteLinks(browser, base, pages);
     phase('figure links');
+    await citation(browser, base);
+    phase('citation');
     await themes(browser, base);
     phase('contrast and axe-core');
     await screenshots(browser, base);
@@ -778,6 +795,33 @@ async function main() {
   await vnu;
   fs.rmSync(downloads, { recursive: true, force: true });
   phase('Nu Html Checker (run alongside)');
+}
+
+/** The citation of a place page, as a reader copies it: the date they read it filled
+ * in (js/cite.js), and a button that puts the citation on the clipboard. */
+async function citation(browser, base) {
+  const c = check('the citation carries the reader\'s date and its button copies it');
+  await c.time(async () => {
+    const ctx = await browser.newContext({ ...WIDTHS[0], deviceScaleFactor: 1 });
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const { page } = await openPage(ctx, base, SAMPLES.place);
+    try {
+      const text = await page.locator('code.citation').textContent();
+      const d = new Date();
+      const two = (n) => String(n).padStart(2, '0');
+      const today = `[${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}]`;
+      if (text.includes('[引用日期]') || !text.includes(today)) c.fail(`the citation reads "${text}", not today's date ${today}`);
+      const button = page.getByRole('button', { name: '复制引用' });
+      await button.focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: '已复制' }).waitFor({ timeout: 5000 });
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      if (copied !== text) c.fail(`the button copied "${copied}", not the citation "${text}"`);
+    } finally {
+      await page.close();
+      await ctx.close();
+    }
+  });
 }
 
 /** Each chart's drawn size and whether it is shown. */
@@ -835,7 +879,8 @@ async function skipLink(page, url, c) {
 
 async function quoteLinks(browser, base, pages) {
   const c = check('figure links (a.quote) land on their <mark>, in the viewport');
-  const places = pages.filter((p) => p.startsWith('/cities/'));
+  // Place pages (not the list of them).
+  const places = pages.filter((p) => p.startsWith('/cities/') && p !== '/cities/');
   let clicked = 0;
   for (const w of WIDTHS) {
     const ctx = await browser.newContext({ ...w, deviceScaleFactor: 1 });

@@ -47,7 +47,7 @@ try {
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`http://${ADDR}/cities/fuzhou/`);
   const value = () => page.locator(ROW).innerText();
-  if ((await value()) !== '2,437 家') failures.push(`first value: ${await value()}`);
+  if ((await value()) !== '2,437家') failures.push(`first value: ${await value()}`);
   // Wait for the event stream to be open (the page reloads on a missed rebuild).
   await page.waitForTimeout(500);
 
@@ -68,7 +68,7 @@ try {
   edit(ARTICLE, '中小企业2437家', '中小企业2473家');
   edit(YAML, 'value: 2437', 'value: 2473');
   edit(YAML, 'quote: 全市备案科技型中小企业2437家', 'quote: 全市备案科技型中小企业2473家');
-  await page.waitForFunction((sel) => document.querySelector(sel)?.innerText === '2,473 家', ROW, { timeout: 20000 })
+  await page.waitForFunction((sel) => document.querySelector(sel)?.innerText === '2,473家', ROW, { timeout: 20000 })
     .catch(async () => failures.push(`the page never showed the new value: ${await value()}`));
   if (errors.length) failures.push(`console errors: ${errors.join('; ')}`);
 } finally {

@@ -270,7 +270,7 @@ fn figures_that_disagree_need_one_preferred_and_show_both_sentences() {
     let out = build(root);
     let text = row_text(&out);
     assert!(text.contains("228"), "{text}");
-    assert!(text.contains("其他来源称 230 家"), "{text}");
+    assert!(text.contains("其他来源称 230家"), "{text}");
     let page = html(&out, "cities/lanzhou/index.html");
     let other_href = page
         .select(&sel(&format!("tr#{ANCHOR} .other a")))
@@ -317,7 +317,7 @@ fn an_override_shows_the_source_and_the_correction_and_still_proves_the_source()
     let out = build(root);
     let text = row_text(&out);
     assert!(
-        text.contains("原文为 228 家，编者更正为 229 家：市科技局年报修订为229家"),
+        text.contains("原文为 228家，编者更正为 229家：市科技局年报修订为229家"),
         "{text}"
     );
     let rows = csv_rows(&out);

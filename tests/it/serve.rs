@@ -202,7 +202,7 @@ fn an_edited_figure_reaches_the_open_page() {
     let server = Server::start(root);
     let page = get(&server.addr, "/cities/fuzhou/");
     assert_eq!(page.status, 200);
-    assert_eq!(shown_value(&page.text(), ROW), "2,437 家");
+    assert_eq!(shown_value(&page.text(), ROW), "2,437家");
 
     let mut events = Events::open(&server.addr);
     let (event, generation) = events.next();
@@ -217,7 +217,7 @@ fn an_edited_figure_reaches_the_open_page() {
     events.until("reload");
     eprintln!("write → reload: {} ms", written.elapsed().as_millis());
     let page = get(&server.addr, "/cities/fuzhou/");
-    assert_eq!(shown_value(&page.text(), ROW), "2,473 家");
+    assert_eq!(shown_value(&page.text(), ROW), "2,473家");
     let csv = get(&server.addr, "/data/figures.csv").text();
     assert!(csv.contains(",2473,"), "the data files follow the pages");
     assert!(!csv.contains(",2437,"));
@@ -249,7 +249,7 @@ fn a_broken_file_shows_the_overlay_on_the_last_good_page_until_fixed() {
 
     // A page loaded now is the last good one, with the same errors over it.
     let page = get(&server.addr, "/cities/fuzhou/").text();
-    assert_eq!(shown_value(&page, ROW), "2,437 家");
+    assert_eq!(shown_value(&page, ROW), "2,437家");
     let doc = scraper::Html::parse_document(&page);
     let shown = doc
         .select(&sel("#indicity-overlay pre"))
@@ -266,7 +266,7 @@ fn a_broken_file_shows_the_overlay_on_the_last_good_page_until_fixed() {
         !page.contains("indicity-overlay"),
         "the overlay stayed after the fix"
     );
-    assert_eq!(shown_value(&page, ROW), "2,437 家");
+    assert_eq!(shown_value(&page, ROW), "2,437家");
 }
 
 #[test]

@@ -256,24 +256,108 @@ fn html_ids_are_unique_and_pages_declare_chinese() {
     }
 }
 
-#[test]
-fn index_groups_places_by_province_with_headline_values() {
-    let (site, out) = built();
-    let page = html(&out, "index.html");
-    let captions: BTreeSet<String> = page
-        .select(&sel("#places caption"))
-        .map(|c| c.text().collect())
-        .collect();
-    let mut provinces = BTreeSet::new();
-    for entry in fs::read_dir(site.path().join("content/cities")).unwrap() {
+/// The provinces of the bundled content, by the place files' `province`.
+fn provinces_of(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut provinces: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in fs::read_dir(root.join("content/cities")).unwrap() {
+        let path = entry.unwrap().path();
         let doc: serde_yaml::Value =
-            serde_yaml::from_str(&fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
-        provinces.insert(doc["province"].as_str().unwrap().to_string());
+            serde_yaml::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let slug = path.file_stem().unwrap().to_string_lossy().to_string();
+        provinces
+            .entry(doc["province"].as_str().unwrap().to_string())
+            .or_default()
+            .insert(slug);
     }
-    assert_eq!(captions, provinces);
-    // 福州's headline high-tech enterprise count is its latest actual value.
+    provinces
+}
+
+/// The pages `href`s on page `from` lead to (each must exist).
+fn links(out: &Path, from: &str, selector: &str) -> Vec<(String, String)> {
+    let page = html(out, from);
+    page.select(&sel(selector))
+        .map(|a| {
+            let href = a.value().attr("href").unwrap();
+            let (path, _) = resolve(from, href).unwrap_or_else(|| panic!("{from}: {href}"));
+            assert!(
+                out.join(&path).is_file(),
+                "{from} links to {href}: no {path}"
+            );
+            (a.text().collect::<String>(), path)
+        })
+        .collect()
+}
+
+#[test]
+fn the_home_page_and_cities_list_every_province_with_its_places_and_a_page_each() {
+    let (site, out) = built();
+    let provinces = provinces_of(site.path());
+    for from in ["index.html", "cities/index.html"] {
+        let page = html(&out, from);
+        let listed: BTreeSet<String> = page
+            .select(&sel(".province-list > li > .province"))
+            .map(|h| h.text().collect())
+            .collect();
+        let expected: BTreeSet<String> = provinces.keys().cloned().collect();
+        assert_eq!(listed, expected, "{from}");
+        // Every place of the bundled site is one click away (no province has 24).
+        let places: BTreeSet<String> = links(&out, from, ".place-links a")
+            .into_iter()
+            .map(|(_, path)| path)
+            .collect();
+        let every: BTreeSet<String> = provinces
+            .values()
+            .flatten()
+            .map(|slug| format!("cities/{slug}/index.html"))
+            .collect();
+        assert_eq!(places, every, "{from}");
+    }
+    // The header leads to the three lists from every kind of page.
+    for from in [
+        "index.html",
+        "cities/fuzhou/index.html",
+        "indicators/high_tech_enterprises/index.html",
+    ] {
+        let nav: Vec<String> = links(&out, from, ".site-header nav a")
+            .into_iter()
+            .map(|(_, path)| path)
+            .collect();
+        assert_eq!(
+            nav[..3],
+            [
+                "cities/index.html",
+                "indicators/index.html",
+                "articles/index.html"
+            ],
+            "{from}"
+        );
+    }
+    let on_list = html(&out, "cities/index.html");
+    let current: Vec<String> = on_list
+        .select(&sel(".site-header nav a[aria-current=page]"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(current, ["地区"]);
+
+    // A province's page: each of its places with its latest headline values; 福州's
+    // high-tech enterprise count is its latest actual value.
+    let (_, fujian) = links(&out, "cities/index.html", ".province-list .province a")
+        .into_iter()
+        .find(|(name, _)| name == "福建省")
+        .unwrap();
+    assert_eq!(fujian, "provinces/fujian/index.html");
+    let page = html(&out, &fujian);
+    let rows: BTreeSet<String> = links(&out, &fujian, "table.summary tbody th a")
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    let expected: BTreeSet<String> = provinces["福建省"]
+        .iter()
+        .map(|slug| format!("cities/{slug}/index.html"))
+        .collect();
+    assert_eq!(rows, expected);
     let fuzhou_row = page
-        .select(&sel("#places tbody tr"))
+        .select(&sel("table.summary tbody tr"))
         .find(|r| r.text().collect::<String>().contains("福州市"))
         .unwrap();
     let first: String = fuzhou_row
@@ -286,7 +370,195 @@ fn index_groups_places_by_province_with_headline_values() {
         first.starts_with("3,759") && first.contains("2022年"),
         "{first}"
     );
-    assert!(page.select(&sel("#articles li")).count() >= 5);
+    // The place page's breadcrumb leads back to its province.
+    let crumbs: Vec<String> = links(&out, "cities/fuzhou/index.html", ".breadcrumb a")
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    assert!(crumbs.contains(&fujian), "{crumbs:?}");
+}
+
+#[test]
+fn the_indicator_list_files_every_indicator_under_its_theme() {
+    let (site, out) = built();
+    let catalogue: serde_yaml::Mapping = serde_yaml::from_str(
+        &fs::read_to_string(site.path().join("content/indicators.yaml")).unwrap(),
+    )
+    .unwrap();
+    let page = html(&out, "indicators/index.html");
+    let mut seen = BTreeSet::new();
+    for section in page.select(&sel("main section[id^=theme-]")) {
+        let theme = section.value().id().unwrap().trim_start_matches("theme-");
+        for a in section.select(&sel(".indicator-summaries > li > a")) {
+            let href = a.value().attr("href").unwrap();
+            let (path, _) = resolve("indicators/index.html", href).unwrap();
+            assert!(out.join(&path).is_file(), "{path}");
+            let id = path
+                .trim_start_matches("indicators/")
+                .trim_end_matches("/index.html");
+            let group = catalogue[id]["group"].as_str().unwrap_or("other");
+            assert_eq!(group, theme, "{id} is filed under {theme}");
+            assert!(seen.insert(id.to_string()), "{id} listed twice");
+        }
+    }
+    let every: BTreeSet<String> = catalogue
+        .keys()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(seen, every);
+    // 国家高新技术企业数 says how many places have figures of it.
+    let text: String = page.root_element().text().collect();
+    let figures = yaml_figures(site.path());
+    let n = figures
+        .iter()
+        .filter(|f| f.indicator == "high_tech_enterprises")
+        .map(|f| &f.place)
+        .collect::<BTreeSet<_>>()
+        .len();
+    assert!(text.contains(&format!("{n} 个地区有数据")), "{text}");
+}
+
+#[test]
+fn the_article_list_pages_through_every_article_once_newest_first() {
+    let site = site_copy();
+    replace_in(
+        site.path(),
+        "content/site.yaml",
+        "recent_articles:",
+        "articles_per_page: 2\nrecent_articles:",
+    );
+    let out = build(site.path());
+    let articles: usize = walkdir::WalkDir::new(site.path().join("content/articles"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count();
+    let pages = articles.div_ceil(2);
+    assert!(pages >= 3, "{articles} articles");
+    let mut listed: Vec<String> = Vec::new();
+    let mut dates: Vec<String> = Vec::new();
+    let mut from = "articles/index.html".to_string();
+    for n in 1..=pages {
+        let page = html(&out, &from);
+        for li in page.select(&sel("main .article-list li")) {
+            let a = li.select(&sel("a")).next().unwrap();
+            let (path, _) = resolve(&from, a.value().attr("href").unwrap()).unwrap();
+            assert!(out.join(&path).is_file(), "{path}");
+            listed.push(path);
+            dates.push(
+                li.select(&sel("time"))
+                    .next()
+                    .map(|t| t.value().attr("datetime").unwrap().to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        let current: String = page
+            .select(&sel(".pager [aria-current=page]"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        assert_eq!(current, n.to_string());
+        let next = page.select(&sel("link[rel=next]")).next();
+        assert_eq!(next.is_some(), n < pages, "page {n}");
+        if let Some(next) = next {
+            let (path, _) = resolve(&from, next.value().attr("href").unwrap()).unwrap();
+            // The pager's own link agrees with the head's.
+            let pager_next = page.select(&sel(".pager a[rel=next]")).next().unwrap();
+            assert_eq!(
+                resolve(&from, pager_next.value().attr("href").unwrap()).map(|p| p.0),
+                Some(path.clone())
+            );
+            from = path;
+        }
+    }
+    assert_eq!(listed.len(), articles);
+    assert_eq!(
+        listed.iter().collect::<BTreeSet<_>>().len(),
+        articles,
+        "{listed:?}"
+    );
+    // Dated articles newest first, the undated last.
+    let dated: Vec<&String> = dates.iter().take_while(|d| !d.is_empty()).collect();
+    assert!(dated.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert!(
+        dates[dated.len()..].iter().all(String::is_empty),
+        "{dates:?}"
+    );
+    assert!(
+        !out.join(format!("articles/page-{}/index.html", pages + 1))
+            .exists()
+    );
+}
+
+/// At 3,000 places the home page stays an overview, and a county is two clicks away:
+/// its province's page lists it.
+#[test]
+fn at_three_thousand_places_the_home_page_stays_small_and_every_place_is_two_clicks_away() {
+    let site = site_copy();
+    let cities = site.path().join("content/cities");
+    let by_code: BTreeMap<&str, &indicity::gazetteer::Division> = indicity::gazetteer::DIVISIONS
+        .iter()
+        .map(|d| (d.code.as_str(), d))
+        .collect();
+    let mut written = 0;
+    for d in indicity::gazetteer::DIVISIONS
+        .iter()
+        .filter(|d| d.level == "county" || d.level == "prefecture")
+    {
+        if written == 3000 {
+            break;
+        }
+        let slug = format!("g{}", d.code);
+        let parent = d
+            .parent
+            .as_deref()
+            .and_then(|c| by_code.get(c))
+            .filter(|p| p.level == "prefecture")
+            .map_or(String::new(), |p| format!("parent: {}\n", p.name));
+        let mut top = d;
+        while let Some(up) = top.parent.as_deref().and_then(|c| by_code.get(c)) {
+            top = up;
+        }
+        let level = if d.level == "county" {
+            "county"
+        } else {
+            "prefecture"
+        };
+        fs::write(
+            cities.join(format!("{slug}.yaml")),
+            format!(
+                "name: {}\nname_en: X\nprovince: {}\nlevel: {level}\n{parent}code: \"{}\"\nfigures: {{}}\n",
+                d.name, top.name, d.code
+            ),
+        )
+        .unwrap();
+        written += 1;
+    }
+    assert_eq!(written, 3000);
+    let out = build(site.path());
+    let home = fs::read(out.join("index.html")).unwrap();
+    assert!(
+        home.len() <= 200 * 1024,
+        "the home page is {} bytes",
+        home.len()
+    );
+    let provinces: Vec<String> = links(&out, "index.html", ".province-list .province a")
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    let mut reached = BTreeSet::new();
+    for from in ["index.html".to_string()].iter().chain(&provinces) {
+        reached.extend(
+            html(&out, from)
+                .select(&sel("main a[href]"))
+                .filter_map(|a| resolve(from, a.value().attr("href").unwrap()))
+                .map(|(p, _)| p)
+                .filter(|p| p.starts_with("cities/") && p != "cities/index.html"),
+        );
+    }
+    let every = fs::read_dir(&cities).unwrap().count();
+    assert_eq!(reached.len(), every);
 }
 
 #[test]
@@ -822,7 +1094,15 @@ fn a_sitemap_past_fifty_thousand_urls_is_an_index_of_parts() {
     let root = repo();
     let (mut site, _) = indicity::content::load_uncached(&root);
     let prov = indicity::check::check(&site, None, &mut Default::default());
-    let before = site.articles.len() + site.places.len() + site.indicators.len() + 2;
+    // The home page, /corrections/, /cities/ and /indicators/; then a page per
+    // province, place, indicator and article, and the pages of /articles/.
+    let provinces = site
+        .places
+        .iter()
+        .map(|p| &p.province)
+        .collect::<BTreeSet<_>>()
+        .len();
+    let before = 4 + provinces + site.places.len() + site.indicators.len();
     assert_eq!(sitemap_parts(&site), 0);
     let one = site.articles.values().next().unwrap().clone();
     for i in 0..SITEMAP_MAX {
@@ -874,5 +1154,67 @@ fn a_sitemap_past_fifty_thousand_urls_is_an_index_of_parts() {
         assert!(urls.len() <= SITEMAP_MAX, "{file}: {}", urls.len());
         all.extend(urls);
     }
-    assert_eq!(all.len(), before + SITEMAP_MAX);
+    let articles = site.articles.len();
+    let list_pages = articles.div_ceil(site.config.articles_per_page);
+    assert!(list_pages > 1000);
+    assert_eq!(all.len(), before + articles + list_pages);
+}
+
+/// A `license` setting reaches the footer of every page, the pages' Dataset JSON-LD
+/// and the data package; without one, none of them names a licence.
+#[test]
+fn a_license_setting_reaches_the_footer_the_dataset_and_the_data_package() {
+    const URL: &str = "https://creativecommons.org/licenses/by/4.0/";
+    let (_plain, plain_out) = built();
+    let site = site_copy();
+    replace_in(
+        site.path(),
+        "content/site.yaml",
+        "recent_articles:",
+        &format!("license: {{ name: CC BY 4.0, url: \"{URL}\" }}\nrecent_articles:"),
+    );
+    let out = build(site.path());
+    for (dir, licensed) in [(&plain_out, false), (&out, true)] {
+        for rel in [
+            "index.html",
+            "cities/fuzhou/index.html",
+            "indicators/rd_spending/index.html",
+        ] {
+            let page = html(dir, rel);
+            let links: Vec<(String, String)> = page
+                .select(&sel("footer a[rel=license]"))
+                .map(|a| {
+                    (
+                        a.text().collect(),
+                        a.value().attr("href").unwrap().to_string(),
+                    )
+                })
+                .collect();
+            if licensed {
+                assert_eq!(links, [("CC BY 4.0".to_string(), URL.to_string())], "{rel}");
+            } else {
+                assert!(links.is_empty(), "{rel}");
+            }
+        }
+        let page = html(dir, "cities/fuzhou/index.html");
+        let ld: serde_json::Value = serde_json::from_str(
+            &page
+                .select(&sel("script[type='application/ld+json']"))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>(),
+        )
+        .unwrap();
+        let package: serde_json::Value =
+            serde_json::from_slice(&fs::read(dir.join("data/datapackage.json")).unwrap()).unwrap();
+        if licensed {
+            assert_eq!(ld["license"], URL);
+            assert_eq!(package["licenses"][0]["path"], URL);
+            assert_eq!(package["licenses"][0]["title"], "CC BY 4.0");
+        } else {
+            assert!(ld.get("license").is_none());
+            assert!(package.get("licenses").is_none());
+        }
+    }
 }
