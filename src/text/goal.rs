@@ -56,11 +56,40 @@ pub fn goal_word(before: &str) -> Option<&'static str> {
         .iter()
         .copied()
         .find(|w| before.contains(w) && strong(w))
-        .or_else(|| {
-            let bare = before.replace("将近", "").replace("即将", "");
-            bare.contains('将').then_some("将")
-        })
+        .or_else(|| bare_jiang(before).then_some("将"))
 }
+
+/// Whether `before` says `将` (will) on its own: not in 将近 (nearly), 即将, nor in a
+/// place's name (将乐县 is a county, whose figures are results like any other's).
+fn bare_jiang(before: &str) -> bool {
+    if !before.contains('将') {
+        return false;
+    }
+    let mut bare = before.replace("将近", "").replace("即将", "");
+    for name in NAMES_WITH_JIANG.iter() {
+        if bare.contains(name.as_str()) {
+            bare = bare.replace(name.as_str(), "");
+        }
+    }
+    bare.contains('将')
+}
+
+/// The gazetteer's names that hold 将, full and short (将乐县, 将乐), longest first.
+static NAMES_WITH_JIANG: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let mut names: Vec<String> = crate::gazetteer::DIVISIONS
+        .iter()
+        .flat_map(|d| {
+            [
+                d.name.clone(),
+                crate::gazetteer::short_name(&d.name).to_string(),
+            ]
+        })
+        .filter(|n| n.contains('将') && n.chars().count() >= 2)
+        .collect();
+    names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    names.dedup();
+    names
+});
 
 pub fn is_target(before: &str) -> bool {
     // `完成了年度目标任务` reports a goal met: it is not one.
@@ -75,8 +104,7 @@ pub fn is_target(before: &str) -> bool {
                 || prior.ends_with("实现")
         })
     };
-    TARGET_WORDS.iter().any(|w| before.contains(w) && !met(w))
-        || before.contains('将') && !before.contains("将近") && !before.contains("即将")
+    TARGET_WORDS.iter().any(|w| before.contains(w) && !met(w)) || bare_jiang(before)
 }
 
 /// Words of a heading or a paragraph's opening that make what follows a plan: its
@@ -185,6 +213,10 @@ mod tests {
         // A goal met is not one.
         assert_eq!(goal_word("圆满完成了年度目标任务,全市"), None);
         assert_eq!(goal_word("将近"), None);
+        // A county's name is not the verb: 将乐县 reports results.
+        assert_eq!(goal_word("将乐县2023年高新技术企业达到"), None);
+        assert!(!is_target("全县（将乐）高新技术企业"));
+        assert_eq!(goal_word("将乐县明年将新增"), Some("将"));
     }
 
     #[test]
