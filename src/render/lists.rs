@@ -162,10 +162,12 @@ impl<'a> Renderer<'a> {
             .filter_map(|id| self.site.indicators.get(id))
             .collect();
         let latest = |place: usize, ind: &Indicator| -> Option<LatestCtx> {
-            self.covered(&ind.id)
-                .iter()
-                .find(|c| c.place == place)
-                .and_then(|c| c.latest)
+            let covered = self.covered(&ind.id);
+            // In place order: a search, not a scan, for each of a province's places.
+            covered
+                .binary_search_by_key(&place, |c| c.place)
+                .ok()
+                .and_then(|i| covered[i].latest)
                 .map(|f| LatestCtx::of(f, ind))
         };
         let places: Vec<PlaceSummary> = pr
@@ -246,14 +248,16 @@ impl<'a> Renderer<'a> {
     }
 
     /// The articles of page `n` (from 1), newest first.
-    fn articles_on(&self, n: u32) -> Vec<&'a Article> {
+    fn articles_on(&self, n: u32) -> &[&'a Article] {
         let per = self.site.config.articles_per_page.max(1);
-        let mut all: Vec<&'a Article> = self.site.articles.values().collect();
-        all.sort_by(|a, b| newest_first(a, b));
-        all.into_iter()
-            .skip((n.max(1) as usize - 1) * per)
-            .take(per)
-            .collect()
+        // Sorted once per render, not once per page (600 pages at 30,000 articles).
+        let all = self.newest_first.get_or_init(|| {
+            let mut all: Vec<&'a Article> = self.site.articles.values().collect();
+            all.sort_by(|a, b| newest_first(a, b));
+            all
+        });
+        let start = ((n.max(1) as usize - 1) * per).min(all.len());
+        &all[start..(start + per).min(all.len())]
     }
 
     /// Fed by the articles it lists as other pages show them, and how many pages
@@ -286,7 +290,7 @@ impl<'a> Renderer<'a> {
             "articles",
             &self
                 .articles_on(n)
-                .into_iter()
+                .iter()
                 .map(|a| self.article_ref(a, &root))
                 .collect::<Vec<_>>(),
         );

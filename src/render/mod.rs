@@ -108,6 +108,8 @@ pub struct Renderer<'a> {
     history: Option<&'a History>,
     /// The provinces and their places, for the listing pages.
     provinces: std::sync::OnceLock<Vec<lists::Province<'a>>>,
+    /// Every article, newest first, for the pages of `/articles/`.
+    newest_first: std::sync::OnceLock<Vec<&'a Article>>,
 }
 
 /// Indicator id → the places with figures for it, in place order: what the index and
@@ -140,6 +142,7 @@ impl<'a> Renderer<'a> {
             named: Default::default(),
             history: None,
             provinces: Default::default(),
+            newest_first: Default::default(),
         }
     }
 
