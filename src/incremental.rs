@@ -8,7 +8,9 @@
 //! its files are what a full build would write, and it is not rendered again. The
 //! record is deleted before a build touches the output and written again only once
 //! the output is complete, so a build killed at any point leaves either the record
-//! of the output as it is, or none, and then the next build is a full one.
+//! of the output as it is, or none, and then the next build is a full one. With the
+//! fingerprints it keeps where each place's rows are in `figures.csv`
+//! ([`crate::render::splice`]), under the same rule.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,12 +20,21 @@ use serde::{Deserialize, Serialize};
 use crate::cache::tool_id;
 use crate::output::MARKER;
 use crate::render::fed::{Fingerprints, Output};
+use crate::render::splice::Rows;
 
 #[derive(Serialize, Deserialize)]
 struct Record {
     tool: String,
     output: String,
     outputs: Vec<(Output, String)>,
+    rows: Option<Rows>,
+}
+
+/// What a build into an output recorded of it.
+pub struct Recalled {
+    pub fingerprints: Fingerprints,
+    /// Where each place's rows are in its `figures.csv`.
+    pub rows: Option<Rows>,
 }
 
 /// The record's file for output directory `output` (one per output: a site may be
@@ -40,7 +51,7 @@ fn record_path(root: &Path, output: &Path) -> Option<(PathBuf, String)> {
 /// The fingerprints of the output in `output` as the last build left it, if it is
 /// known: the record is there, was written by this executable for this directory,
 /// and the directory is an output indicity wrote.
-pub fn recall(root: &Path, output: &Path) -> Option<Fingerprints> {
+pub fn recall(root: &Path, output: &Path) -> Option<Recalled> {
     if !output.join(MARKER).is_file() {
         return None;
     }
@@ -49,11 +60,15 @@ pub fn recall(root: &Path, output: &Path) -> Option<Fingerprints> {
     if Some(record.tool.as_str()) != tool_id() || record.output != canonical {
         return None;
     }
-    record
+    let fingerprints = record
         .outputs
         .into_iter()
         .map(|(o, hex)| u128::from_str_radix(&hex, 16).ok().map(|d| (o, d)))
-        .collect()
+        .collect::<Option<Fingerprints>>()?;
+    Some(Recalled {
+        fingerprints,
+        rows: record.rows,
+    })
 }
 
 /// Forgets the output's record: called before a build changes anything in it.
@@ -71,7 +86,7 @@ pub fn forget(root: &Path, output: &Path) -> bool {
 
 /// Records the fingerprints of the output just completed. A record that cannot be
 /// written only makes the next build a full one.
-pub fn remember(root: &Path, output: &Path, fingerprints: &Fingerprints) {
+pub fn remember(root: &Path, output: &Path, fingerprints: &Fingerprints, rows: Option<Rows>) {
     let Some((path, canonical)) = record_path(root, output) else {
         return;
     };
@@ -82,6 +97,7 @@ pub fn remember(root: &Path, output: &Path, fingerprints: &Fingerprints) {
             .iter()
             .map(|(o, d)| (o.clone(), format!("{d:032x}")))
             .collect(),
+        rows,
     };
     crate::cache::store(&path, &record);
 }

@@ -39,6 +39,49 @@ impl Stream {
         }
     }
 
+    /// Appends bytes `start..end` of `from`. Once the file differs from the published
+    /// one, the kernel copies them (`copy_file_range`), without passing them through
+    /// memory: splicing a data file of hundreds of megabytes
+    /// ([`crate::render::splice`]).
+    pub fn copy_from(&mut self, from: &fs::File, start: u64, end: u64) -> io::Result<()> {
+        io::Write::flush(&mut self.w).map_err(naming(&self.rel))?;
+        if let Sink::Write(file) = self.w.get_mut() {
+            let mut from = from;
+            io::Seek::seek(&mut from, io::SeekFrom::Start(start))?;
+            let want = end - start;
+            let n = io::copy(&mut io::Read::take(from, want), file).map_err(naming(&self.rel))?;
+            return if n == want {
+                Ok(())
+            } else {
+                Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "{}: the file copied from is shorter than expected",
+                        self.rel
+                    ),
+                ))
+            };
+        }
+        let mut buf = vec![0u8; (1 << 20).min((end - start) as usize)];
+        let mut at = start;
+        while at < end {
+            let want = buf.len().min((end - at) as usize);
+            let n = read_at(from, &mut buf[..want], at)?;
+            if n == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "{}: the file copied from is shorter than expected",
+                        self.rel
+                    ),
+                ));
+            }
+            io::Write::write_all(self, &buf[..n])?;
+            at += n as u64;
+        }
+        Ok(())
+    }
+
     /// Ends the file.
     pub(super) fn close(self) -> io::Result<Closed> {
         let (len, changed) = self

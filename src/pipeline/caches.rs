@@ -17,6 +17,7 @@ use crate::diagnostics::Diagnostics;
 use crate::history::{self, History};
 use crate::incremental;
 use crate::render::fed::Fingerprints;
+use crate::render::splice::Rows;
 
 /// The caches of the site at `root`, used as `caching` says.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +65,7 @@ impl<'a> Caches<'a> {
 
     /// The fingerprints of the output in `output` as the last build left it, when
     /// this run reads caches and they are known ([`incremental::recall`]).
-    pub fn recall(&self, output: &Path) -> Option<Fingerprints> {
+    pub fn recall(&self, output: &Path) -> Option<incremental::Recalled> {
         if self.caching.reads() {
             incremental::recall(self.root, output)
         } else {
@@ -80,7 +81,7 @@ impl<'a> Caches<'a> {
     }
 
     /// Records the fingerprints of the output just completed.
-    pub fn remember(&self, output: &Path, fingerprints: &Fingerprints) {
-        incremental::remember(self.root, output, fingerprints);
+    pub fn remember(&self, output: &Path, fingerprints: &Fingerprints, rows: Option<Rows>) {
+        incremental::remember(self.root, output, fingerprints, rows);
     }
 }

@@ -27,6 +27,7 @@ use crate::content::Site;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::history::History;
 use crate::output::{self, Mode, Writer};
+use crate::render::fed::Output;
 use crate::render::{self, Pages, Renderer};
 use crate::{incremental, safe_url};
 
@@ -217,6 +218,8 @@ pub struct BuildReport {
     /// Outputs (pages, data and static files) rendered, and files removed.
     pub rendered: usize,
     pub removed: usize,
+    /// Places whose rows of `figures.csv` were copied from the published one.
+    pub spliced: usize,
     pub warnings: Diagnostics,
     pub timings: Timings,
 }
@@ -229,7 +232,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let (prepared, warnings, mut timings) = prepare(&caches, opts.base_url.as_deref())?;
 
     let t = Instant::now();
-    let renderer = prepared.renderer();
+    let mut renderer = prepared.renderer();
     let mut fingerprints = renderer.fingerprints(&prepared.templates);
     let generated = render::kinds::generated_files(&prepared.site);
     let statics = render::fed::static_fingerprints(&opts.root, &generated)
@@ -246,11 +249,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     }
     let plan = before
         .as_ref()
-        .map(|before| incremental::plan(before, &fingerprints, &output));
+        .map(|before| incremental::plan(&before.fingerprints, &fingerprints, &output));
     let mode = match plan {
         Some(_) => Mode::Incremental,
         None => Mode::Full,
     };
+    if let Some(before) = &before {
+        renderer = renderer.with_previous_rows(previous_rows(before, &fingerprints, &output));
+    }
     let out = stage(mode, &output)?;
     let (pages, rendered, removed) = match &plan {
         Some((outputs, remove)) => {
@@ -271,7 +277,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     timings.push(("  writing (thread time)", written.writing));
 
     let t = Instant::now();
-    caches.remember(&output, &fingerprints);
+    // The rows of the `figures.csv` now published: written now, or as they were.
+    let rows = match renderer.rows_written() {
+        Some(rows) => Some(rows),
+        None if pages.has(&Output::FiguresCsv) => None,
+        None => before.and_then(|b| b.rows),
+    };
+    caches.remember(&output, &fingerprints, rows);
     timings.push(("swap", written.swap + t.elapsed()));
     Ok(BuildReport {
         output,
@@ -281,8 +293,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         incremental: plan.is_some(),
         rendered,
         removed,
+        spliced: renderer.spliced(),
         warnings,
         timings,
+    })
+}
+
+/// What an incremental build may splice `figures.csv` from: the rows of the places
+/// whose own output (page and CSV, the same rows) kept its fingerprint.
+fn previous_rows(
+    before: &incremental::Recalled,
+    now: &render::fed::Fingerprints,
+    output: &Path,
+) -> Option<render::splice::Previous> {
+    let rows = before.rows.clone()?;
+    let unchanged = now
+        .iter()
+        .filter_map(|(o, d)| match o {
+            Output::Place(slug) if before.fingerprints.get(o) == Some(d) => Some(slug.clone()),
+            _ => None,
+        })
+        .collect();
+    Some(render::splice::Previous {
+        dir: output.to_path_buf(),
+        rows,
+        unchanged,
     })
 }
 

@@ -3,6 +3,7 @@
 
 use super::columns::{COLUMNS, Fields, Kind};
 use super::fed::{Fed, Output};
+use super::splice::{self, Out, Rows, Span};
 use super::*;
 
 impl<'a> Renderer<'a> {
@@ -45,6 +46,12 @@ impl<'a> Renderer<'a> {
         }
         let mut all_csv = None;
         let mut by_indicator: BTreeMap<&str, Table> = BTreeMap::new();
+        // The rows of unchanged places are copied from the published files.
+        let source = match (&self.previous_rows, pages.has(&Output::FiguresCsv)) {
+            (Some(previous), true) => splice::Source::open(previous),
+            _ => None,
+        };
+        let mut layout = Rows::default();
         if pages.has(&Output::FiguresCsv) {
             all_csv = Some(Table::open(out, urls::FIGURES_CSV)?);
         }
@@ -61,24 +68,40 @@ impl<'a> Renderer<'a> {
             .map_err(io_err)?;
         }
         for (pi, p) in self.site.places.iter().enumerate() {
-            let mut place_csv = if pages.places.contains(&pi) {
-                Some(Table::open(out, &urls::place_csv(&p.slug))?)
-            } else if pages.has(&Output::FiguresCsv)
-                || p.figures
+            let in_indicator_csv = || {
+                p.figures
                     .iter()
                     .any(|f| pages.indicator_csvs.contains(&f.indicator))
-            {
+            };
+            let mut place_csv = if pages.places.contains(&pi) {
+                Some(Table::open(out, &urls::place_csv(&p.slug))?)
+            } else if all_csv.is_some() || in_indicator_csv() {
                 None
             } else {
                 continue;
             };
+            let at = all_csv.as_ref().map(Table::at);
+            let mut spliced = false;
+            if let (Some(all), Some(src)) = (all_csv.as_mut(), &source)
+                && place_csv.is_none()
+                && let Some(span) = src.span(&p.slug)
+            {
+                all.splice(src, span).map_err(io_err)?;
+                spliced = true;
+                self.spliced
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            // The figures some file still needs formatted.
+            let everything = place_csv.is_some() || (all_csv.is_some() && !spliced);
             let mut figs: Vec<&Figure> = p
                 .figures
                 .iter()
                 .filter(|f| self.site.indicators.contains_key(&f.indicator))
+                .filter(|f| everything || pages.indicator_csvs.contains(&f.indicator))
                 .collect();
             figs.sort_by_key(|f| (&f.indicator, f.period, f.status));
             let place_name = p.full_name();
+            let from = source.as_ref();
             for f in figs {
                 let ind = &self.site.indicators[&f.indicator];
                 let source_url = urls::absolute(&self.base_url, &urls::article(&f.source));
@@ -91,26 +114,29 @@ impl<'a> Renderer<'a> {
                     source_url: &source_url,
                     corrected: &corrected,
                 });
-                for w in [
-                    place_csv.as_mut(),
-                    all_csv.as_mut(),
-                    by_indicator.get_mut(ind.id.as_str()),
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    w.write(&row)?;
+                if let Some(w) = place_csv.as_mut() {
+                    w.write(&row, None)?;
+                }
+                if let Some(w) = all_csv.as_mut().filter(|_| !spliced) {
+                    w.write(&row, from)?;
+                }
+                if let Some(w) = by_indicator.get_mut(ind.id.as_str()) {
+                    w.write(&row, None)?;
                 }
             }
+            if let (Some(all), Some(at)) = (&all_csv, at) {
+                layout.places.insert(p.slug.clone(), all.since(at));
+            }
             if let Some(w) = place_csv {
-                w.finish(out)?;
+                w.finish(out, None)?;
             }
         }
         if let Some(w) = all_csv {
-            w.finish(out)?;
+            (layout.csv_len, layout.json_len) = w.finish(out, source.as_ref())?;
+            *self.rows_written.lock().unwrap_or_else(|e| e.into_inner()) = Some(layout);
         }
         for (_, w) in by_indicator {
-            w.finish(out)?;
+            w.finish(out, None)?;
         }
         Ok(())
     }
@@ -120,22 +146,29 @@ impl<'a> Renderer<'a> {
 /// text cells guarded against formulas; the JSON for programs, one object per row
 /// with the CSV's columns, the text as it is and `value` a number.
 struct Table {
-    csv: csv::Writer<crate::output::Stream>,
-    json: crate::output::Stream,
-    rows: usize,
+    csv: Out,
+    json: Out,
+    rows: u64,
 }
 
-/// A figure's row, encoded once for every file it goes to: the CSV's cells and the
+/// Where a table was: the bytes written to each file and the rows.
+#[derive(Clone, Copy)]
+struct At {
+    csv: u64,
+    json: u64,
+    rows: u64,
+}
+
+/// A figure's row, encoded once for every file it goes to: the CSV record and the
 /// JSON object.
-struct Row<'r> {
-    cells: [std::borrow::Cow<'r, str>; COLUMNS.len()],
+struct Row {
+    csv: Vec<u8>,
     json: Vec<u8>,
 }
 
-impl<'r> Row<'r> {
-    fn of(fields: &Fields<'r>) -> Row<'r> {
-        let record: [Cow<'r, str>; COLUMNS.len()] =
-            std::array::from_fn(|i| (COLUMNS[i].read)(fields));
+impl Row {
+    fn of(fields: &Fields) -> Row {
+        let record: [Cow<str>; COLUMNS.len()] = std::array::from_fn(|i| (COLUMNS[i].read)(fields));
         let mut json = Vec::with_capacity(512);
         json.push(b'{');
         for (i, (column, cell)) in COLUMNS.iter().zip(&record).enumerate() {
@@ -162,52 +195,110 @@ impl<'r> Row<'r> {
             if !column.next().is_some_and(|c| c.free_text) {
                 return cell;
             }
-            let guarded = match datapackage::csv_text(&cell) {
-                Cow::Owned(s) => Some(s),
-                Cow::Borrowed(_) => None,
-            };
-            guarded.map_or(cell, Cow::Owned)
+            match datapackage::csv_text(&cell) {
+                Cow::Owned(s) => Cow::Owned(s),
+                Cow::Borrowed(_) => cell,
+            }
         });
-        Row { cells, json }
+        Row {
+            csv: csv_record(cells.iter().map(|c| c.as_ref())),
+            json,
+        }
     }
+}
+
+/// One CSV record as the `csv` crate writes it by default (quoted where needed, `\n`
+/// at the end).
+fn csv_record<'c>(cells: impl IntoIterator<Item = &'c str>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .buffer_capacity(512)
+        .from_writer(Vec::with_capacity(512));
+    // Writing into memory cannot fail.
+    let _ = w.write_record(cells);
+    w.into_inner().unwrap_or_default()
 }
 
 impl Table {
     fn open(out: &dyn Writer, csv_rel: &str) -> Result<Table, Diagnostic> {
-        let mut csv = csv::Writer::from_writer(out.stream(csv_rel).map_err(io_err)?);
-        csv.write_record(COLUMNS.iter().map(|c| c.name))
-            .map_err(csv_err)?;
-        let json = out.stream(&urls::json_of(csv_rel)).map_err(io_err)?;
+        let mut csv = Out::new(out.stream(csv_rel).map_err(io_err)?);
+        csv.write(None, &csv_record(COLUMNS.iter().map(|c| c.name)))
+            .map_err(io_err)?;
+        let json = Out::new(out.stream(&urls::json_of(csv_rel)).map_err(io_err)?);
         Ok(Table { csv, json, rows: 0 })
     }
 
-    fn write(&mut self, row: &Row) -> Result<(), Diagnostic> {
-        use std::io::Write as _;
-        self.csv
-            .write_record(row.cells.iter().map(|c| c.as_ref()))
-            .map_err(csv_err)?;
+    fn write(&mut self, row: &Row, from: Option<&splice::Source>) -> Result<(), Diagnostic> {
         let sep: &[u8] = if self.rows == 0 { b"[\n" } else { b",\n" };
-        self.json.write_all(sep).map_err(io_err)?;
-        self.json.write_all(&row.json).map_err(io_err)?;
+        self.csv
+            .write(from.map(|s| s.csv()), &row.csv)
+            .map_err(io_err)?;
+        let json = from.map(|s| s.json());
+        self.json.write(json, sep).map_err(io_err)?;
+        self.json.write(json, &row.json).map_err(io_err)?;
         self.rows += 1;
         Ok(())
     }
 
-    fn finish(mut self, out: &dyn Writer) -> Result<(), Diagnostic> {
-        use std::io::Write as _;
-        let end: &[u8] = if self.rows == 0 { b"[]\n" } else { b"\n]\n" };
-        self.json.write_all(end).map_err(io_err)?;
-        out.finish(self.json).map_err(io_err)?;
-        let inner = self
-            .csv
-            .into_inner()
-            .map_err(|e| Diagnostic::error(Code::E013, format!("cannot write CSV: {e}")))?;
-        out.finish(inner).map_err(io_err)
+    /// Copies a place's published rows.
+    fn splice(&mut self, from: &splice::Source, span: Span) -> std::io::Result<()> {
+        self.csv.copy(from.csv(), span.csv)?;
+        if span.rows == 0 {
+            return Ok(());
+        }
+        // Every row but the file's first follows a `,\n`: copied with it, so that a
+        // run of places is one range.
+        let (start, end) = span.json;
+        if self.rows > 0 && start > 2 {
+            self.json.copy(from.json(), (start - 2, end))?;
+        } else {
+            let sep: &[u8] = if self.rows == 0 { b"[\n" } else { b",\n" };
+            self.json.write(Some(from.json()), sep)?;
+            self.json.copy(from.json(), span.json)?;
+        }
+        self.rows += span.rows;
+        Ok(())
     }
-}
 
-fn csv_err(e: csv::Error) -> Diagnostic {
-    Diagnostic::error(Code::E013, format!("cannot write CSV: {e}"))
+    fn at(&self) -> At {
+        At {
+            csv: self.csv.pos,
+            json: self.json.pos,
+            rows: self.rows,
+        }
+    }
+
+    /// The rows written since `at`.
+    fn since(&self, at: At) -> Span {
+        let rows = self.rows - at.rows;
+        // The JSON range starts after the separator before the first row.
+        let json_start = if rows == 0 {
+            self.json.pos
+        } else {
+            at.json + 2
+        };
+        Span {
+            csv: (at.csv, self.csv.pos),
+            json: (json_start, self.json.pos),
+            rows,
+        }
+    }
+
+    /// Ends both files; returns their lengths.
+    fn finish(
+        mut self,
+        out: &dyn Writer,
+        from: Option<&splice::Source>,
+    ) -> Result<(u64, u64), Diagnostic> {
+        let end: &[u8] = if self.rows == 0 { b"[]\n" } else { b"\n]\n" };
+        self.json
+            .write(from.map(|s| s.json()), end)
+            .map_err(io_err)?;
+        self.csv.flush_copy(from.map(|s| s.csv())).map_err(io_err)?;
+        let lengths = (self.csv.pos, self.json.pos);
+        out.finish(self.json.w).map_err(io_err)?;
+        out.finish(self.csv.w).map_err(io_err)?;
+        Ok(lengths)
+    }
 }
 
 impl Renderer<'_> {

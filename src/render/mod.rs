@@ -21,6 +21,7 @@ mod lists;
 mod place;
 mod select;
 mod sitewide;
+pub mod splice;
 mod templates;
 pub mod urls;
 
@@ -110,6 +111,12 @@ pub struct Renderer<'a> {
     provinces: std::sync::OnceLock<Vec<lists::Province<'a>>>,
     /// Every article, newest first, for the pages of `/articles/`.
     newest_first: std::sync::OnceLock<Vec<&'a Article>>,
+    /// The published `figures.csv` to splice unchanged places' rows from.
+    previous_rows: Option<splice::Previous>,
+    /// Where each place's rows went in the `figures.csv` this render wrote.
+    rows_written: std::sync::Mutex<Option<splice::Rows>>,
+    /// How many places' rows were copied from the published `figures.csv`.
+    spliced: std::sync::atomic::AtomicUsize,
 }
 
 /// Indicator id → the places with figures for it, in place order: what the index and
@@ -143,7 +150,30 @@ impl<'a> Renderer<'a> {
             history: None,
             provinces: Default::default(),
             newest_first: Default::default(),
+            previous_rows: None,
+            rows_written: Default::default(),
+            spliced: Default::default(),
         }
+    }
+
+    /// The renderer splicing `figures.csv` from the published one (see [`splice`]).
+    pub fn with_previous_rows(mut self, previous: Option<splice::Previous>) -> Self {
+        self.previous_rows = previous;
+        self
+    }
+
+    /// Where each place's rows are in the `figures.csv` this renderer wrote, if it
+    /// wrote one.
+    pub fn rows_written(&self) -> Option<splice::Rows> {
+        self.rows_written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
+    /// How many places' rows of `figures.csv` were copied rather than formatted.
+    pub fn spliced(&self) -> usize {
+        self.spliced.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The renderer showing `history`'s corrections (see [`crate::history`]).

@@ -184,6 +184,48 @@ fn an_unchanged_site_renders_nothing_and_a_figure_edit_renders_its_pages() {
 }
 
 #[test]
+fn a_correction_copies_the_other_places_rows_of_figures_csv_and_a_replaced_file_is_formatted() {
+    let site = site_copy();
+    let root = site.path();
+    let out = root.join("public");
+    let first = build(root, &out, false).unwrap();
+    assert_eq!(first.spliced, 0, "a full build formats every row");
+    let places = fs::read_dir(root.join("content/cities")).unwrap().count();
+    assert!(places > 2);
+    let pool = pool();
+    let mut on = vec![false; pool.len()];
+    switch(root, &pool, &mut on, CARRIERS);
+    let r = build(root, &out, false).unwrap();
+    assert_eq!(
+        r.spliced,
+        places - 1,
+        "every place but the corrected one is copied"
+    );
+    let csv = fs::read_to_string(out.join("data/figures.csv")).unwrap();
+    assert!(
+        csv.contains(",120,"),
+        "the corrected value is in figures.csv"
+    );
+    assert_eq!(
+        diff_trees(&with_dirs(&out), &full_tree(root).unwrap()),
+        None
+    );
+    // A published figures.csv that is not the one recorded (its length differs) is
+    // never copied from: every row is formatted again.
+    let published = out.join("data/figures.csv");
+    let text = fs::read_to_string(&published).unwrap();
+    fs::remove_file(&published).unwrap();
+    fs::write(&published, format!("{text}extra\n")).unwrap();
+    switch(root, &pool, &mut on, CARRIERS);
+    let r = build(root, &out, false).unwrap();
+    assert_eq!(r.spliced, 0);
+    assert_eq!(
+        diff_trees(&with_dirs(&out), &full_tree(root).unwrap()),
+        None
+    );
+}
+
+#[test]
 fn a_file_deleted_from_the_output_is_written_again() {
     let site = site_copy();
     let root = site.path();
