@@ -165,8 +165,9 @@ thread_local! {
     static BUFFER: std::cell::RefCell<Bytes> = const { std::cell::RefCell::new(Bytes(Vec::new())) };
 }
 
-/// What several outputs read, computed once per render.
-pub(super) struct Fed<'a> {
+/// What several outputs read, computed once per render; `serve` keeps it between
+/// saves and computes again only what a change reaches ([`Renderer::refresh_fed`]).
+pub struct Fed {
     /// The settings, the catalogue and the address every output is made with.
     pub site: u128,
     /// Page template (`place.html`) → its sources and every template it is made of.
@@ -178,12 +179,12 @@ pub(super) struct Fed<'a> {
     /// title, date and publisher of its source.
     pub figures: Vec<Vec<u128>>,
     /// Per place: indicator id → its figures' digests, in file order.
-    pub by_indicator: Vec<BTreeMap<&'a str, u128>>,
+    pub by_indicator: Vec<BTreeMap<String, u128>>,
     /// Article id → what other pages show of it (title, date, publisher, place, and
     /// its original address with the script it was in, for text-fragment links).
-    pub article_refs: HashMap<&'a str, u128, Xxh3Builder>,
+    pub article_refs: HashMap<String, u128, Xxh3Builder>,
     /// Article id → its front matter and text: what its page and the feed read of it.
-    pub articles: HashMap<&'a str, u128, Xxh3Builder>,
+    pub articles: HashMap<String, u128, Xxh3Builder>,
 }
 
 impl<'a> Renderer<'a> {
@@ -192,7 +193,11 @@ impl<'a> Renderer<'a> {
     /// templates were loaded, so that a template saved in between is seen as changed
     /// by the next build).
     pub fn fingerprints(&self, templates: &BTreeMap<String, u128>) -> Fingerprints {
-        let fed = self.fed(templates);
+        self.fingerprints_from(&self.fed(templates))
+    }
+
+    /// The fingerprint of every output but the static files, from `fed`.
+    pub fn fingerprints_from(&self, fed: &Fed) -> Fingerprints {
         let outputs: Vec<(&super::kinds::Kind, Output)> = super::kinds::KINDS
             .iter()
             .flat_map(|k| (k.outputs)(self.site).into_iter().map(move |o| (k, o)))
@@ -200,7 +205,7 @@ impl<'a> Renderer<'a> {
         outputs
             .into_par_iter()
             .map(|(k, o)| {
-                let print = (k.fed_by)(self, &fed, &o);
+                let print = (k.fed_by)(self, fed, &o);
                 (o, print)
             })
             .collect::<Vec<_>>()
@@ -208,111 +213,194 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn fed(&self, templates: &BTreeMap<String, u128>) -> Fed<'a> {
-        let site: &'a Site = self.site;
-        let mut p = Print::new("site");
-        p.json(&site.config).add(&self.base_url);
-        for ind in site.indicators.values() {
-            p.json(ind);
-        }
-        let all: Vec<(&'a String, &'a crate::content::Article)> = site.articles.iter().collect();
-        let digests: Vec<(&'a str, u128, u128)> = all
-            .into_par_iter()
-            .map(|(id, a)| {
-                let mut r = Print::new("article-ref");
-                r.add(&a.meta.title)
-                    .add(&a.meta.date)
-                    .add(&a.meta.publisher)
-                    .add(&a.meta.city)
-                    .add(&a.meta.url)
-                    .add(&a.meta.script);
-                let mut whole = Print::new("article");
-                whole.json(&a.meta).add(a.body());
-                (id.as_str(), r.done(), whole.done())
-            })
-            .collect();
-        let article_refs: HashMap<&'a str, u128, Xxh3Builder> =
-            digests.iter().map(|(id, r, _)| (*id, *r)).collect();
-        let articles: HashMap<&'a str, u128, Xxh3Builder> =
-            digests.iter().map(|(id, _, w)| (*id, *w)).collect();
-        let heads = site
-            .places
+    /// The outputs whose fingerprint from `fed` is not the one in `old`, looking
+    /// only at the article pages in `articles` (and every other output): what
+    /// `serve` does on a save, where the tens of thousands of article pages a change
+    /// cannot reach keep the fingerprints they had.
+    pub fn changed_fingerprints(
+        &self,
+        fed: &Fed,
+        old: &Fingerprints,
+        articles: &std::collections::HashSet<&str>,
+    ) -> Fingerprints {
+        let outputs: Vec<(&super::kinds::Kind, Output)> = super::kinds::KINDS
             .iter()
-            .map(|pl| {
-                let mut p = Print::new("place-head");
-                p.add(&pl.slug)
-                    .add(&pl.name)
-                    .add(&pl.province)
-                    .add(&pl.level)
-                    .add(&pl.parent)
-                    .add(&pl.code);
-                p.done()
+            .flat_map(|k| {
+                let outputs = if k.name == "article" {
+                    articles
+                        .iter()
+                        .filter(|id| self.site.articles.contains_key(**id))
+                        .map(|id| Output::Article(id.to_string()))
+                        .collect()
+                } else {
+                    (k.outputs)(self.site)
+                };
+                outputs.into_iter().map(move |o| (k, o))
             })
             .collect();
-        let figures: Vec<Vec<u128>> = site
+        outputs
+            .into_par_iter()
+            .filter_map(|(k, o)| {
+                let print = (k.fed_by)(self, fed, &o);
+                (old.get(&o) != Some(&print)).then_some((o, print))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// What several outputs read, of the whole site.
+    pub fn fed(&self, templates: &BTreeMap<String, u128>) -> Fed {
+        let site: &'a Site = self.site;
+        let digests: Vec<(String, u128, u128)> = site
+            .articles
+            .par_iter()
+            .map(|(id, a)| {
+                let (r, w) = article_digests(a);
+                (id.clone(), r, w)
+            })
+            .collect();
+        let mut article_refs = HashMap::with_capacity_and_hasher(digests.len(), Xxh3Builder::new());
+        let mut articles = HashMap::with_capacity_and_hasher(digests.len(), Xxh3Builder::new());
+        for (id, r, w) in digests {
+            article_refs.insert(id.clone(), r);
+            articles.insert(id, w);
+        }
+        let mut fed = Fed {
+            site: self.site_digest(),
+            templates: templates.clone(),
+            heads: site.places.iter().map(place_head).collect(),
+            figures: Vec::new(),
+            by_indicator: Vec::new(),
+            article_refs,
+            articles,
+        };
+        fed.figures = site
             .places
             .par_iter()
             .enumerate()
             .map(|(pi, pl)| {
-                pl.figures
-                    .iter()
-                    .enumerate()
-                    .map(|(fi, f)| {
-                        // Gathered and hashed at once: there are hundreds of thousands
-                        // of figures, and a streaming hasher per figure was most of
-                        // the fingerprints' time.
-                        BUFFER.with_borrow_mut(|buf| {
-                            buf.0.clear();
-                            f.shown().hash(buf);
-                            f.alternative.hash(buf);
-                            if let Some(h) = self.history {
-                                for c in h.of_figure(&pl.slug, &f.indicator, f.period, f.status) {
-                                    c.commit.hash(buf);
-                                    c.date.hash(buf);
-                                    c.message.hash(buf);
-                                    serde_json::to_string(&c.change)
-                                        .unwrap_or_default()
-                                        .hash(buf);
-                                }
-                            }
-                            let r = FigureRef {
-                                place: pi,
-                                figure: fi,
-                            };
-                            for (view, source) in f.sources().enumerate() {
-                                self.prov.cite_mark_of(r, view as u32).hash(buf);
-                                article_refs.get(source).hash(buf);
-                            }
-                            xxhash_rust::xxh3::xxh3_128(&buf.0)
-                        })
-                    })
+                (0..pl.figures.len())
+                    .map(|fi| self.figure_digest(&fed, pi, fi))
                     .collect()
             })
             .collect();
-        let by_indicator = site
-            .places
-            .par_iter()
-            .zip(&figures)
-            .map(|(pl, digests)| {
-                let mut prints: BTreeMap<&'a str, Print> = BTreeMap::new();
-                for (f, d) in pl.figures.iter().zip(digests) {
-                    prints
-                        .entry(f.indicator.as_str())
-                        .or_insert_with(|| Print::new("place-indicator"))
-                        .add(d);
-                }
-                prints.into_iter().map(|(id, p)| (id, p.done())).collect()
-            })
+        fed.by_indicator = (0..site.places.len())
+            .into_par_iter()
+            .map(|pi| self.by_indicator(&fed, pi))
             .collect();
-        Fed {
-            site: p.done(),
-            templates: templates.clone(),
-            heads,
-            figures,
-            by_indicator,
-            article_refs,
-            articles,
+        fed
+    }
+
+    /// Brings `fed`, made for the site before a change, up to date with the site now:
+    /// the settings and templates, the `articles` that changed, every figure of the
+    /// `places` that changed (whose figures may have been added, removed or moved)
+    /// and the `figures` whose marks or sources may have (those citing a re-scanned
+    /// article). What `serve` does on a save instead of [`Renderer::fed`]: the
+    /// hundreds of thousands of other figures keep their digests.
+    pub fn refresh_fed(
+        &self,
+        fed: &mut Fed,
+        templates: &BTreeMap<String, u128>,
+        places: &std::collections::BTreeSet<usize>,
+        figures: &[FigureRef],
+        articles: &std::collections::BTreeSet<String>,
+    ) {
+        let site = self.site;
+        fed.site = self.site_digest();
+        fed.templates = templates.clone();
+        for id in articles {
+            match site.articles.get(id) {
+                Some(a) => {
+                    let (r, w) = article_digests(a);
+                    fed.article_refs.insert(id.clone(), r);
+                    fed.articles.insert(id.clone(), w);
+                }
+                None => {
+                    fed.article_refs.remove(id);
+                    fed.articles.remove(id);
+                }
+            }
         }
+        fed.heads = site.places.iter().map(place_head).collect();
+        fed.figures.resize_with(site.places.len(), Vec::new);
+        fed.by_indicator
+            .resize_with(site.places.len(), BTreeMap::new);
+        let mut touched = places.clone();
+        for &pi in places {
+            fed.figures[pi] = (0..site.places[pi].figures.len())
+                .map(|fi| self.figure_digest(fed, pi, fi))
+                .collect();
+        }
+        for r in figures {
+            if r.place < site.places.len() && r.figure < site.places[r.place].figures.len() {
+                let d = self.figure_digest(fed, r.place, r.figure);
+                if let Some(slot) = fed.figures[r.place].get_mut(r.figure) {
+                    *slot = d;
+                    touched.insert(r.place);
+                }
+            }
+        }
+        for pi in touched {
+            fed.by_indicator[pi] = self.by_indicator(fed, pi);
+        }
+    }
+
+    /// The settings, the catalogue and the address.
+    fn site_digest(&self) -> u128 {
+        let mut p = Print::new("site");
+        p.json(&self.site.config).add(&self.base_url);
+        for ind in self.site.indicators.values() {
+            p.json(ind);
+        }
+        p.done()
+    }
+
+    /// Figure `fi` of place `pi` as pages show it, with `fed`'s article digests.
+    fn figure_digest(&self, fed: &Fed, pi: usize, fi: usize) -> u128 {
+        let pl = &self.site.places[pi];
+        let f = &pl.figures[fi];
+        // Gathered and hashed at once: there are hundreds of thousands of figures,
+        // and a streaming hasher per figure was most of the fingerprints' time.
+        BUFFER.with_borrow_mut(|buf| {
+            buf.0.clear();
+            f.shown().hash(buf);
+            f.alternative.hash(buf);
+            if let Some(h) = self.history {
+                for c in h.of_figure(&pl.slug, &f.indicator, f.period, f.status) {
+                    c.commit.hash(buf);
+                    c.date.hash(buf);
+                    c.message.hash(buf);
+                    serde_json::to_string(&c.change)
+                        .unwrap_or_default()
+                        .hash(buf);
+                }
+            }
+            let r = FigureRef {
+                place: pi,
+                figure: fi,
+            };
+            for (view, source) in f.sources().enumerate() {
+                self.prov.cite_mark_of(r, view as u32).hash(buf);
+                fed.article_refs.get(source).hash(buf);
+            }
+            xxhash_rust::xxh3::xxh3_128(&buf.0)
+        })
+    }
+
+    /// Place `pi`'s figure digests by indicator.
+    fn by_indicator(&self, fed: &Fed, pi: usize) -> BTreeMap<String, u128> {
+        let mut prints: BTreeMap<&str, Print> = BTreeMap::new();
+        for (f, d) in self.site.places[pi].figures.iter().zip(&fed.figures[pi]) {
+            prints
+                .entry(f.indicator.as_str())
+                .or_insert_with(|| Print::new("place-indicator"))
+                .add(d);
+        }
+        prints
+            .into_iter()
+            .map(|(id, p)| (id.to_string(), p.done()))
+            .collect()
     }
 
     /// The index of `slug` in `site.places` (sorted by slug).
@@ -324,7 +412,34 @@ impl<'a> Renderer<'a> {
     }
 }
 
-impl Fed<'_> {
+/// What other pages show of an article, and the article as its page and the feed
+/// read it.
+fn article_digests(a: &crate::content::Article) -> (u128, u128) {
+    let mut r = Print::new("article-ref");
+    r.add(&a.meta.title)
+        .add(&a.meta.date)
+        .add(&a.meta.publisher)
+        .add(&a.meta.city)
+        .add(&a.meta.url)
+        .add(&a.meta.script);
+    let mut whole = Print::new("article");
+    whole.json(&a.meta).add(a.body());
+    (r.done(), whole.done())
+}
+
+/// What other pages show of a place.
+fn place_head(pl: &crate::content::Place) -> u128 {
+    let mut p = Print::new("place-head");
+    p.add(&pl.slug)
+        .add(&pl.name)
+        .add(&pl.province)
+        .add(&pl.level)
+        .add(&pl.parent)
+        .add(&pl.code);
+    p.done()
+}
+
+impl Fed {
     /// A fingerprint of `kind` made with the page template `template`.
     pub(super) fn page(&self, kind: &str, template: &str) -> Print {
         let mut p = Print::new(kind);

@@ -12,9 +12,7 @@ impl<'a> Renderer<'a> {
         for (i, place) in self.site.places.iter().enumerate() {
             p.add(&fed.heads[i]).add(&place.figures.len());
         }
-        let mut recent: Vec<&Article> = self.site.articles.values().collect();
-        recent.sort_by(|a, b| newest_first(a, b));
-        for a in recent.iter().take(self.site.config.recent_articles) {
+        for a in self.newest().iter().take(self.site.config.recent_articles) {
             p.add(&a.id).add(&fed.article_refs.get(a.id.as_str()));
         }
         p.add(&self.site.articles.len());
@@ -41,9 +39,12 @@ impl<'a> Renderer<'a> {
                 .map(|i| IndicatorRef::of(i, &root))
                 .collect::<Vec<_>>(),
         );
-        let mut recent: Vec<&Article> = self.site.articles.values().collect();
-        recent.sort_by(|a, b| newest_first(a, b));
-        recent.truncate(self.site.config.recent_articles);
+        let recent: Vec<&Article> = self
+            .newest()
+            .iter()
+            .take(self.site.config.recent_articles)
+            .copied()
+            .collect();
         ctx.insert(
             "recent",
             &recent

@@ -52,7 +52,7 @@ pub struct Kind {
     pub outputs: fn(&Site) -> Vec<Output>,
     /// The fingerprint of one of its outputs: what it is fed by ([`super::fed`]).
     /// Asked for every output [`Kind::outputs`] gives, so the two cannot drift apart.
-    pub(super) fed_by: for<'r, 'f> fn(&'r Renderer<'f>, &'r Fed<'f>, &Output) -> u128,
+    pub(super) fed_by: for<'r, 'f> fn(&'r Renderer<'f>, &'r Fed, &Output) -> u128,
 }
 
 /// What `fed_by` gives for an output that is not its kind's, or a key the site lacks.

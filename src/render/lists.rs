@@ -250,12 +250,7 @@ impl<'a> Renderer<'a> {
     /// The articles of page `n` (from 1), newest first.
     fn articles_on(&self, n: u32) -> &[&'a Article] {
         let per = self.site.config.articles_per_page.max(1);
-        // Sorted once per render, not once per page (600 pages at 30,000 articles).
-        let all = self.newest_first.get_or_init(|| {
-            let mut all: Vec<&'a Article> = self.site.articles.values().collect();
-            all.sort_by(|a, b| newest_first(a, b));
-            all
-        });
+        let all = self.newest();
         let start = ((n.max(1) as usize - 1) * per).min(all.len());
         &all[start..(start + per).min(all.len())]
     }

@@ -12,7 +12,7 @@
 //! one of two broken files and then the other ends in the same state as a full build;
 //! `tests/it/serve.rs` and `tests/it/serve_edits.rs` compare the two after every edit.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -26,7 +26,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::history::History;
 use crate::output::{Mode, Writer};
 use crate::pipeline::{self, Caches, Prepared};
-use crate::render::fed::Fingerprints;
+use crate::render::fed::{Fed, Fingerprints};
 use crate::render::{self, Pages, STATIC_DIR, TEMPLATES_DIR};
 
 /// The served site: what was last built without errors, and what changed since.
@@ -48,6 +48,10 @@ pub struct Live {
     /// renders again exactly those whose fingerprint it changes. An output whose
     /// render failed keeps its old fingerprint, so the next change writes it too.
     fingerprints: Fingerprints,
+    /// What the fingerprints are made from, kept between saves so that a save
+    /// digests only the figures and articles it reaches (`None` before the first
+    /// build).
+    fed: Option<Fed>,
     /// Data outputs rendered after the pages, by [`Live::write_data`], with their
     /// new fingerprints.
     data_todo: Fingerprints,
@@ -98,6 +102,7 @@ impl Live {
             stale: true,
             cites: HashMap::new(),
             fingerprints: Fingerprints::new(),
+            fed: None,
             data_todo: Fingerprints::new(),
             pending_statics: BTreeSet::new(),
         }
@@ -213,7 +218,9 @@ impl Live {
         let pages = Pages::all(&state.site);
         let renderer = state.renderer();
         let written = pipeline::write(&renderer, &pages, &self.root, out, &self.out)?;
-        self.fingerprints = renderer.fingerprints(&state.templates);
+        let fed = renderer.fed(&state.templates);
+        self.fingerprints = renderer.fingerprints_from(&fed);
+        self.fed = Some(fed);
         self.state = state;
         self.data_todo.clear();
         self.pending_statics.clear();
@@ -377,11 +384,48 @@ impl Live {
 
         lap("check", &mut stages);
         let renderer = self.state.renderer();
-        let fingerprints = renderer.fingerprints(&self.state.templates);
-        let changed: Fingerprints = fingerprints
-            .into_iter()
-            .filter(|(o, d)| self.fingerprints.get(o) != Some(d))
-            .collect();
+        let changed = match self.fed.as_mut() {
+            Some(fed) => {
+                let (site, templates) = (fed.site, fed.templates.clone());
+                renderer.refresh_fed(
+                    fed,
+                    &self.state.templates,
+                    &changed_places,
+                    &citing,
+                    &changed_articles,
+                );
+                // The article pages a change can reach: those whose marks were found
+                // again, those cited by a figure digested again, and those of a
+                // changed place; every one when the settings or templates changed.
+                let mut reached: HashSet<&str> = if fed.site != site || fed.templates != templates {
+                    self.state
+                        .site
+                        .articles
+                        .keys()
+                        .map(String::as_str)
+                        .collect()
+                } else {
+                    rescanned.iter().map(String::as_str).collect()
+                };
+                for r in &citing {
+                    reached.extend(self.state.site.places[r.place].figures[r.figure].sources());
+                }
+                let slugs: HashSet<&str> = changed_places
+                    .iter()
+                    .map(|&i| self.state.site.places[i].slug.as_str())
+                    .collect();
+                for (id, a) in &self.state.site.articles {
+                    if slugs.contains(a.meta.city.as_str()) {
+                        reached.insert(id);
+                    }
+                }
+                renderer.changed_fingerprints(fed, &self.fingerprints, &reached)
+            }
+            None => changed_prints(
+                renderer.fingerprints(&self.state.templates),
+                &self.fingerprints,
+            ),
+        };
         let mut pages = Pages::of(&self.state.site, changed.keys());
         statics.extend(std::mem::take(&mut self.pending_statics));
         lap("select", &mut stages);
@@ -492,6 +536,18 @@ impl Live {
     }
 }
 
+/// The outputs of `now` whose fingerprint is not the one in `before`: both maps
+/// walked in order together (tens of thousands of outputs, each a string compared).
+fn changed_prints(now: Fingerprints, before: &Fingerprints) -> Fingerprints {
+    let mut old = before.iter().peekable();
+    now.into_iter()
+        .filter(|(o, d)| {
+            while old.next_if(|(b, _)| *b < o).is_some() {}
+            old.peek().is_none_or(|(b, bd)| *b != o || *bd != d)
+        })
+        .collect()
+}
+
 /// Whether a path under the root can feed the site: a content file, a directory of
 /// places or articles (moved in or out as a whole), or a template or static file that
 /// is not an editor's scratch file.
@@ -543,6 +599,22 @@ fn empty_site() -> Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::fed::Output;
+
+    #[test]
+    fn changed_prints_are_the_new_and_the_different_ones() {
+        let map = |v: &[(&str, u128)]| -> Fingerprints {
+            v.iter()
+                .map(|(id, d)| (Output::Article(id.to_string()), *d))
+                .collect()
+        };
+        let before = map(&[("a", 1), ("b", 2), ("d", 4), ("e", 5)]);
+        let now = map(&[("a", 1), ("b", 3), ("c", 9), ("e", 5), ("f", 6)]);
+        assert_eq!(
+            changed_prints(now, &before),
+            map(&[("b", 3), ("c", 9), ("f", 6)])
+        );
+    }
 
     #[test]
     fn a_writes_temporary_file_feeds_nothing_but_the_file_and_a_directory_do() {
