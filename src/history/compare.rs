@@ -35,6 +35,26 @@ pub(super) struct LooseFigure {
 }
 
 impl PlaceState {
+    /// The state of a place as `load` parsed it: what [`PlaceState::parse`] makes of
+    /// the same file (names and figures in file order, of figures that disagree the
+    /// last preferred or else the first), without parsing it again.
+    pub(super) fn of(place: &Place) -> PlaceState {
+        let mut figures = BTreeMap::new();
+        for f in &place.figures {
+            if !crate::content::is_slug(&f.indicator, '_') || !f.value.is_finite() {
+                continue;
+            }
+            let key = (f.indicator.clone(), f.period, f.status);
+            if f.preferred || !figures.contains_key(&key) {
+                figures.insert(key, (f.value, f.bound));
+            }
+        }
+        PlaceState {
+            name: clean_text(&place.name),
+            figures,
+        }
+    }
+
     pub(super) fn parse(yaml: &[u8]) -> Option<PlaceState> {
         let text = std::str::from_utf8(yaml).ok()?;
         if crate::content::yaml::too_deep(text).is_some() {
@@ -217,4 +237,47 @@ pub(super) fn restore(
     }
     changed.reverse();
     out.extend(changed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state taken from `load` is the state parsed from the same file, so the record
+    /// does not depend on whether a version was parsed or taken from the working tree.
+    #[test]
+    fn a_loaded_place_has_the_state_its_file_parses_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for sub in ["content"] {
+            for entry in walkdir::WalkDir::new(bundled.join(sub)) {
+                let entry = entry.unwrap();
+                let rel = entry.path().strip_prefix(bundled).unwrap();
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(root.join(rel)).unwrap();
+                } else {
+                    std::fs::copy(entry.path(), root.join(rel)).unwrap();
+                }
+            }
+        }
+        // Two figures that disagree, the second preferred; a name with spaces to fold.
+        std::fs::write(
+            root.join("content/cities/testtown.yaml"),
+            "name: \" 试验  县 \"\nname_en: Test\nprovince: 福建省\nlevel: county\nfigures:\n  tech_smes_new:\n    - period: 2023\n      value: 10\n      source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n      quote: 甲\n    - period: 2023\n      value: 12\n      preferred: true\n      source: fuzhou/2023-02-13-fuzhou-guojia-gaoxin-jishu\n      quote: 乙\n",
+        )
+        .unwrap();
+        let (site, diags) = crate::content::load_with(root, Caching::Off);
+        assert!(!diags.has_errors(), "{diags:?}");
+        assert!(site.places.len() > 4, "the bundled places and the test one");
+        for place in &site.places {
+            let parsed = PlaceState::parse(place.origin.file.text.as_bytes()).unwrap();
+            assert_eq!(PlaceState::of(place), parsed, "{}", place.slug);
+            assert!(!parsed.figures.is_empty(), "{}", place.slug);
+        }
+        let town = site.place("testtown").unwrap();
+        let state = PlaceState::of(town);
+        assert_eq!(state.name, "试验 县");
+        assert_eq!(state.figures.values().next().unwrap().0, 12.0);
+    }
 }

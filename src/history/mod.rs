@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::Caching;
-use crate::content::{Bound, Period, Status};
+use crate::content::{Bound, Period, Place, Status};
 
 /// Every correction of the site, newest first.
 #[derive(Debug, Default, Clone)]
@@ -136,8 +136,8 @@ impl History {
 /// says why in `problems`; a shallow clone gives the record of the commits it has,
 /// and says so. With `caching` other than [`Caching::On`], the cached state is not
 /// read.
-pub fn read(root: &Path, caching: Caching) -> History {
-    match read_repo(root, caching) {
+pub fn read(root: &Path, caching: Caching, places: &[Place]) -> History {
+    match read_repo(root, caching, places) {
         Ok(h) => h.unwrap_or_default().indexed(),
         Err(why) => History {
             problems: vec![format!(

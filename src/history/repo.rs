@@ -3,7 +3,11 @@
 
 use super::*;
 
-pub(super) fn read_repo(root: &Path, caching: Caching) -> Result<Option<History>, Broken> {
+pub(super) fn read_repo(
+    root: &Path,
+    caching: Caching,
+    places: &[Place],
+) -> Result<Option<History>, Broken> {
     let Ok(repo) = gix::discover(root) else {
         return Ok(None);
     };
@@ -87,7 +91,7 @@ pub(super) fn read_repo(root: &Path, caching: Caching) -> Result<Option<History>
     let mut problems = Vec::new();
     let mut note = None;
     if !line.is_empty() {
-        state.advance(&repo, &line, &mut problems)?;
+        state.advance(&repo, &line, places, &mut problems)?;
         state.head = Some(head_id);
         if let Some(p) = &cache {
             crate::cache::store(p, &Saved::from(&state));
@@ -167,10 +171,17 @@ pub(super) type Commit = (
 impl State {
     /// Takes in `line`, the commits after `self.head`, oldest first. An object that
     /// cannot be read stops it: a record read past a hole would be false.
+    ///
+    /// A version of a place file that is the file `load` read (`places`, sorted by
+    /// slug) is not read from the repository nor parsed again: its state is taken
+    /// from the parsed place. On a first read, most files of the first commit are
+    /// still as they are in the working tree, and parsing all of them again was most
+    /// of the time (1.5 s of 3.9 at 3,000 places).
     fn advance(
         &mut self,
         repo: &gix::Repository,
         line: &[Commit],
+        places: &[Place],
         problems: &mut Vec<String>,
     ) -> Result<(), Broken> {
         let mut parsed: HashMap<gix::ObjectId, Option<PlaceState>> = HashMap::new();
@@ -196,16 +207,33 @@ impl State {
                 Some(t) => list(repo, *t)?,
                 None => BTreeMap::new(),
             };
-            // Parse every blob this commit brings, in parallel.
-            let fresh: Vec<(gix::ObjectId, Vec<u8>)> = now
+            // Every blob this commit brings: taken from `load` where it is the file
+            // in the working tree, read and parsed (in parallel) where it is not.
+            let wanted: Vec<(&String, gix::ObjectId)> = now
                 .iter()
                 .filter(|(slug, b)| self.files.get(*slug) != Some(*b) && !parsed.contains_key(*b))
-                .map(|(_, b)| {
-                    repo.find_blob(*b)
-                        .map(|blob| (*b, blob.detach().data))
-                        .map_err(|e| format!("the place file {b} of commit {id}: {e}"))
-                })
-                .collect::<Result<_, _>>()?;
+                .map(|(slug, b)| (slug, *b))
+                .collect();
+            let hash = repo.object_hash();
+            let loaded: Vec<(gix::ObjectId, Option<PlaceState>)> = wanted
+                .par_iter()
+                .map(|(slug, b)| (*b, loaded_state(places, slug, *b, hash)))
+                .collect();
+            let mut fresh = Vec::new();
+            for (b, state) in loaded {
+                match state {
+                    Some(s) => {
+                        parsed.insert(b, Some(s));
+                    }
+                    None if !parsed.contains_key(&b) => {
+                        let blob = repo
+                            .find_blob(b)
+                            .map_err(|e| format!("the place file {b} of commit {id}: {e}"))?;
+                        fresh.push((b, blob.detach().data));
+                    }
+                    None => {}
+                }
+            }
             let states: Vec<(gix::ObjectId, Option<PlaceState>)> = fresh
                 .into_par_iter()
                 .map(|(b, data)| (b, PlaceState::parse(&data)))
@@ -323,6 +351,23 @@ impl State {
         }
         self.files = now;
     }
+}
+
+/// The state of blob `blob` of the place file `slug`, when it is the file `load`
+/// parsed: its bytes hash to the blob's id.
+fn loaded_state(
+    places: &[Place],
+    slug: &str,
+    blob: gix::ObjectId,
+    hash: gix::hash::Kind,
+) -> Option<PlaceState> {
+    let i = places
+        .binary_search_by(|p| p.slug.as_str().cmp(slug))
+        .ok()?;
+    let place = &places[i];
+    let text = place.origin.file.text.as_bytes();
+    let id = gix::objs::compute_hash(hash, gix::objs::Kind::Blob, text).ok()?;
+    (id == blob).then(|| PlaceState::of(place))
 }
 
 /// The place files of a tree of `content/cities/`: slug → blob. Only the names a

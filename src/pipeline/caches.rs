@@ -59,8 +59,8 @@ impl<'a> Caches<'a> {
     }
 
     /// The correction record, read from where the last run left it.
-    pub fn history(&self) -> History {
-        history::read(self.root, self.caching)
+    pub fn history(&self, site: &Site) -> History {
+        history::read(self.root, self.caching, &site.places)
     }
 
     /// The fingerprints of the output in `output` as the last build left it, when

@@ -113,7 +113,7 @@ pub fn prepare(
         render::load_templates(caches.root()).map_err(|d| Error::Content(Diagnostics(vec![d])))?;
     let base_url = base_url.map_or_else(|| site.config.base_url.clone(), str::to_string);
     let t = Instant::now();
-    let history = caches.history();
+    let history = caches.history(&site);
     warnings.extend(history.warnings());
     timings.push(("history", t.elapsed()));
     let prepared = Prepared {
