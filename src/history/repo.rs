@@ -281,17 +281,45 @@ impl State {
             .filter(|c| matches!(c.change, Change::Deleted { .. }))
             .map(|c| c.place.clone())
             .collect();
-        let deleted: Vec<String> = self
-            .files
-            .keys()
-            .filter(|s| !now.contains_key(*s))
-            .cloned()
-            .collect();
-        let added: Vec<String> = now
-            .keys()
-            .filter(|s| !self.files.contains_key(*s))
-            .cloned()
-            .collect();
+        // Deleted, added and changed files, in one walk of the two sorted lists (a
+        // commit of a long history changes a few of thousands of files).
+        let mut deleted: Vec<String> = Vec::new();
+        let mut added: Vec<String> = Vec::new();
+        let mut changed: Vec<(&String, &gix::ObjectId)> = Vec::new();
+        {
+            let mut old = self.files.iter().peekable();
+            let mut new = now.iter().peekable();
+            loop {
+                match (old.peek(), new.peek()) {
+                    (Some((o, ob)), Some((n, nb))) => match o.cmp(n) {
+                        std::cmp::Ordering::Less => {
+                            deleted.push((*o).clone());
+                            old.next();
+                        }
+                        std::cmp::Ordering::Greater => {
+                            added.push((*n).clone());
+                            new.next();
+                        }
+                        std::cmp::Ordering::Equal => {
+                            if ob != nb {
+                                changed.push((n, nb));
+                            }
+                            old.next();
+                            new.next();
+                        }
+                    },
+                    (Some((o, _)), None) => {
+                        deleted.push((*o).clone());
+                        old.next();
+                    }
+                    (None, Some((n, _))) => {
+                        added.push((*n).clone());
+                        new.next();
+                    }
+                    (None, None) => break,
+                }
+            }
+        }
         let state = |slug: &str| -> Option<PlaceState> { parsed.get(now.get(slug)?)?.clone() };
         // Renames first: a deleted file and an added one that are the same place.
         let mut unpaired = Vec::new();
@@ -337,17 +365,15 @@ impl State {
                 self.places.insert(new.clone(), s);
             }
         }
-        for (slug, blob) in &now {
-            if self.files.get(slug).is_some_and(|b| b != blob) {
-                // A file that no longer parses keeps its last readable state.
-                let Some(Some(after)) = parsed.get(blob).cloned() else {
-                    continue;
-                };
-                if let Some(before) = self.places.get(slug) {
-                    diff(stamp, slug, before, &after, out, &undoable);
-                }
-                self.places.insert(slug.clone(), after);
+        for (slug, blob) in changed {
+            // A file that no longer parses keeps its last readable state.
+            let Some(Some(after)) = parsed.get(blob).cloned() else {
+                continue;
+            };
+            if let Some(before) = self.places.get(slug) {
+                diff(stamp, slug, before, &after, out, &undoable);
             }
+            self.places.insert(slug.clone(), after);
         }
         self.files = now;
     }
