@@ -185,83 +185,82 @@ impl State {
         problems: &mut Vec<String>,
     ) -> Result<(), Broken> {
         let mut parsed: HashMap<gix::ObjectId, Option<PlaceState>> = HashMap::new();
-        for (id, tree, time, message) in line {
-            // A date that cannot be shown takes the one before it, so the record
-            // stays in order; the curator is told.
-            let shown = time.and_then(stamp_time);
-            if time.is_some() && shown.is_none() && tree != &self.tree {
-                problems.push(format!(
-                    "commit {} has a date outside the years 1970–9999 ({} seconds since 1970); the record shows its corrections with the date of the commit before it",
-                    &id.to_string()[..10],
-                    time.map_or(0, |t| t.seconds)
-                ));
-            }
-            if let Some(s) = shown {
-                self.last_time = Some(s);
-            }
-            if *tree == self.tree {
-                continue;
-            }
-            self.tree = *tree;
-            let now: BTreeMap<String, gix::ObjectId> = match tree {
-                Some(t) => list(repo, *t)?,
-                None => BTreeMap::new(),
-            };
-            // Every blob this commit brings: taken from `load` where it is the file
-            // in the working tree, read and parsed (in parallel) where it is not.
-            let wanted: Vec<(&String, gix::ObjectId)> = now
-                .iter()
-                .filter(|(slug, b)| self.files.get(*slug) != Some(*b) && !parsed.contains_key(*b))
-                .map(|(slug, b)| (slug, *b))
-                .collect();
-            let hash = repo.object_hash();
-            let loaded: Vec<(gix::ObjectId, Option<PlaceState>)> = wanted
-                .par_iter()
-                .map(|(slug, b)| (*b, loaded_state(places, slug, *b, hash)))
-                .collect();
-            let mut fresh = Vec::new();
-            for (b, state) in loaded {
-                match state {
-                    Some(s) => {
-                        parsed.insert(b, Some(s));
-                    }
-                    None if !parsed.contains_key(&b) => {
-                        let blob = repo
-                            .find_blob(b)
-                            .map_err(|e| format!("the place file {b} of commit {id}: {e}"))?;
-                        fresh.push((b, blob.detach().data));
-                    }
-                    None => {}
+        // A chunk of commits at a time: their trees listed, then every blob they
+        // bring read at once (in parallel), then the commits taken in order. A commit
+        // of a long history brings one or two files; parsed one commit at a time,
+        // they kept one core busy.
+        for chunk in line.chunks(PREFETCH) {
+            let mut lists: Vec<Option<BTreeMap<String, gix::ObjectId>>> = Vec::new();
+            let mut wanted: Vec<(String, gix::ObjectId, gix::ObjectId)> = Vec::new();
+            let mut seen: std::collections::HashSet<gix::ObjectId> = Default::default();
+            let mut tree_before = self.tree;
+            let mut last: Option<usize> = None;
+            for (id, tree, _, _) in chunk {
+                if *tree == tree_before {
+                    lists.push(None);
+                    continue;
                 }
-            }
-            let states: Vec<(gix::ObjectId, Option<PlaceState>)> = fresh
-                .into_par_iter()
-                .map(|(b, data)| (b, PlaceState::parse(&data)))
-                .collect();
-            parsed.extend(states);
-            if !self.started {
-                self.started = tree.is_some();
-                for (slug, blob) in &now {
-                    if let Some(Some(s)) = parsed.get(blob) {
-                        self.places.insert(slug.clone(), s.clone());
+                tree_before = *tree;
+                let now = match tree {
+                    Some(t) => list(repo, *t)?,
+                    None => BTreeMap::new(),
+                };
+                {
+                    let before = last.and_then(|i| lists[i].as_ref()).unwrap_or(&self.files);
+                    let ch = changes(before, &now);
+                    for (slug, b) in ch.added.iter().chain(&ch.changed) {
+                        if !parsed.contains_key(*b) && seen.insert(**b) {
+                            wanted.push(((*slug).clone(), **b, *id));
+                        }
                     }
                 }
-                self.files = now;
-                continue;
+                lists.push(Some(now));
+                last = Some(lists.len() - 1);
             }
-            let (date, time) = self.last_time.clone().unwrap_or_else(|| {
-                (
-                    "1970-01-01".to_string(),
-                    "1970-01-01T00:00:00+00:00".to_string(),
-                )
-            });
-            let stamp = Stamp {
-                commit: id.to_string(),
-                date,
-                time,
-                message: message.clone(),
-            };
-            self.commit(&stamp, now, &parsed);
+            prefetch(repo, places, &wanted, &mut parsed)?;
+            for ((id, tree, time, message), now) in chunk.iter().zip(lists) {
+                // A date that cannot be shown takes the one before it, so the record
+                // stays in order; the curator is told.
+                let shown = time.and_then(stamp_time);
+                if time.is_some() && shown.is_none() && tree != &self.tree {
+                    problems.push(format!(
+                        "commit {} has a date outside the years 1970–9999 ({} seconds since 1970); the record shows its corrections with the date of the commit before it",
+                        &id.to_string()[..10],
+                        time.map_or(0, |t| t.seconds)
+                    ));
+                }
+                if let Some(s) = shown {
+                    self.last_time = Some(s);
+                }
+                // `None`: the same tree as the commit before.
+                let Some(now) = now else {
+                    continue;
+                };
+                self.tree = *tree;
+                if !self.started {
+                    self.started = tree.is_some();
+                    for (slug, blob) in &now {
+                        if let Some(Some(s)) = parsed.get(blob) {
+                            self.places.insert(slug.clone(), s.clone());
+                        }
+                    }
+                    self.files = now;
+                    continue;
+                }
+                let (date, time) = self.last_time.clone().unwrap_or_else(|| {
+                    (
+                        "1970-01-01".to_string(),
+                        "1970-01-01T00:00:00+00:00".to_string(),
+                    )
+                });
+                let stamp = Stamp {
+                    commit: id.to_string(),
+                    date,
+                    time,
+                    message: message.clone(),
+                };
+                self.commit(&stamp, now, &parsed);
+            }
         }
         Ok(())
     }
@@ -281,45 +280,10 @@ impl State {
             .filter(|c| matches!(c.change, Change::Deleted { .. }))
             .map(|c| c.place.clone())
             .collect();
-        // Deleted, added and changed files, in one walk of the two sorted lists (a
-        // commit of a long history changes a few of thousands of files).
-        let mut deleted: Vec<String> = Vec::new();
-        let mut added: Vec<String> = Vec::new();
-        let mut changed: Vec<(&String, &gix::ObjectId)> = Vec::new();
-        {
-            let mut old = self.files.iter().peekable();
-            let mut new = now.iter().peekable();
-            loop {
-                match (old.peek(), new.peek()) {
-                    (Some((o, ob)), Some((n, nb))) => match o.cmp(n) {
-                        std::cmp::Ordering::Less => {
-                            deleted.push((*o).clone());
-                            old.next();
-                        }
-                        std::cmp::Ordering::Greater => {
-                            added.push((*n).clone());
-                            new.next();
-                        }
-                        std::cmp::Ordering::Equal => {
-                            if ob != nb {
-                                changed.push((n, nb));
-                            }
-                            old.next();
-                            new.next();
-                        }
-                    },
-                    (Some((o, _)), None) => {
-                        deleted.push((*o).clone());
-                        old.next();
-                    }
-                    (None, Some((n, _))) => {
-                        added.push((*n).clone());
-                        new.next();
-                    }
-                    (None, None) => break,
-                }
-            }
-        }
+        let ch = changes(&self.files, &now);
+        let deleted: Vec<String> = ch.deleted.into_iter().cloned().collect();
+        let added: Vec<String> = ch.added.iter().map(|(s, _)| (*s).clone()).collect();
+        let changed = ch.changed;
         let state = |slug: &str| -> Option<PlaceState> { parsed.get(now.get(slug)?)?.clone() };
         // Renames first: a deleted file and an added one that are the same place.
         let mut unpaired = Vec::new();
@@ -377,6 +341,96 @@ impl State {
         }
         self.files = now;
     }
+}
+
+/// How many commits' blobs are read at once.
+const PREFETCH: usize = 64;
+
+/// The place files deleted, added and changed between two lists, found in one walk
+/// of both (sorted) lists: a commit of a long history changes a few of thousands.
+struct Changes<'a> {
+    deleted: Vec<&'a String>,
+    added: Vec<(&'a String, &'a gix::ObjectId)>,
+    changed: Vec<(&'a String, &'a gix::ObjectId)>,
+}
+
+fn changes<'a>(
+    before: &'a BTreeMap<String, gix::ObjectId>,
+    now: &'a BTreeMap<String, gix::ObjectId>,
+) -> Changes<'a> {
+    let mut out = Changes {
+        deleted: Vec::new(),
+        added: Vec::new(),
+        changed: Vec::new(),
+    };
+    let mut old = before.iter().peekable();
+    let mut new = now.iter().peekable();
+    loop {
+        match (old.peek(), new.peek()) {
+            (Some((o, ob)), Some((n, nb))) => match o.cmp(n) {
+                std::cmp::Ordering::Less => {
+                    out.deleted.push(o);
+                    old.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    out.added.push((n, nb));
+                    new.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    if ob != nb {
+                        out.changed.push((n, nb));
+                    }
+                    old.next();
+                    new.next();
+                }
+            },
+            (Some((o, _)), None) => {
+                out.deleted.push(o);
+                old.next();
+            }
+            (None, Some((n, nb))) => {
+                out.added.push((n, nb));
+                new.next();
+            }
+            (None, None) => return out,
+        }
+    }
+}
+
+/// The states of the `wanted` blobs (slug, blob, the commit that brings it): taken
+/// from `load` where the blob is the file in the working tree, read and parsed (in
+/// parallel) where it is not.
+fn prefetch(
+    repo: &gix::Repository,
+    places: &[Place],
+    wanted: &[(String, gix::ObjectId, gix::ObjectId)],
+    parsed: &mut HashMap<gix::ObjectId, Option<PlaceState>>,
+) -> Result<(), Broken> {
+    let hash = repo.object_hash();
+    let loaded: Vec<Option<PlaceState>> = wanted
+        .par_iter()
+        .map(|(slug, b, _)| loaded_state(places, slug, *b, hash))
+        .collect();
+    let mut fresh = Vec::new();
+    for ((_, b, id), state) in wanted.iter().zip(loaded) {
+        match state {
+            Some(s) => {
+                parsed.insert(*b, Some(s));
+            }
+            None => {
+                let blob = repo
+                    .find_blob(*b)
+                    .map_err(|e| format!("the place file {b} of commit {id}: {e}"))?;
+                fresh.push((*b, blob.detach().data));
+            }
+        }
+    }
+    let states: Vec<(gix::ObjectId, Option<PlaceState>)> = fresh
+        .into_par_iter()
+        .map(|(b, data)| (b, PlaceState::parse(&data)))
+        .collect();
+    parsed.extend(states);
+    Ok(())
 }
 
 /// The state of blob `blob` of the place file `slug`, when it is the file `load`
