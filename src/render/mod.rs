@@ -265,7 +265,6 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The articles about the place `slug`, newest first.
     /// Every article, newest first: sorted once per render, not once per page (the
     /// home page, the feed and 600 pages of `/articles/` at 30,000 articles).
     fn newest(&self) -> &[&'a Article] {
@@ -276,6 +275,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The articles about the place `slug`, newest first.
     fn articles_of(&self, slug: &str) -> &[&'a Article] {
         self.articles_of
             .get_or_init(|| {
