@@ -250,15 +250,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let bundled = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for sub in ["content"] {
-            for entry in walkdir::WalkDir::new(bundled.join(sub)) {
-                let entry = entry.unwrap();
-                let rel = entry.path().strip_prefix(bundled).unwrap();
-                if entry.file_type().is_dir() {
-                    std::fs::create_dir_all(root.join(rel)).unwrap();
-                } else {
-                    std::fs::copy(entry.path(), root.join(rel)).unwrap();
-                }
+        for entry in walkdir::WalkDir::new(bundled.join("content")) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(bundled).unwrap();
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(root.join(rel)).unwrap();
+            } else {
+                std::fs::copy(entry.path(), root.join(rel)).unwrap();
             }
         }
         // Two figures that disagree, the second preferred; a name with spaces to fold.

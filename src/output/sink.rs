@@ -44,23 +44,20 @@ impl Stream {
     /// memory: splicing a data file of hundreds of megabytes
     /// ([`crate::render::splice`]).
     pub fn copy_from(&mut self, from: &fs::File, start: u64, end: u64) -> io::Result<()> {
+        let rel = self.rel.clone();
+        let short = move || {
+            io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("{rel}: the file copied from is shorter than expected"),
+            )
+        };
         io::Write::flush(&mut self.w).map_err(naming(&self.rel))?;
         if let Sink::Write(file) = self.w.get_mut() {
             let mut from = from;
             io::Seek::seek(&mut from, io::SeekFrom::Start(start))?;
             let want = end - start;
             let n = io::copy(&mut io::Read::take(from, want), file).map_err(naming(&self.rel))?;
-            return if n == want {
-                Ok(())
-            } else {
-                Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!(
-                        "{}: the file copied from is shorter than expected",
-                        self.rel
-                    ),
-                ))
-            };
+            return if n == want { Ok(()) } else { Err(short()) };
         }
         let mut buf = vec![0u8; (1 << 20).min((end - start) as usize)];
         let mut at = start;
@@ -68,13 +65,7 @@ impl Stream {
             let want = buf.len().min((end - at) as usize);
             let n = read_at(from, &mut buf[..want], at)?;
             if n == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!(
-                        "{}: the file copied from is shorter than expected",
-                        self.rel
-                    ),
-                ));
+                return Err(short());
             }
             io::Write::write_all(self, &buf[..n])?;
             at += n as u64;

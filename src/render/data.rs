@@ -53,7 +53,12 @@ impl<'a> Renderer<'a> {
         };
         let mut layout = Rows::default();
         if pages.has(&Output::FiguresCsv) {
-            all_csv = Some(Table::open(out, urls::FIGURES_CSV)?);
+            let mut all = Table::open(out, urls::FIGURES_CSV)?;
+            if let Some(src) = &source {
+                all.csv.splice_from(src.csv()).map_err(io_err)?;
+                all.json.splice_from(src.json()).map_err(io_err)?;
+            }
+            all_csv = Some(all);
         }
         for ind in self.site.indicators.keys() {
             if pages.indicator_csvs.contains(ind) {
@@ -86,7 +91,7 @@ impl<'a> Renderer<'a> {
                 && place_csv.is_none()
                 && let Some(span) = src.span(&p.slug)
             {
-                all.splice(src, span).map_err(io_err)?;
+                all.splice(span).map_err(io_err)?;
                 spliced = true;
                 self.spliced
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -101,7 +106,6 @@ impl<'a> Renderer<'a> {
                 .collect();
             figs.sort_by_key(|f| (&f.indicator, f.period, f.status));
             let place_name = p.full_name();
-            let from = source.as_ref();
             for f in figs {
                 let ind = &self.site.indicators[&f.indicator];
                 let source_url = urls::absolute(&self.base_url, &urls::article(&f.source));
@@ -114,29 +118,30 @@ impl<'a> Renderer<'a> {
                     source_url: &source_url,
                     corrected: &corrected,
                 });
-                if let Some(w) = place_csv.as_mut() {
-                    w.write(&row, None)?;
-                }
-                if let Some(w) = all_csv.as_mut().filter(|_| !spliced) {
-                    w.write(&row, from)?;
-                }
-                if let Some(w) = by_indicator.get_mut(ind.id.as_str()) {
-                    w.write(&row, None)?;
+                for w in [
+                    place_csv.as_mut(),
+                    all_csv.as_mut().filter(|_| !spliced),
+                    by_indicator.get_mut(ind.id.as_str()),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    w.write(&row)?;
                 }
             }
             if let (Some(all), Some(at)) = (&all_csv, at) {
                 layout.places.insert(p.slug.clone(), all.since(at));
             }
             if let Some(w) = place_csv {
-                w.finish(out, None)?;
+                w.finish(out)?;
             }
         }
         if let Some(w) = all_csv {
-            (layout.csv_len, layout.json_len) = w.finish(out, source.as_ref())?;
+            (layout.csv_len, layout.json_len) = w.finish(out)?;
             *self.rows_written.lock().unwrap_or_else(|e| e.into_inner()) = Some(layout);
         }
         for (_, w) in by_indicator {
-            w.finish(out, None)?;
+            w.finish(out)?;
         }
         Ok(())
     }
@@ -221,27 +226,24 @@ fn csv_record<'c>(cells: impl IntoIterator<Item = &'c str>) -> Vec<u8> {
 impl Table {
     fn open(out: &dyn Writer, csv_rel: &str) -> Result<Table, Diagnostic> {
         let mut csv = Out::new(out.stream(csv_rel).map_err(io_err)?);
-        csv.write(None, &csv_record(COLUMNS.iter().map(|c| c.name)))
+        csv.write(&csv_record(COLUMNS.iter().map(|c| c.name)))
             .map_err(io_err)?;
         let json = Out::new(out.stream(&urls::json_of(csv_rel)).map_err(io_err)?);
         Ok(Table { csv, json, rows: 0 })
     }
 
-    fn write(&mut self, row: &Row, from: Option<&splice::Source>) -> Result<(), Diagnostic> {
+    fn write(&mut self, row: &Row) -> Result<(), Diagnostic> {
         let sep: &[u8] = if self.rows == 0 { b"[\n" } else { b",\n" };
-        self.csv
-            .write(from.map(|s| s.csv()), &row.csv)
-            .map_err(io_err)?;
-        let json = from.map(|s| s.json());
-        self.json.write(json, sep).map_err(io_err)?;
-        self.json.write(json, &row.json).map_err(io_err)?;
+        self.csv.write(&row.csv).map_err(io_err)?;
+        self.json.write(sep).map_err(io_err)?;
+        self.json.write(&row.json).map_err(io_err)?;
         self.rows += 1;
         Ok(())
     }
 
     /// Copies a place's published rows.
-    fn splice(&mut self, from: &splice::Source, span: Span) -> std::io::Result<()> {
-        self.csv.copy(from.csv(), span.csv)?;
+    fn splice(&mut self, span: Span) -> std::io::Result<()> {
+        self.csv.copy(span.csv)?;
         if span.rows == 0 {
             return Ok(());
         }
@@ -249,11 +251,11 @@ impl Table {
         // run of places is one range.
         let (start, end) = span.json;
         if self.rows > 0 && start > 2 {
-            self.json.copy(from.json(), (start - 2, end))?;
+            self.json.copy((start - 2, end))?;
         } else {
             let sep: &[u8] = if self.rows == 0 { b"[\n" } else { b",\n" };
-            self.json.write(Some(from.json()), sep)?;
-            self.json.copy(from.json(), span.json)?;
+            self.json.write(sep)?;
+            self.json.copy(span.json)?;
         }
         self.rows += span.rows;
         Ok(())
@@ -284,16 +286,10 @@ impl Table {
     }
 
     /// Ends both files; returns their lengths.
-    fn finish(
-        mut self,
-        out: &dyn Writer,
-        from: Option<&splice::Source>,
-    ) -> Result<(u64, u64), Diagnostic> {
+    fn finish(mut self, out: &dyn Writer) -> Result<(u64, u64), Diagnostic> {
         let end: &[u8] = if self.rows == 0 { b"[]\n" } else { b"\n]\n" };
-        self.json
-            .write(from.map(|s| s.json()), end)
-            .map_err(io_err)?;
-        self.csv.flush_copy(from.map(|s| s.csv())).map_err(io_err)?;
+        self.json.write(end).map_err(io_err)?;
+        self.csv.flush_copy().map_err(io_err)?;
         let lengths = (self.csv.pos, self.json.pos);
         out.finish(self.json.w).map_err(io_err)?;
         out.finish(self.csv.w).map_err(io_err)?;

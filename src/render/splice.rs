@@ -89,11 +89,12 @@ impl<'p> Source<'p> {
 }
 
 /// One of the two files being written: its bytes counted, and ranges of the
-/// published file to copy gathered until something else is written, so that a run of
-/// unchanged places is one copy.
+/// published file (`from`, when it is spliced) gathered until something else is
+/// written, so that a run of unchanged places is one copy.
 pub(super) struct Out {
     pub(super) w: Stream,
     pub(super) pos: u64,
+    from: Option<File>,
     pending: Option<(u64, u64)>,
 }
 
@@ -102,13 +103,20 @@ impl Out {
         Out {
             w,
             pos: 0,
+            from: None,
             pending: None,
         }
     }
 
-    pub(super) fn write(&mut self, from: Option<&File>, bytes: &[u8]) -> io::Result<()> {
+    /// Lets [`Out::copy`] copy from `published`.
+    pub(super) fn splice_from(&mut self, published: &File) -> io::Result<()> {
+        self.from = Some(published.try_clone()?);
+        Ok(())
+    }
+
+    pub(super) fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         use std::io::Write as _;
-        self.flush_copy(from)?;
+        self.flush_copy()?;
         self.w.write_all(bytes)?;
         self.pos += bytes.len() as u64;
         Ok(())
@@ -116,11 +124,11 @@ impl Out {
 
     /// Copies `range` of the published file (later, joined with the next range when
     /// they are contiguous).
-    pub(super) fn copy(&mut self, from: &File, range: (u64, u64)) -> io::Result<()> {
+    pub(super) fn copy(&mut self, range: (u64, u64)) -> io::Result<()> {
         match &mut self.pending {
             Some((_, end)) if *end == range.0 => *end = range.1,
             _ => {
-                self.flush_copy(Some(from))?;
+                self.flush_copy()?;
                 self.pending = Some(range);
             }
         }
@@ -128,11 +136,16 @@ impl Out {
         Ok(())
     }
 
-    pub(super) fn flush_copy(&mut self, from: Option<&File>) -> io::Result<()> {
-        let (Some((start, end)), Some(from)) = (self.pending.take(), from) else {
+    pub(super) fn flush_copy(&mut self) -> io::Result<()> {
+        let Some((start, end)) = self.pending.take() else {
             return Ok(());
         };
-        self.w.copy_from(from, start, end)
+        match &self.from {
+            Some(from) => self.w.copy_from(from, start, end),
+            None => Err(io::Error::other(
+                "a range to copy, but no file to copy it from",
+            )),
+        }
     }
 }
 

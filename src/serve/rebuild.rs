@@ -384,48 +384,44 @@ impl Live {
 
         lap("check", &mut stages);
         let renderer = self.state.renderer();
-        let changed = match self.fed.as_mut() {
-            Some(fed) => {
-                let (site, templates) = (fed.site, fed.templates.clone());
-                renderer.refresh_fed(
-                    fed,
-                    &self.state.templates,
-                    &changed_places,
-                    &citing,
-                    &changed_articles,
-                );
-                // The article pages a change can reach: those whose marks were found
-                // again, those cited by a figure digested again, and those of a
-                // changed place; every one when the settings or templates changed.
-                let mut reached: HashSet<&str> = if fed.site != site || fed.templates != templates {
-                    self.state
-                        .site
-                        .articles
-                        .keys()
-                        .map(String::as_str)
-                        .collect()
-                } else {
-                    rescanned.iter().map(String::as_str).collect()
-                };
-                for r in &citing {
-                    reached.extend(self.state.site.places[r.place].figures[r.figure].sources());
-                }
-                let slugs: HashSet<&str> = changed_places
-                    .iter()
-                    .map(|&i| self.state.site.places[i].slug.as_str())
-                    .collect();
-                for (id, a) in &self.state.site.articles {
-                    if slugs.contains(a.meta.city.as_str()) {
-                        reached.insert(id);
-                    }
-                }
-                renderer.changed_fingerprints(fed, &self.fingerprints, &reached)
-            }
-            None => changed_prints(
-                renderer.fingerprints(&self.state.templates),
-                &self.fingerprints,
-            ),
+        // Made in full by the first build: a save brings it up to date.
+        let fed = self
+            .fed
+            .get_or_insert_with(|| renderer.fed(&self.state.templates));
+        let (site, templates) = (fed.site, fed.templates.clone());
+        renderer.refresh_fed(
+            fed,
+            &self.state.templates,
+            &changed_places,
+            &citing,
+            &changed_articles,
+        );
+        // The article pages a change can reach: those whose marks were found
+        // again, those cited by a figure digested again, and those of a
+        // changed place; every one when the settings or templates changed.
+        let mut reached: HashSet<&str> = if fed.site != site || fed.templates != templates {
+            self.state
+                .site
+                .articles
+                .keys()
+                .map(String::as_str)
+                .collect()
+        } else {
+            rescanned.iter().map(String::as_str).collect()
         };
+        for r in &citing {
+            reached.extend(self.state.site.places[r.place].figures[r.figure].sources());
+        }
+        let slugs: HashSet<&str> = changed_places
+            .iter()
+            .map(|&i| self.state.site.places[i].slug.as_str())
+            .collect();
+        for (id, a) in &self.state.site.articles {
+            if slugs.contains(a.meta.city.as_str()) {
+                reached.insert(id);
+            }
+        }
+        let changed = renderer.changed_fingerprints(fed, &self.fingerprints, &reached);
         let mut pages = Pages::of(&self.state.site, changed.keys());
         statics.extend(std::mem::take(&mut self.pending_statics));
         lap("select", &mut stages);
@@ -536,18 +532,6 @@ impl Live {
     }
 }
 
-/// The outputs of `now` whose fingerprint is not the one in `before`: both maps
-/// walked in order together (tens of thousands of outputs, each a string compared).
-fn changed_prints(now: Fingerprints, before: &Fingerprints) -> Fingerprints {
-    let mut old = before.iter().peekable();
-    now.into_iter()
-        .filter(|(o, d)| {
-            while old.next_if(|(b, _)| *b < o).is_some() {}
-            old.peek().is_none_or(|(b, bd)| *b != o || *bd != d)
-        })
-        .collect()
-}
-
 /// Whether a path under the root can feed the site: a content file, a directory of
 /// places or articles (moved in or out as a whole), or a template or static file that
 /// is not an editor's scratch file.
@@ -599,22 +583,6 @@ fn empty_site() -> Site {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fed::Output;
-
-    #[test]
-    fn changed_prints_are_the_new_and_the_different_ones() {
-        let map = |v: &[(&str, u128)]| -> Fingerprints {
-            v.iter()
-                .map(|(id, d)| (Output::Article(id.to_string()), *d))
-                .collect()
-        };
-        let before = map(&[("a", 1), ("b", 2), ("d", 4), ("e", 5)]);
-        let now = map(&[("a", 1), ("b", 3), ("c", 9), ("e", 5), ("f", 6)]);
-        assert_eq!(
-            changed_prints(now, &before),
-            map(&[("b", 3), ("c", 9), ("f", 6)])
-        );
-    }
 
     #[test]
     fn a_writes_temporary_file_feeds_nothing_but_the_file_and_a_directory_do() {
